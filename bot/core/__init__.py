@@ -1,0 +1,1 @@
+"""The functional core: plain Python, no Slack, database, clock or environment."""

@@ -1,0 +1,341 @@
+"""Use cases of the 5-Whys session: start a review, take a thread reply, end the chain."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot import delivery
+from bot.core import facilitation as core
+from bot.core.facilitation import Chain, FacilitationError
+from bot.runtime import Runtime
+from bot.slack import messages
+from storage import coes, inbox, outbox
+from storage.models import Coe, WhyStep
+
+log = logging.getLogger(__name__)
+
+NOT_IN_CHANNEL = (
+    "I can't post in this channel yet. Invite me first (`/invite @COE Bot`), "
+    "then run `/coe start` again."
+)
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    """The parts of a Slack message event in a COE thread that the use cases need."""
+
+    kind: str  # "reply", "deleted" or "edited"
+    channel_id: str
+    thread_ts: str
+    ts: str
+    user_id: str
+    text: str
+
+
+# Starting -----------------------------------------------------------------------------------
+
+
+def start_review(
+    rt: Runtime, *, team_id: str, channel_id: str, user_id: str, problem: str
+) -> str | None:
+    """Open a COE in the channel; returns an error to show the user, or None."""
+    chain = core.start(problem)
+    with Session(rt.engine) as session:
+        coe = coes.create_coe(
+            session=session,
+            team_id=team_id,
+            channel_id=channel_id,
+            problem=problem,
+            facilitator_id=user_id,
+            now=rt.now(),
+        )
+        session.commit()
+        coe_id = _id(coe)
+    try:
+        parent = rt.slack.chat_postMessage(
+            channel=channel_id, **messages.build_parent(coe_id, user_id, chain)
+        )
+    except SlackApiError as error:
+        with Session(rt.engine) as session:
+            coes.delete_coe(session=session, coe_id=coe_id)
+            session.commit()
+        code = error.response.get("error")
+        if code in ("not_in_channel", "channel_not_found"):
+            return NOT_IN_CHANNEL
+        log.warning("Could not post COE-%s in %s: %s", coe_id, channel_id, code)
+        return f"Slack refused to post the review ({code}). Nothing was recorded; please try again."
+    with Session(rt.engine) as session:
+        coe = _reload(session, coe_id)
+        coes.mark_started(session=session, coe=coe, parent_ts=str(parent["ts"]))
+        rows = coes.save_chain(session=session, coe=coe, chain=chain, now=rt.now())
+        ids = [_enqueue_prompt(rt, session, coe, chain, rows)]
+        session.commit()
+    delivery.deliver(rt, ids)
+    return None
+
+
+# Thread events --------------------------------------------------------------------------------
+
+
+def parse_thread_message(event: dict[str, Any]) -> ThreadMessage | None:
+    """Pick a human message event in a thread out of a Slack event; None for anything else."""
+    subtype = event.get("subtype")
+    if subtype == "message_deleted":
+        kind, message = "deleted", event.get("previous_message") or {}
+    elif subtype == "message_changed":
+        kind, message = "edited", event.get("message") or {}
+    elif subtype in (None, "file_share", "thread_broadcast"):
+        kind, message = "reply", event
+    else:
+        return None
+    thread_ts, ts = message.get("thread_ts"), message.get("ts")
+    if message.get("bot_id") or message.get("subtype") == "bot_message":
+        return None
+    if not thread_ts or not ts or thread_ts == ts or not message.get("user"):
+        return None
+    return ThreadMessage(
+        kind=kind,
+        channel_id=str(event.get("channel", "")),
+        thread_ts=str(thread_ts),
+        ts=str(ts),
+        user_id=str(message["user"]),
+        text=str(message.get("text") or ""),
+    )
+
+
+def keep_thread_event(rt: Runtime, body: dict[str, Any]) -> bool:
+    """Store a COE thread message before it is acknowledged; False if it is not one of ours.
+
+    Runs before the ack, so it does one indexed read and at most one insert, and no Slack call.
+    """
+    message = parse_thread_message(body.get("event") or {})
+    event_id = body.get("event_id")
+    if message is None or not event_id:
+        return False
+    with Session(rt.engine) as session:
+        coe = coes.find_coe_by_thread(
+            session=session, channel_id=message.channel_id, thread_ts=message.thread_ts
+        )
+        if coe is None:
+            return False
+        inbox.store(session=session, event_id=event_id, payload=json.dumps(body), now=rt.now())
+        session.commit()
+    return True
+
+
+def process_thread_event(rt: Runtime, event_id: str) -> None:
+    """Apply a stored thread event exactly once, then send what it owes Slack."""
+    with Session(rt.engine) as session:
+        payload = inbox.get_payload(session=session, event_id=event_id)
+    if payload is None:
+        return
+    message = parse_thread_message(json.loads(payload).get("event") or {})
+    ids = _transact(rt, lambda session: _apply_thread_message(rt, session, event_id, message))
+    delivery.deliver(rt, ids)
+
+
+def process_leftover_events(rt: Runtime, older_than_seconds: int = 30) -> int:
+    """Process events a dead process stored but never handled."""
+    from datetime import timedelta
+
+    with Session(rt.engine) as session:
+        events = inbox.unprocessed(
+            session=session, received_before=rt.now() - timedelta(seconds=older_than_seconds)
+        )
+        event_ids = [event.event_id for event in events]
+    for event_id in event_ids:
+        try:
+            process_thread_event(rt, event_id)
+        except Exception:
+            log.exception("Could not process stored event %s", event_id)
+    return len(event_ids)
+
+
+def _apply_thread_message(
+    rt: Runtime, session: Session, event_id: str, message: ThreadMessage | None
+) -> list[int]:
+    if not inbox.claim(session=session, event_id=event_id, now=rt.now()) or message is None:
+        return []
+    coe = coes.find_coe_by_thread(
+        session=session, channel_id=message.channel_id, thread_ts=message.thread_ts
+    )
+    if coe is None or coe.status == "starting":
+        return []
+    chain = coes.load_chain(session=session, coe=coe)
+    if message.kind == "deleted":
+        return _take_back_deleted(rt, session, coe, chain, message)
+    if message.kind == "edited":
+        return _revise(rt, session, coe, chain, message)
+    reply = core.read_reply(message.text)
+    try:
+        match reply:
+            case core.Answer(text):
+                new = core.record_answer(chain, text, message.user_id, message.ts)
+            case core.EndChain():
+                new = core.end_chain(chain)
+            case core.Undo():
+                new = core.take_back(chain)
+            case core.ActionRequest():
+                return _ephemeral(rt, session, message, ACTIONS_NOT_READY)
+            case _:
+                return []
+    except FacilitationError as error:
+        return _ephemeral(rt, session, message, str(error))
+    return _save_and_announce(rt, session, coe, chain, new)
+
+
+ACTIONS_NOT_READY = "Action items are not supported yet."
+
+
+def _take_back_deleted(
+    rt: Runtime, session: Session, coe: Coe, chain: Chain, message: ThreadMessage
+) -> list[int]:
+    try:
+        new = core.take_back(chain, answer_ts=message.ts)
+    except FacilitationError as error:
+        if any(step.answer_ts == message.ts for step in chain.answered):
+            return [_thread_notice(rt, session, coe, f"A deleted message was an answer. {error}")]
+        return []
+    return _save_and_announce(rt, session, coe, chain, new)
+
+
+def _revise(
+    rt: Runtime, session: Session, coe: Coe, chain: Chain, message: ThreadMessage
+) -> list[int]:
+    try:
+        new = core.revise_answer(chain, message.ts, message.text)
+    except FacilitationError:
+        return []
+    coes.save_chain(session=session, coe=coe, chain=new, now=rt.now())
+    return []
+
+
+def end_chain_by_button(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
+    """The "out of ideas" button; returns an error to show the user, or None."""
+
+    def apply(session: Session) -> list[int]:
+        coe = coes.get_coe(session=session, coe_id=coe_id)
+        if coe is None or coe.status == "starting":
+            raise FacilitationError("That COE no longer exists.")
+        chain = coes.load_chain(session=session, coe=coe)
+        return _save_and_announce(rt, session, coe, chain, core.end_chain(chain))
+
+    try:
+        ids = _transact(rt, apply)
+    except FacilitationError as error:
+        return str(error)
+    delivery.deliver(rt, ids)
+    return None
+
+
+# Shared steps ---------------------------------------------------------------------------------
+
+
+def _save_and_announce(
+    rt: Runtime, session: Session, coe: Coe, before: Chain, after: Chain
+) -> list[int]:
+    rows = coes.save_chain(session=session, coe=coe, chain=after, now=rt.now())
+    coe_id = _id(coe)
+    if after.status is core.Status.CHAIN_DONE:
+        summary = messages.build_chain_summary(coe_id, after)
+        ids = [_enqueue_thread(rt, session, coe, summary)]
+    else:
+        taken_back = _taken_back_answer(before, after)
+        ids = [_enqueue_prompt(rt, session, coe, after, rows, taken_back)]
+    ids.append(_enqueue_parent_update(rt, session, coe, after))
+    return ids
+
+
+def _taken_back_answer(before: Chain, after: Chain) -> str | None:
+    if len(after.answered) < len(before.answered):
+        return before.answered[-1].answer
+    return None
+
+
+def _enqueue_prompt(
+    rt: Runtime,
+    session: Session,
+    coe: Coe,
+    chain: Chain,
+    rows: dict[int, WhyStep],
+    taken_back: str | None = None,
+) -> int:
+    step = chain.open_step
+    assert step is not None
+    prompt = messages.build_why_prompt(_id(coe), step, taken_back)
+    return outbox.enqueue(
+        session=session,
+        method="chat.postMessage",
+        payload={"channel": coe.channel_id, "thread_ts": coe.parent_ts, **prompt},
+        now=rt.now(),
+        why_step_id=rows[step.number].id,
+    )
+
+
+def _enqueue_thread(rt: Runtime, session: Session, coe: Coe, message: dict[str, Any]) -> int:
+    return outbox.enqueue(
+        session=session,
+        method="chat.postMessage",
+        payload={"channel": coe.channel_id, "thread_ts": coe.parent_ts, **message},
+        now=rt.now(),
+    )
+
+
+def _thread_notice(rt: Runtime, session: Session, coe: Coe, text: str) -> int:
+    return _enqueue_thread(rt, session, coe, messages.build_notice(text))
+
+
+def _enqueue_parent_update(rt: Runtime, session: Session, coe: Coe, chain: Chain) -> int:
+    parent = messages.build_parent(_id(coe), coe.facilitator_id, chain)
+    return outbox.enqueue(
+        session=session,
+        method="chat.update",
+        payload={"channel": coe.channel_id, "ts": coe.parent_ts, **parent},
+        now=rt.now(),
+        coalesce_key=f"coe-parent:{coe.id}",
+    )
+
+
+def _ephemeral(rt: Runtime, session: Session, message: ThreadMessage, text: str) -> list[int]:
+    payload = {
+        "channel": message.channel_id,
+        "user": message.user_id,
+        "thread_ts": message.thread_ts,
+        **messages.build_notice(text),
+    }
+    return [
+        outbox.enqueue(session=session, method="chat.postEphemeral", payload=payload, now=rt.now())
+    ]
+
+
+def _transact(rt: Runtime, apply: Callable[[Session], list[int]], attempts: int = 5) -> list[int]:
+    """Run `apply` in a transaction, again from scratch when another transition won the race."""
+    for attempt in range(attempts):
+        with Session(rt.engine) as session:
+            try:
+                ids = apply(session)
+                session.commit()
+                return ids
+            except coes.ConcurrentChange:
+                session.rollback()
+                if attempt == attempts - 1:
+                    raise
+    return []
+
+
+def _reload(session: Session, coe_id: int) -> Coe:
+    coe = coes.get_coe(session=session, coe_id=coe_id)
+    assert coe is not None
+    return coe
+
+
+def _id(coe: Coe) -> int:
+    assert coe.id is not None
+    return coe.id

@@ -1,0 +1,32 @@
+"""What every use case runs with: settings, the engine, the Slack client and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.settings import Settings
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    slack: WebClient
+    clock: Callable[[], datetime] = system_clock
+
+    def now(self) -> datetime:
+        """The current time in UTC, the way the database stores it."""
+        return self.clock().astimezone(UTC)
+
+
+def make_slack_client(settings: Settings) -> WebClient:
+    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)

@@ -1,0 +1,1 @@
+"""The Slack adapter: listeners that ack, parse, call one use case and render."""

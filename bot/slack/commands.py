@@ -1,0 +1,52 @@
+"""The `/coe` slash command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot import reviews
+from bot.core.commands import USAGE, Help, Invalid, ListActions, Start, parse_command
+from bot.runtime import Runtime
+
+IN_A_DM = (
+    "A COE review runs in the incident's channel, where the team can join in. "
+    "Run `/coe start <what went wrong>` there (and `/invite` me if I'm not in it yet)."
+)
+
+
+def register(app: App, rt: Runtime) -> None:
+    def handle_coe(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        match parse_command(command.get("text") or ""):
+            case Help():
+                ack(text=USAGE)
+            case Invalid(reason):
+                ack(text=f"{reason}\n\n{USAGE}")
+            case Start(problem) if _is_direct_message(command):
+                ack(text=IN_A_DM)
+            case Start(problem):
+                ack()
+                error = reviews.start_review(
+                    rt,
+                    team_id=command.get("team_id", ""),
+                    channel_id=command["channel_id"],
+                    user_id=command["user_id"],
+                    problem=problem,
+                )
+                if error:
+                    respond(text=error, response_type="ephemeral")
+            case ListActions() as query:
+                ack()
+                respond(**list_actions(rt, command["user_id"], query))
+
+    app.command("/coe")(handle_coe)
+
+
+def list_actions(rt: Runtime, user_id: str, query: ListActions) -> dict[str, Any]:
+    return {"text": "Action items are not supported yet.", "response_type": "ephemeral"}
+
+
+def _is_direct_message(command: dict[str, Any]) -> bool:
+    channel_id = str(command.get("channel_id", ""))
+    return channel_id.startswith("D") or command.get("channel_name") in ("directmessage", "mpdm")

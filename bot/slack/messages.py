@@ -1,0 +1,162 @@
+"""Block Kit for the 5-Whys session: pure `build_*` functions, each with a plain-text fallback."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from bot.core.facilitation import ASIDE_PREFIX, Chain, Status, Step, why_question
+
+Message = dict[str, Any]
+
+SECTION_LIMIT = 3000
+HEADER_LIMIT = 150
+
+
+class ActionId(StrEnum):
+    """Shared by the builders that put a button on a message and the listeners that handle it."""
+
+    END_CHAIN = "coe_end_chain"
+    ADD_ACTION_ITEM = "coe_add_action_item"
+    ITEM_DONE = "coe_item_done"
+    ITEM_SNOOZE = "coe_item_snooze"
+    ITEM_DROP = "coe_item_drop"
+
+
+HELP_LINE = (
+    f"Reply in this thread to answer. Start with `{ASIDE_PREFIX}` for an aside that is not an "
+    'answer. `undo` takes back the latest answer. Say `done` (or "we\'re out of ideas") when '
+    "you have run out of whys. `action: <what> @owner due <date>` records an action item."
+)
+
+
+def coe_key(coe_id: int) -> str:
+    return f"COE-{coe_id}"
+
+
+def clip(text: str, limit: int = SECTION_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def status_line(chain: Chain) -> str:
+    if chain.status is Status.CHAIN_DONE:
+        return f"chain complete ({len(chain.answered)} whys), collecting action items"
+    step = chain.open_step
+    return f"asking why #{step.number}" if step else "starting"
+
+
+def build_parent(coe_id: int, facilitator_id: str, chain: Chain) -> Message:
+    """The channel message that anchors the COE thread."""
+    key, status = coe_key(coe_id), status_line(chain)
+    return {
+        "text": f"{key}: {chain.problem} (facilitator <@{facilitator_id}>, status: {status})",
+        "blocks": [
+            {"type": "header", "text": _plain(clip(chain.problem, HEADER_LIMIT))},
+            {
+                "type": "section",
+                "fields": [
+                    _mrkdwn(f"*Facilitator*\n<@{facilitator_id}>"),
+                    _mrkdwn(f"*Status*\n{status}"),
+                ],
+            },
+            {
+                "type": "context",
+                "elements": [
+                    _mrkdwn(
+                        f"{key} · Correction of Error review · we look for mechanisms, not blame"
+                    )
+                ],
+            },
+        ],
+    }
+
+
+def build_why_prompt(coe_id: int, step: Step, reopened_from: str | None = None) -> Message:
+    """Ask the open why; `reopened_from` is the answer that was just taken back, if any."""
+    question = why_question(step)
+    lead = f"Took back “{clip(reopened_from, 500)}”. " if reopened_from is not None else ""
+    return {
+        "text": lead + question,
+        "blocks": [
+            {"type": "section", "text": _mrkdwn(clip(f"{lead}*{question}*"))},
+            {"type": "context", "elements": [_mrkdwn(HELP_LINE)]},
+            {
+                "type": "actions",
+                "elements": [
+                    _button("We're out of ideas", ActionId.END_CHAIN, str(coe_id)),
+                ],
+            },
+        ],
+    }
+
+
+def chain_lines(chain: Chain) -> list[str]:
+    return [
+        f"{step.number}. Why? {step.subject}\n    → {step.answer} (<@{step.author}>)"
+        for step in chain.answered
+    ]
+
+
+def build_chain_summary(coe_id: int, chain: Chain) -> Message:
+    """The recorded chain, posted when the participants run out of ideas."""
+    lines = chain_lines(chain)
+    intro = f"*{coe_key(coe_id)}: the chain of whys ({len(lines)})*"
+    invite = (
+        "Now, what mechanisms would stop this from happening again, or limit its impact? "
+        "Add action items with `action: <what> @owner due <date>` or the button."
+    )
+    body_blocks = [
+        {"type": "section", "text": _mrkdwn(clip(chunk))} for chunk in _chunks(lines, SECTION_LIMIT)
+    ]
+    return {
+        "text": "\n".join([intro.replace("*", ""), *lines, invite]),
+        "blocks": [
+            {"type": "section", "text": _mrkdwn(intro)},
+            *body_blocks,
+            {"type": "section", "text": _mrkdwn(invite)},
+            {
+                "type": "actions",
+                "elements": [_button("Add action item", ActionId.ADD_ACTION_ITEM, str(coe_id))],
+            },
+        ],
+    }
+
+
+def build_notice(text: str) -> Message:
+    """A short message with nothing to click: confirmations and errors."""
+    return {"text": text, "blocks": [{"type": "section", "text": _mrkdwn(clip(text))}]}
+
+
+def _chunks(lines: Sequence[str], limit: int) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit and current:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    return [*chunks, current] if current else chunks
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _button(
+    label: str, action_id: ActionId, value: str, style: str | None = None
+) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": _plain(label),
+        "action_id": action_id.value,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button

@@ -1,0 +1,53 @@
+"""Slack events stored before they are acknowledged, processed exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import InboxEvent
+
+
+def store(*, session: Session, event_id: str, payload: str, now: datetime) -> bool:
+    """Keep the event; False when it was already kept (a Slack redelivery)."""
+    if session.get(InboxEvent, event_id) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(InboxEvent(event_id=event_id, payload=payload, received_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def claim(*, session: Session, event_id: str, now: datetime) -> bool:
+    """Mark the event processed within the caller's transaction; False if it already was."""
+    taken = session.exec(  # type: ignore[call-overload]
+        update(InboxEvent)
+        .where(col(InboxEvent.event_id) == event_id, col(InboxEvent.processed_at).is_(None))
+        .values(processed_at=now)
+    )
+    return taken.rowcount == 1
+
+
+def unprocessed(
+    *, session: Session, received_before: datetime, limit: int = 100
+) -> Sequence[InboxEvent]:
+    statement = (
+        select(InboxEvent)
+        .where(
+            col(InboxEvent.processed_at).is_(None), col(InboxEvent.received_at) < received_before
+        )
+        .order_by(col(InboxEvent.received_at))
+        .limit(limit)
+    )
+    return session.exec(statement).all()
+
+
+def get_payload(*, session: Session, event_id: str) -> str | None:
+    event = session.get(InboxEvent, event_id)
+    return event.payload if event else None

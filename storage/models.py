@@ -1,0 +1,159 @@
+"""Tables. Timestamps are timezone-aware UTC; calendar days (`date`) are in the owner's timezone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, Text, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
+
+
+class Coe(SQLModel, table=True):
+    __tablename__ = "coe"
+    __table_args__ = (UniqueConstraint("channel_id", "parent_ts", name="uq_coe_thread"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = ""
+    channel_id: str = Field(index=True)
+    problem: str = Field(sa_column=Column(Text, nullable=False))
+    facilitator_id: str
+    # starting -> asking <-> chain_done; "starting" until the parent message exists in Slack.
+    status: str = Field(default="starting")
+    parent_ts: str | None = None
+    created_at: datetime
+    ended_at: datetime | None = None
+    # Optimistic lock: every transition bumps it, so two replies cannot both answer one why.
+    version: int = 0
+
+
+class WhyStep(SQLModel, table=True):
+    __tablename__ = "why_step"
+    __table_args__ = (UniqueConstraint("coe_id", "number", name="uq_why_step_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    coe_id: int = Field(foreign_key="coe.id", index=True)
+    number: int
+    # The chain is a tree with one branch today; several causes per why will hang off parent_id.
+    parent_id: int | None = Field(default=None, foreign_key="why_step.id")
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    answer: str | None = Field(default=None, sa_column=Column(Text))
+    answer_author: str | None = None
+    answer_ts: str | None = None
+    answered_at: datetime | None = None
+    prompt_ts: str | None = None
+    asked_at: datetime
+
+
+class InboxEvent(SQLModel, table=True):
+    """A Slack event stored before it is acknowledged; its id makes redeliveries harmless."""
+
+    __tablename__ = "inbox_event"
+    __table_args__ = (Index("ix_inbox_pending", "processed_at", "received_at"),)
+
+    event_id: str = Field(primary_key=True)
+    received_at: datetime
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    processed_at: datetime | None = None
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A Slack Web API call to make, recorded in the same transaction as the change it reports."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    method: str
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    # pending -> sending -> sent | failed | unknown
+    status: str = Field(default="pending")
+    attempts: int = 0
+    next_attempt_at: datetime
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    result_ts: str | None = None
+    last_error: str | None = None
+    # If a process died mid-send we cannot know whether Slack got it: resend or not?
+    resend_if_unknown: bool = True
+    # A later update of the same thing replaces a pending one (e.g. the parent's status line).
+    coalesce_key: str | None = Field(default=None, index=True)
+    # Not a foreign key: an undo may delete the step while its prompt is still queued.
+    why_step_id: int | None = None
+    created_at: datetime
+
+
+class SlackUser(SQLModel, table=True):
+    """What we know of a Slack user from users.info, cached."""
+
+    __tablename__ = "slack_user"
+
+    user_id: str = Field(primary_key=True)
+    tz: str = "UTC"
+    is_bot: bool = False
+    deleted: bool = False
+    fetched_at: datetime
+
+
+class ActionItem(SQLModel, table=True):
+    __tablename__ = "action_item"
+    __table_args__ = (
+        Index("ix_action_item_sweep", "status", "due"),
+        Index("ix_action_item_owner", "owner_id", "status"),
+        UniqueConstraint("coe_id", "source_ts", name="uq_action_item_source"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    coe_id: int = Field(foreign_key="coe.id", index=True)
+    why_number: int | None = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    owner_id: str
+    due: date
+    priority: str = "medium"
+    kind: str | None = None
+    # open -> done | dropped
+    status: str = Field(default="open")
+    drop_reason: str | None = Field(default=None, sa_column=Column(Text))
+    snoozed_until: date | None = None
+    due_soon_nudged: bool = False
+    last_nudged_on: date | None = None
+    created_by: str
+    created_at: datetime
+    closed_at: datetime | None = Field(default=None, index=True)
+    # The Slack message the item came from, so a redelivered `action:` cannot create it twice.
+    source_ts: str | None = None
+
+
+class ActionItemChange(SQLModel, table=True):
+    __tablename__ = "action_item_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="action_item.id", index=True)
+    actor_id: str
+    at: datetime
+    change: str
+    detail: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Nudge(SQLModel, table=True):
+    """One row per item per owner-local day: the unique key is the once-a-day guarantee."""
+
+    __tablename__ = "nudge"
+    __table_args__ = (UniqueConstraint("item_id", "day", name="uq_nudge_item_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="action_item.id")
+    day: date
+    kind: str
+    created_at: datetime
+
+
+class Digest(SQLModel, table=True):
+    """One row per channel per digest period: the unique key is the once-a-week guarantee."""
+
+    __tablename__ = "digest"
+    __table_args__ = (UniqueConstraint("channel_id", "period", name="uq_digest_channel_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: str
+    period: str
+    created_at: datetime

@@ -1,0 +1,132 @@
+"""Fixtures: a fake Slack, a clock the test controls, and the real bot serving real HTTP."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.runtime import Runtime, make_slack_client
+from bot.server import make_http_server
+from bot.settings import load_settings
+from bot.slack.app import build_app
+from storage.db import make_engine
+from tests.fake_slack import FakeSlack
+from tests.slack_requests import SIGNING_SECRET, SlackSender
+
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+class Clock:
+    """A clock that stands still until the test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def set(self, moment: datetime) -> None:
+        self.current = moment
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    # A Wednesday, mid-morning UTC.
+    return Clock(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    fake.add_user("UALICE", tz="Europe/London")
+    fake.add_user("UBOB", tz="America/New_York")
+    fake.add_user("UCAROL", tz="Asia/Tokyo")
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def database_url(tmp_path: Any) -> str:
+    return f"sqlite:///{tmp_path / 'coe.db'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"coe_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name}"))
+    except Exception as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+def bot_env(fake: FakeSlack, database_url: str, **extra: str) -> dict[str, str]:
+    return {
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "DATABASE_URL": database_url,
+        "PORT": "0",
+        **extra,
+    }
+
+
+@dataclass
+class Bot:
+    rt: Runtime
+    slack: SlackSender
+    url: str
+
+    def new_runtime(self) -> Runtime:
+        """A second runtime on the same database, like a second process."""
+        return Runtime(
+            settings=self.rt.settings,
+            engine=make_engine(self.rt.settings.database_url),
+            slack=make_slack_client(self.rt.settings),
+            clock=self.rt.clock,
+        )
+
+
+def run_bot(fake: FakeSlack, database_url: str, clock: Clock, **env: str) -> Iterator[Bot]:
+    settings = load_settings(bot_env(fake, database_url, **env), serving=True)
+    rt = Runtime(
+        settings=settings,
+        engine=make_engine(settings.database_url),
+        slack=make_slack_client(settings),
+        clock=clock,
+    )
+    app = build_app(rt)
+    server = make_http_server(app, rt, host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    yield Bot(rt=rt, slack=SlackSender(f"{url}/slack/events", fake.response_url()), url=url)
+    server.close()
+    rt.engine.dispose()
+
+
+@pytest.fixture
+def bot(fake_slack: FakeSlack, database_url: str, clock: Clock) -> Iterator[Bot]:
+    yield from run_bot(fake_slack, database_url, clock)

@@ -1,0 +1,183 @@
+"""Requests as Slack sends them: signed, over real HTTP, in Slack's payload shapes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from tests.fake_slack import TEAM_ID
+
+SIGNING_SECRET = "test-signing-secret"
+
+
+@dataclass
+class SlackSender:
+    """Sends signed requests to the bot's /slack/events and returns (status, body)."""
+
+    url: str
+    response_url: str
+    secret: str = SIGNING_SECRET
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        secret: str | None = None,
+    ) -> tuple[int, str]:
+        timestamp = str(int(time.time()))
+        base = f"v0:{timestamp}:{body}".encode()
+        signature = (
+            "v0=" + hmac.new((secret or self.secret).encode(), base, hashlib.sha256).hexdigest()
+        )
+        request = urllib.request.Request(
+            self.url,
+            data=body.encode(),
+            method="POST",
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": timestamp,
+                "X-Slack-Signature": signature,
+                **(headers or {}),
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def command(
+        self,
+        text: str,
+        user: str = "UALICE",
+        channel: str = "CINC",
+        channel_name: str = "incident-42",
+        **extra: str,
+    ) -> tuple[int, str]:
+        form = {
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "team_domain": "acme",
+            "channel_id": channel,
+            "channel_name": channel_name,
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/coe",
+            "text": text,
+            "api_app_id": "A0001",
+            "response_url": self.response_url,
+            "trigger_id": f"trigger-{next(self._ids)}",
+            **extra,
+        }
+        return self.post(urlencode(form), "application/x-www-form-urlencoded")
+
+    def event(
+        self, event: dict[str, Any], event_id: str | None = None, retry_num: int | None = None
+    ) -> tuple[int, str]:
+        body = {
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0001",
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(self._ids):08d}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+        headers = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        return self.post(json.dumps(body), "application/json", headers)
+
+    def reply(
+        self,
+        text: str,
+        thread_ts: str,
+        user: str = "UALICE",
+        channel: str = "CINC",
+        ts: str | None = None,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+    ) -> tuple[int, str]:
+        """A human reply in a thread, as a `message` event."""
+        event = {
+            "type": "message",
+            "channel": channel,
+            "user": user,
+            "text": text,
+            "ts": ts or f"1800000000.{next(self._ids):06d}",
+            "thread_ts": thread_ts,
+            "channel_type": "channel",
+            "event_ts": ts or "",
+        }
+        return self.event(event, event_id=event_id, retry_num=retry_num)
+
+    def action(
+        self,
+        action_id: str,
+        value: str,
+        user: str = "UALICE",
+        channel: str = "CINC",
+        message_ts: str = "",
+        **extra: Any,
+    ) -> tuple[int, str]:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID, "domain": "acme"},
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "trigger_id": f"trigger-{next(self._ids)}",
+            "channel": {"id": channel, "name": "incident-42"},
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+            "message": {"ts": message_ts, "type": "message"},
+            "response_url": self.response_url,
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b1",
+                    "value": value,
+                    "type": "button",
+                    "action_ts": str(time.time()),
+                }
+            ],
+            **extra,
+        }
+        return self.post(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
+
+    def view_submission(
+        self,
+        callback_id: str,
+        values: dict[str, Any],
+        private_metadata: str = "",
+        user: str = "UALICE",
+    ) -> tuple[int, str]:
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID, "domain": "acme"},
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "trigger_id": f"trigger-{next(self._ids)}",
+            "view": {
+                "id": "V1",
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": {"values": values},
+            },
+        }
+        return self.post(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
