@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -75,10 +76,9 @@ def serve(app: App, rt: Runtime, on_stop: Callable[[], None]) -> None:
         server = make_http_server(app, rt)
         _on_signals(server.close)
         log.info("coe-bot listening on port %s (POST /slack/events)", server.effective_port)
-        try:
+        # Closing the listening socket from the signal handler ends run() with an OSError.
+        with contextlib.suppress(OSError):
             server.run()
-        except OSError:
-            pass  # closing the listening socket from the signal handler ends run() this way
     on_stop()
 
 

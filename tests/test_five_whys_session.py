@@ -24,7 +24,7 @@ def prompts(fake: FakeSlack, thread_ts: str) -> list[str]:
 
 
 def test_the_seed_session_from_start_to_recorded_chain(bot: Bot, fake_slack: FakeSlack) -> None:
-    status, body = bot.slack.command("start The site went down")
+    status, _ = bot.slack.command("start The site went down")
     assert status == 200
     parent, first = fake_slack.wait_for_calls("chat.postMessage", 2)
     assert parent["channel"] == "CINC" and "thread_ts" not in parent.params
