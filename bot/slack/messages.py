@@ -123,6 +123,20 @@ def build_chain_summary(coe_id: int, chain: Chain) -> Message:
     }
 
 
+def item_status_buttons(item_id: int) -> dict[str, Any]:
+    """Done / Snooze a week / Drop, for an action item row in a nudge, digest or list."""
+    value = str(item_id)
+    return {
+        "type": "actions",
+        "block_id": f"item-{item_id}",
+        "elements": [
+            _button("Done", ActionId.ITEM_DONE, value, style="primary"),
+            _button("Snooze a week", ActionId.ITEM_SNOOZE, value),
+            _button("Drop", ActionId.ITEM_DROP, value, style="danger"),
+        ],
+    }
+
+
 def build_notice(text: str) -> Message:
     """A short message with nothing to click: confirmations and errors."""
     return {"text": text, "blocks": [{"type": "section", "text": _mrkdwn(clip(text))}]}
