@@ -111,23 +111,25 @@ def parse_thread_message(event: dict[str, Any]) -> ThreadMessage | None:
 
 
 def keep_thread_event(rt: Runtime, body: dict[str, Any]) -> bool:
-    """Store a COE thread message before it is acknowledged; False if it is not one of ours.
+    """Store a COE thread message before it is acknowledged; False if not ours or already kept.
 
-    Runs before the ack, so it does one indexed read and at most one insert, and no Slack call.
+    Runs before the ack, so it is one statement and no Slack call.
     """
     message = parse_thread_message(body.get("event") or {})
     event_id = body.get("event_id")
     if message is None or not event_id:
         return False
     with Session(rt.engine) as session:
-        coe = coes.find_coe_by_thread(
-            session=session, channel_id=message.channel_id, thread_ts=message.thread_ts
+        kept = inbox.keep_if_coe_thread(
+            session=session,
+            event_id=event_id,
+            payload=json.dumps(body),
+            channel_id=message.channel_id,
+            thread_ts=message.thread_ts,
+            now=rt.now(),
         )
-        if coe is None:
-            return False
-        inbox.store(session=session, event_id=event_id, payload=json.dumps(body), now=rt.now())
         session.commit()
-    return True
+    return kept
 
 
 def process_thread_event(rt: Runtime, event_id: str) -> None:
@@ -164,7 +166,7 @@ def _apply_thread_message(
     if not inbox.claim(session=session, event_id=event_id, now=rt.now()) or message is None:
         return []
     coe = coes.find_coe_by_thread(
-        session=session, channel_id=message.channel_id, thread_ts=message.thread_ts
+        session=session, channel_id=message.channel_id, thread_ts=message.thread_ts, lock=True
     )
     if coe is None or coe.status == "starting":
         return []
@@ -221,7 +223,7 @@ def end_chain_by_button(rt: Runtime, *, coe_id: int, user_id: str) -> str | None
     """The "out of ideas" button; returns an error to show the user, or None."""
 
     def apply(session: Session) -> list[int]:
-        coe = coes.get_coe(session=session, coe_id=coe_id)
+        coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
         if coe is None or coe.status == "starting":
             raise FacilitationError("That COE no longer exists.")
         chain = coes.load_chain(session=session, coe=coe)

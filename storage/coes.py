@@ -33,13 +33,16 @@ def create_coe(
     return coe
 
 
-def get_coe(*, session: Session, coe_id: int) -> Coe | None:
-    return session.get(Coe, coe_id)
+def get_coe(*, session: Session, coe_id: int, lock: bool = False) -> Coe | None:
+    """With `lock`, hold the COE's row until commit, so its transitions run one at a time."""
+    return session.get(Coe, coe_id, with_for_update=lock)
 
 
-def find_coe_by_thread(*, session: Session, channel_id: str, thread_ts: str) -> Coe | None:
+def find_coe_by_thread(
+    *, session: Session, channel_id: str, thread_ts: str, lock: bool = False
+) -> Coe | None:
     statement = select(Coe).where(Coe.channel_id == channel_id, Coe.parent_ts == thread_ts)
-    return session.exec(statement).first()
+    return session.exec(statement.with_for_update() if lock else statement).first()
 
 
 def list_coes(*, session: Session) -> Sequence[Coe]:
@@ -82,32 +85,45 @@ def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> di
         raise ConcurrentChange(_id(coe))
     rows = {row.number: row for row in load_steps(session=session, coe_id=_id(coe))}
     numbers = {step.number for step in chain.steps}
-    for number, row in list(rows.items()):
-        if number not in numbers:
-            session.delete(row)
-            del rows[number]
-    session.flush()
+    for number in [number for number in rows if number not in numbers]:
+        session.delete(rows.pop(number))
     for step in chain.steps:
         row = rows.get(step.number)
         if row is None:
-            parent = rows.get(step.number - 1)
-            row = WhyStep(
-                coe_id=_id(coe),
-                number=step.number,
-                parent_id=parent.id if parent else None,
-                subject=step.subject,
-                asked_at=now,
-            )
+            rows[step.number] = _new_step(session, coe, step, rows.get(step.number - 1), now)
+        elif (row.subject, row.answer, row.answer_author, row.answer_ts) != (
+            step.subject,
+            step.answer,
+            step.author,
+            step.answer_ts,
+        ):
+            if row.answer_ts != step.answer_ts:
+                row.answered_at = now if step.answer is not None else None
+            row.subject, row.answer = step.subject, step.answer
+            row.answer_author, row.answer_ts = step.author, step.answer_ts
             session.add(row)
-            rows[step.number] = row
-        elif row.subject != step.subject:
-            row.subject = step.subject
-        if row.answer_ts != step.answer_ts or row.answer != step.answer:
-            row.answered_at = now if step.answer is not None else None
-        row.answer, row.answer_author, row.answer_ts = step.answer, step.author, step.answer_ts
-        session.add(row)
-        session.flush()
+    session.flush()
     return rows
+
+
+def _new_step(
+    session: Session, coe: Coe, step: Step, parent: WhyStep | None, now: datetime
+) -> WhyStep:
+    if parent is not None and parent.id is None:
+        session.flush()
+    row = WhyStep(
+        coe_id=_id(coe),
+        number=step.number,
+        parent_id=parent.id if parent else None,
+        subject=step.subject,
+        answer=step.answer,
+        answer_author=step.author,
+        answer_ts=step.answer_ts,
+        answered_at=now if step.answer is not None else None,
+        asked_at=now,
+    )
+    session.add(row)
+    return row
 
 
 def set_prompt_ts(*, session: Session, step_id: int, ts: str) -> None:

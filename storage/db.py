@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
@@ -25,11 +26,35 @@ def make_engine(database_url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers BEGIN; take the write lock at BEGIN so
-        # concurrent writers queue on busy_timeout instead of failing mid-transaction.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        _serialize_transactions(engine)
     SQLModel.metadata.create_all(engine)
     return engine
+
+
+def _serialize_transactions(engine: Engine) -> None:
+    """SQLite allows one writer: queue this process's transactions on a lock, then BEGIN IMMEDIATE.
+
+    Without the lock, waiting writers poll in SQLite's busy handler, which sleeps in steps of up
+    to 100 ms, and those sleeps land on the acks. Other processes still queue on busy_timeout.
+    """
+    lock = threading.Lock()
+
+    def begin(conn: Connection) -> None:
+        lock.acquire()
+        conn.info["holds_write_lock"] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            release(conn)
+            raise
+
+    def release(conn: Connection) -> None:
+        if conn.info.pop("holds_write_lock", False):
+            lock.release()
+
+    event.listen(engine, "begin", begin)
+    event.listen(engine, "commit", release)
+    event.listen(engine, "rollback", release)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

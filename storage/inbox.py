@@ -5,11 +5,43 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import InboxEvent
+
+
+# One statement and one round trip: this runs before Slack gets its ack, on every thread reply.
+_KEEP_IF_COE_THREAD = text(
+    "INSERT INTO inbox_event (event_id, payload, received_at) "
+    "SELECT :event_id, :payload, :now "
+    "WHERE EXISTS (SELECT 1 FROM coe WHERE channel_id = :channel_id AND parent_ts = :thread_ts) "
+    "ON CONFLICT (event_id) DO NOTHING"
+).bindparams(bindparam("now", type_=InboxEvent.__table__.c.received_at.type))  # type: ignore[attr-defined]
+
+
+def keep_if_coe_thread(
+    *,
+    session: Session,
+    event_id: str,
+    payload: str,
+    channel_id: str,
+    thread_ts: str,
+    now: datetime,
+) -> bool:
+    """Store the event if it belongs to a COE thread; False if not, or if already stored."""
+    kept = session.execute(
+        _KEEP_IF_COE_THREAD,
+        {
+            "event_id": event_id,
+            "payload": payload,
+            "now": now,
+            "channel_id": channel_id,
+            "thread_ts": thread_ts,
+        },
+    )
+    return bool(kept.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def store(*, session: Session, event_id: str, payload: str, now: datetime) -> bool:

@@ -21,6 +21,7 @@ TEAM_ID = "T0001"
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
 
     def __getitem__(self, key: str) -> Any:
         return self.params[key]
@@ -66,7 +67,10 @@ class FakeSlack:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # A short poll interval so that `stop()` returns promptly at the end of every test.
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:

@@ -22,8 +22,11 @@ def build_app(rt: Runtime) -> App:
         client=rt.slack,
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=not settings.socket_mode,
-        # Listeners run after the ack on this pool; a COE reply must never wait behind a queue.
-        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="coe-listener"),
+        # Every listener is an `ack` function that runs in the request thread and does no Slack
+        # call, plus `lazy` functions that run on the pool after the response has gone out.
+        # (Without this, Bolt runs the ack function on the pool too, and a busy pool delays acks.)
+        process_before_response=True,
+        listener_executor=ThreadPoolExecutor(max_workers=8, thread_name_prefix="coe-listener"),
     )
     commands.register(app, rt)
     threads.register(app, rt)

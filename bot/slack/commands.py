@@ -17,16 +17,21 @@ IN_A_DM = (
 
 
 def register(app: App, rt: Runtime) -> None:
-    def handle_coe(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def acknowledge(ack: Ack, command: dict[str, Any]) -> None:
+        """Answer at once what needs no Slack call or database; the rest runs after the ack."""
         match parse_command(command.get("text") or ""):
             case Help():
                 ack(text=USAGE)
             case Invalid(reason):
                 ack(text=f"{reason}\n\n{USAGE}")
-            case Start(problem) if _is_direct_message(command):
+            case Start() if _is_direct_message(command):
                 ack(text=IN_A_DM)
-            case Start(problem):
+            case _:
                 ack()
+
+    def run(command: dict[str, Any], respond: Respond) -> None:
+        match parse_command(command.get("text") or ""):
+            case Start(problem) if not _is_direct_message(command):
                 error = reviews.start_review(
                     rt,
                     team_id=command.get("team_id", ""),
@@ -37,10 +42,9 @@ def register(app: App, rt: Runtime) -> None:
                 if error:
                     respond(text=error, response_type="ephemeral")
             case ListActions() as query:
-                ack()
                 respond(**list_actions(rt, command["user_id"], query))
 
-    app.command("/coe")(handle_coe)
+    app.command("/coe")(ack=acknowledge, lazy=[run])
 
 
 def list_actions(rt: Runtime, user_id: str, query: ListActions) -> dict[str, Any]:

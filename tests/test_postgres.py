@@ -1,0 +1,105 @@
+"""The same flows on PostgreSQL, with two bot processes sharing one database."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import Session
+
+from storage import coes
+from tests.conftest import Bot, Clock, run_bot
+from tests.fake_slack import FakeSlack
+from tests.test_five_whys_session import SEED_ANSWERS, prompts
+
+pytestmark = pytest.mark.postgres
+THREAD = "1700000000.000001"
+
+
+@pytest.fixture
+def two_bots(fake_slack: FakeSlack, postgres_url: str, clock: Clock) -> Iterator[tuple[Bot, Bot]]:
+    first = run_bot(fake_slack, postgres_url, clock)
+    second = run_bot(fake_slack, postgres_url, clock)
+    yield next(first), next(second)
+    for running in (first, second):
+        next(running, None)
+
+
+def answers(bot: Bot) -> list[str | None]:
+    with Session(bot.rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=1)
+        assert coe is not None
+        return [step.answer for step in coes.load_chain(session=session, coe=coe).answered]
+
+
+def test_the_seed_session_runs_on_postgres_across_two_processes(
+    two_bots: tuple[Bot, Bot], fake_slack: FakeSlack
+) -> None:
+    first, second = two_bots
+    first.slack.command("start The site went down")
+    fake_slack.wait_for_calls("chat.postMessage", 2)
+    for number, answer in enumerate(SEED_ANSWERS, start=1):
+        # Slack may deliver any event to any process behind the load balancer.
+        (first if number % 2 else second).slack.reply(answer, thread_ts=THREAD, user="UBOB")
+        fake_slack.wait_for(lambda n=number: len(prompts(fake_slack, THREAD)) == n + 1)
+    second.slack.reply("that's the root cause", thread_ts=THREAD)
+    fake_slack.wait_for(lambda: any("chain of whys" in t for t in prompts(fake_slack, THREAD)))
+    assert answers(first) == SEED_ANSWERS
+
+
+def test_an_event_delivered_to_both_processes_at_once_is_recorded_once(
+    two_bots: tuple[Bot, Bot], fake_slack: FakeSlack
+) -> None:
+    first, second = two_bots
+    first.slack.command("start The site went down")
+    fake_slack.wait_for_calls("chat.postMessage", 2)
+    barrier = threading.Barrier(2)
+
+    def deliver(bot: Bot, retry: int | None) -> None:
+        barrier.wait()
+        bot.slack.reply(
+            "All the servers were turned off.",
+            thread_ts=THREAD,
+            ts="1800000001.000001",
+            event_id="EvSAME",
+            retry_num=retry,
+        )
+
+    threads = [
+        threading.Thread(target=deliver, args=(first, None)),
+        threading.Thread(target=deliver, args=(second, 1)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    fake_slack.wait_for(lambda: len(prompts(fake_slack, THREAD)) == 2)
+    # Give a duplicate time to show up, if the database let one through.
+    first.rt.engine.dispose()
+    assert len(prompts(fake_slack, THREAD)) == 2
+    assert answers(second) == ["All the servers were turned off."]
+
+
+def test_replies_racing_on_one_question_are_all_recorded_in_order(
+    two_bots: tuple[Bot, Bot], fake_slack: FakeSlack
+) -> None:
+    first, second = two_bots
+    first.slack.command("start The site went down")
+    fake_slack.wait_for_calls("chat.postMessage", 2)
+    texts = [f"cause {n}" for n in range(8)]
+
+    def reply(n: int) -> None:
+        (first if n % 2 else second).slack.reply(texts[n], thread_ts=THREAD, user="UBOB")
+
+    threads = [threading.Thread(target=reply, args=(n,)) for n in range(len(texts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    fake_slack.wait_for(lambda: len(prompts(fake_slack, THREAD)) == len(texts) + 1)
+    recorded = answers(first)
+    assert sorted(recorded, key=str) == sorted(texts)
+    # Every why asks about the answer recorded just before it: no lost or crossed update.
+    asked = prompts(fake_slack, THREAD)[1:]
+    assert asked == [f'Why #{i + 2}: why did "{text}" happen?' for i, text in enumerate(recorded)]
