@@ -8,6 +8,7 @@ import os
 import sys
 
 from dotenv import load_dotenv
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.runtime import Runtime, make_slack_client
@@ -15,18 +16,31 @@ from bot.settings import Settings, SettingsError, load_settings
 from storage import coes
 from storage.db import make_engine
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coe-bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)")
     sub.add_parser("list", help="print one COE per line: id, status, channel, problem")
+    sub.add_parser("nudge", help="run one nudge sweep now and print the reminders sent")
+    digest = sub.add_parser(
+        "digest",
+        help="post the current period's digest to every channel not sent it yet, and print it",
+    )
+    digest.add_argument(
+        "--force",
+        action="store_true",
+        help="post a digest now even where this period's digest was already posted",
+    )
     args = parser.parse_args(argv)
     load_dotenv(override=False)
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    level = os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        print(f"coe-bot: LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings(
             os.environ, need_slack=args.command != "list", serving=args.command == "serve"
@@ -34,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"coe-bot: {error}", file=sys.stderr)
         return 2
+    try:
+        make_engine(settings.database_url).dispose()
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0]
+        print(f"coe-bot: DATABASE_URL: cannot open the database: {reason}", file=sys.stderr)
+        return 2
+    if args.command == "digest":
+        return _digest(settings, force=args.force)
     return COMMANDS[args.command](settings)
 
 
@@ -42,6 +64,9 @@ def _serve(settings: Settings) -> int:
     from bot.server import serve
     from bot.slack.app import build_app
 
+    # Acks run in request threads while lazy listeners work; a shorter GIL switch interval keeps
+    # a burst of background work from holding up the acks (Slack's 3-second budget).
+    sys.setswitchinterval(0.0005)
     rt = _runtime(settings)
     app = build_app(rt)
     scheduler = build_scheduler(rt)
@@ -59,6 +84,39 @@ def _list(settings: Settings) -> int:
     return 0
 
 
+def _nudge(settings: Settings) -> int:
+    from bot import followup
+
+    sent = followup.nudge_sweep(_runtime(settings))
+    for message in sent:
+        print(message.line())
+    delivered = sum(1 for message in sent if message.status == "sent")
+    print(f"{_count(len(sent), 'reminder')} queued, {delivered} sent")
+    return 0
+
+
+def _digest(settings: Settings, force: bool = False) -> int:
+    """The scheduled job's run: this period's digest where it is still owed, so never twice."""
+    from bot import followup
+
+    run = followup.post_digests(_runtime(settings), force=force)
+    if run.period is None:
+        print("No digest is scheduled yet (COE_DIGEST_CRON has not fired); nothing posted")
+        return 0
+    for message in run.sent:
+        print(message.line())
+    for channel, reason in run.skipped:
+        print(f"digest to {channel}: skipped, {reason}")
+    channels = len({message.channel for message in run.sent})
+    summary = f"{_count(len(run.sent), 'message')} to {_count(channels, 'channel')}"
+    print(f"digest for {run.period}: {summary}")
+    return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _runtime(settings: Settings) -> Runtime:
     return Runtime(
         settings=settings,
@@ -67,7 +125,7 @@ def _runtime(settings: Settings) -> Runtime:
     )
 
 
-COMMANDS = {"serve": _serve, "list": _list}
+COMMANDS = {"serve": _serve, "list": _list, "nudge": _nudge, "digest": _digest}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
@@ -39,10 +39,13 @@ PERMANENT_ERRORS = frozenset(
 )
 
 
-def deliver(rt: Runtime, message_ids: Iterable[int]) -> None:
-    """Send these queued messages now, unless another sender already has them."""
-    for message_id in message_ids:
-        _deliver_one(rt, message_id)
+def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
+    """Send these queued messages now, unless another sender has them or they are not due yet."""
+    with Session(rt.engine) as session:
+        claimed = outbox.claim(session=session, message_ids=message_ids, now=rt.now())
+        session.commit()
+    for message in claimed:
+        _send(rt, message)
 
 
 def deliver_due(rt: Runtime) -> int:
@@ -55,34 +58,28 @@ def deliver_due(rt: Runtime) -> int:
     return len(ids)
 
 
-def _deliver_one(rt: Runtime, message_id: int) -> None:
-    with Session(rt.engine) as session:
-        message = outbox.claim(session=session, message_id=message_id, now=rt.now())
-        session.commit()
-        if message is None:
-            return
-        method, payload, attempts = message.method, json.loads(message.payload), message.attempts
-        why_step_id = message.why_step_id
+def _send(rt: Runtime, message: outbox.Claimed) -> None:
     try:
-        response = rt.slack.api_call(method, json=payload)
+        response = rt.slack.api_call(message.method, json=json.loads(message.payload))
     except SlackApiError as error:
-        _failed(rt, message_id, attempts, error)
+        _failed(rt, message.id, message.attempts, error)
         return
     except OSError as error:  # network trouble: urllib's URLError and timeouts are OSErrors
-        _retry(rt, message_id, attempts, f"network: {error}", None)
+        _retry(rt, message.id, message.attempts, f"network: {error}", None)
         return
     ts = response.get("ts") or (response.get("message") or {}).get("ts")
     with Session(rt.engine) as session:
-        outbox.mark_sent(session=session, message_id=message_id, ts=ts, now=rt.now())
-        if why_step_id is not None and ts:
-            coes.set_prompt_ts(session=session, step_id=why_step_id, ts=ts)
+        outbox.mark_sent(session=session, message_id=message.id, ts=ts, now=rt.now())
+        if message.why_step_id is not None and ts:
+            coes.set_prompt_ts(session=session, step_id=message.why_step_id, ts=ts)
         session.commit()
 
 
 def _failed(rt: Runtime, message_id: int, attempts: int, error: SlackApiError) -> None:
     code = str(error.response.get("error", "unknown_error"))
     if error.response.status_code == 429:
-        retry_after = int(error.response.headers.get("Retry-After", "1") or 1)
+        headers = {name.lower(): value for name, value in error.response.headers.items()}
+        retry_after = int(headers.get("retry-after") or 1)
         _retry(rt, message_id, attempts, "ratelimited", retry_after)
     elif code in PERMANENT_ERRORS:
         log.error("Slack refused outbox message %s for good: %s", message_id, code)

@@ -6,13 +6,15 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import delivery
+from bot import action_items, delivery
 from bot.core import facilitation as core
+from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
 from bot.runtime import Runtime
 from bot.slack import messages
@@ -21,6 +23,7 @@ from storage.models import Coe, WhyStep
 
 log = logging.getLogger(__name__)
 
+PARENT_UPDATE_DELAY = timedelta(seconds=2)
 NOT_IN_CHANNEL = (
     "I can't post in this channel yet. Invite me first (`/invite @COE Bot`), "
     "then run `/coe start` again."
@@ -139,14 +142,25 @@ def process_thread_event(rt: Runtime, event_id: str) -> None:
     if payload is None:
         return
     message = parse_thread_message(json.loads(payload).get("event") or {})
-    ids = _transact(rt, lambda session: _apply_thread_message(rt, session, event_id, message))
+    # The owner's timezone is a Slack call: made here, never inside the transaction.
+    prepared = _prepare_action(rt, message)
+    ids = _transact(
+        rt, lambda session: _apply_thread_message(rt, session, event_id, message, prepared)
+    )
     delivery.deliver(rt, ids)
+
+
+def _prepare_action(rt: Runtime, message: ThreadMessage | None) -> action_items.Prepared | None:
+    if message is None or message.kind != "reply":
+        return None
+    reply = core.read_reply(message.text)
+    if not isinstance(reply, core.ActionRequest):
+        return None
+    return action_items.prepare_capture(rt, author_id=message.user_id, text=reply.text)
 
 
 def process_leftover_events(rt: Runtime, older_than_seconds: int = 30) -> int:
     """Process events a dead process stored but never handled."""
-    from datetime import timedelta
-
     with Session(rt.engine) as session:
         events = inbox.unprocessed(
             session=session, received_before=rt.now() - timedelta(seconds=older_than_seconds)
@@ -161,7 +175,11 @@ def process_leftover_events(rt: Runtime, older_than_seconds: int = 30) -> int:
 
 
 def _apply_thread_message(
-    rt: Runtime, session: Session, event_id: str, message: ThreadMessage | None
+    rt: Runtime,
+    session: Session,
+    event_id: str,
+    message: ThreadMessage | None,
+    prepared: action_items.Prepared | None = None,
 ) -> list[int]:
     if not inbox.claim(session=session, event_id=event_id, now=rt.now()) or message is None:
         return []
@@ -184,16 +202,25 @@ def _apply_thread_message(
                 new = core.end_chain(chain)
             case core.Undo():
                 new = core.take_back(chain)
-            case core.ActionRequest():
-                return _ephemeral(rt, session, message, ACTIONS_NOT_READY)
+            case core.ActionRequest() as request:
+                return action_items.capture(
+                    rt,
+                    session,
+                    coe=coe,
+                    chain=chain,
+                    request=request,
+                    prepared=prepared or action_items.Prepared(error=LOOKUP_MISSING),
+                    author_id=message.user_id,
+                    source_ts=message.ts,
+                )
             case _:
                 return []
-    except FacilitationError as error:
+    except (FacilitationError, ActionItemError) as error:
         return _ephemeral(rt, session, message, str(error))
     return _save_and_announce(rt, session, coe, chain, new)
 
 
-ACTIONS_NOT_READY = "Action items are not supported yet."
+LOOKUP_MISSING = "That action item was not recorded. Please send it again."
 
 
 def _take_back_deleted(
@@ -295,13 +322,20 @@ def _thread_notice(rt: Runtime, session: Session, coe: Coe, text: str) -> int:
 
 
 def _enqueue_parent_update(rt: Runtime, session: Session, coe: Coe, chain: Chain) -> int:
+    """Refresh the parent's status line; "asking why #n" waits a moment to absorb a burst.
+
+    chat.update is rate limited per workspace (Tier 3), and a lively thread changes the why
+    number faster than anyone reads it; a closed chain is news and goes out at once.
+    """
     parent = messages.build_parent(_id(coe), coe.facilitator_id, chain)
+    urgent = chain.status is core.Status.CHAIN_DONE
     return outbox.enqueue(
         session=session,
         method="chat.update",
         payload={"channel": coe.channel_id, "ts": coe.parent_ts, **parent},
         now=rt.now(),
         coalesce_key=f"coe-parent:{coe.id}",
+        not_before=None if urgent else rt.now() + PARENT_UPDATE_DELAY,
     )
 
 

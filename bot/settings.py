@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.schedule import digest_trigger
+
 DEFAULT_DATABASE_URL = "sqlite:///coe-bot.db"
 DEFAULT_API_URL = "https://slack.com/api/"
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -125,6 +127,10 @@ def _cron(env: Mapping[str, str]) -> str:
     raw = _optional(env, "COE_DIGEST_CRON") or "0 9 * * mon"
     if len(raw.split()) != 5:
         raise SettingsError(f"COE_DIGEST_CRON must have five fields (m h dom mon dow): {raw!r}")
+    try:
+        digest_trigger(raw, ZoneInfo("UTC"))
+    except ValueError as error:
+        raise SettingsError(f"COE_DIGEST_CRON is not a valid schedule ({error}): {raw!r}") from None
     return raw
 
 

@@ -6,11 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import InboxEvent
-
 
 # One statement and one round trip: this runs before Slack gets its ack, on every thread reply.
 _KEEP_IF_COE_THREAD = text(
@@ -44,26 +42,20 @@ def keep_if_coe_thread(
     return bool(kept.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def store(*, session: Session, event_id: str, payload: str, now: datetime) -> bool:
-    """Keep the event; False when it was already kept (a Slack redelivery)."""
-    if session.get(InboxEvent, event_id) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(InboxEvent(event_id=event_id, payload=payload, received_at=now))
-    except IntegrityError:
-        return False
-    return True
+def claim(*, session: Session, event_id: str, now: datetime) -> str | None:
+    """Mark the event processed within the caller's transaction and return its payload.
 
-
-def claim(*, session: Session, event_id: str, now: datetime) -> bool:
-    """Mark the event processed within the caller's transaction; False if it already was."""
-    taken = session.exec(  # type: ignore[call-overload]
-        update(InboxEvent)
-        .where(col(InboxEvent.event_id) == event_id, col(InboxEvent.processed_at).is_(None))
+    None if it was already processed: by then its effects are committed, so a redelivery or a
+    second process must do nothing.
+    """
+    table = InboxEvent.__table__  # type: ignore[attr-defined]
+    taken = session.execute(
+        update(table)
+        .where(table.c.event_id == event_id, table.c.processed_at.is_(None))
         .values(processed_at=now)
-    )
-    return taken.rowcount == 1
+        .returning(table.c.payload)
+    ).first()
+    return None if taken is None else str(taken[0])
 
 
 def unprocessed(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import uuid
@@ -119,12 +120,18 @@ def run_bot(fake: FakeSlack, database_url: str, clock: Clock, **env: str) -> Ite
     )
     app = build_app(rt)
     server = make_http_server(app, rt, host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=_run_until_closed, args=(server,), daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"
     yield Bot(rt=rt, slack=SlackSender(f"{url}/slack/events", fake.response_url()), url=url)
     server.close()
     rt.engine.dispose()
+
+
+def _run_until_closed(server: Any) -> None:
+    # Closing the listening socket ends run() with an OSError, as in bot.server.serve.
+    with contextlib.suppress(OSError):
+        server.run()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import reviews
+from bot import action_items, reviews
 from bot.core.commands import USAGE, Help, Invalid, ListActions, Start, parse_command
 from bot.runtime import Runtime
 
@@ -48,7 +48,8 @@ def register(app: App, rt: Runtime) -> None:
 
 
 def list_actions(rt: Runtime, user_id: str, query: ListActions) -> dict[str, Any]:
-    return {"text": "Action items are not supported yet.", "response_type": "ephemeral"}
+    listing = action_items.list_for(rt, asker_id=user_id, query=query)
+    return {**listing, "response_type": "ephemeral"}
 
 
 def _is_direct_message(command: dict[str, Any]) -> bool:

@@ -1,0 +1,302 @@
+"""Use cases of action items: capture from a thread or the modal, change status, list."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot import delivery, users
+from bot.core import action_items as core
+from bot.core.action_items import ActionDraft, ActionItemError, NewItem, Person, StatusAction
+from bot.core.commands import ListActions
+from bot.core.facilitation import ActionRequest, Chain
+from bot.runtime import Runtime
+from bot.slack import action_item_messages as views
+from bot.slack.messages import build_notice
+from storage import action_items as store
+from storage import coes, outbox
+from storage import users as user_cache
+from storage.models import ActionItem, Coe
+
+log = logging.getLogger(__name__)
+
+GONE = "That action item no longer exists."
+COE_GONE = "That COE no longer exists."
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An `action:` line read and its owner looked up, before any transaction; or why not."""
+
+    draft: ActionDraft | None = None
+    owner: Person | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a use case did: the message for the person who asked and the Slack calls it owes.
+
+    `errors` are per modal field; `ok` is False when nothing changed.
+    """
+
+    ok: bool
+    message: str = ""
+    message_ids: list[int] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def send(rt: Runtime, message_ids: Sequence[int]) -> None:
+    """Send what a use case queued, once the person who asked has had their answer."""
+    delivery.deliver(rt, message_ids)
+
+
+# Capture from a thread -----------------------------------------------------------------------
+
+
+def prepare_capture(rt: Runtime, *, author_id: str, text: str) -> Prepared:
+    """Read the line and look the owner up in Slack; runs before the transaction it feeds."""
+    try:
+        draft = core.parse_action(text)
+    except ActionItemError as error:
+        return Prepared(error=str(error))
+    owner_id = draft.owner_id or author_id
+    try:
+        owner = users.look_up(rt, owner_id)
+    except SlackApiError as error:
+        code = error.response.get("error")
+        log.warning("users.info failed for %s: %s", owner_id, code)
+        return Prepared(
+            error=f"I couldn't look <@{owner_id}> up in Slack just now ({code}), so nothing "
+            "was recorded. Please send the action item again."
+        )
+    if owner is None:
+        return Prepared(error=str(core.unknown_owner(owner_id)))
+    return Prepared(draft=draft, owner=owner)
+
+
+def capture(
+    rt: Runtime,
+    session: Session,
+    *,
+    coe: Coe,
+    chain: Chain,
+    request: ActionRequest,
+    prepared: Prepared,
+    author_id: str,
+    source_ts: str,
+) -> list[int]:
+    """Record the item in the caller's transaction and queue the confirmation in the thread.
+
+    Raises `ActionItemError` (nothing recorded) with the message for the author.
+    """
+    if prepared.error is not None or prepared.draft is None or prepared.owner is None:
+        raise ActionItemError(prepared.error or "That action item could not be read.")
+    item = core.plan_item(prepared.draft, request.why_number, prepared.owner, chain, rt.now())
+    return _record(rt, session, coe, item, author_id, source_ts)
+
+
+def _record(
+    rt: Runtime, session: Session, coe: Coe, item: NewItem, author_id: str, source_ts: str
+) -> list[int]:
+    coe_id = _coe_id(coe)
+    row = store.create_item(
+        session=session,
+        coe_id=coe_id,
+        item=item,
+        created_by=author_id,
+        now=rt.now(),
+        source_ts=source_ts,
+    )
+    if row is None:  # the same message or form was already recorded
+        return []
+    return [_enqueue_thread(rt, session, coe, views.build_confirmation(coe_id, item, author_id))]
+
+
+# Capture from the modal ----------------------------------------------------------------------
+
+
+def open_add_form(rt: Runtime, *, coe_id: int, user_id: str, trigger_id: str) -> str | None:
+    """Open the "Add action item" modal; returns an error to show the user, or None."""
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id)
+        if coe is None or coe.status == "starting":
+            return COE_GONE
+        chain = coes.load_chain(session=session, coe=coe)
+    whys = chain.answered or chain.steps
+    if not whys:
+        return COE_GONE
+    view = views.build_add_item_modal(coe_id, whys, core.pick_why(chain, None), user_id)
+    rt.slack.views_open(trigger_id=trigger_id, view=view)
+    return None
+
+
+def add_from_modal(
+    rt: Runtime, *, coe_id: int, actor_id: str, form: core.ItemForm, view_id: str
+) -> Outcome:
+    """Validate and record a submitted modal; the Slack calls it owes are left to `send`.
+
+    Runs before the modal's response, so its only Slack call is a (cached) users.info.
+    """
+    owner, lookup_error = _look_up_quietly(rt, form.owner_id)
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
+        if coe is None or coe.status == "starting":
+            return Outcome(False, COE_GONE, errors={views.DESCRIPTION: COE_GONE})
+        chain = coes.load_chain(session=session, coe=coe)
+        item, errors = core.check_form(form, owner, chain, rt.now())
+        if lookup_error:
+            errors[views.OWNER] = lookup_error
+        if item is None or errors:
+            return Outcome(False, errors=errors)
+        # A view is submitted once; its id keeps a retried submission from recording twice.
+        ids = _record(rt, session, coe, item, actor_id, f"view:{view_id}")
+        session.commit()
+    return Outcome(True, message_ids=ids)
+
+
+def _look_up_quietly(rt: Runtime, user_id: str | None) -> tuple[Person | None, str | None]:
+    if user_id is None:
+        return None, None
+    try:
+        return users.look_up(rt, user_id), None
+    except SlackApiError as error:
+        code = error.response.get("error")
+        return None, f"I couldn't look this person up in Slack just now ({code}). Try again."
+
+
+# Status -------------------------------------------------------------------------------------
+
+
+def change_status(
+    rt: Runtime,
+    *,
+    item_id: int,
+    actor_id: str,
+    action: StatusAction,
+    reason: str | None = None,
+    send_now: bool = True,
+) -> Outcome:
+    """Done, snooze a week or drop, by the owner or the COE's facilitator only.
+
+    With `send_now` False the thread note is left for `send`, for a caller still answering Slack.
+    """
+    with Session(rt.engine) as session:
+        found = _load_item(session, item_id, lock=True)
+        if found is None:
+            return Outcome(False, GONE)
+        item, coe = found
+        if not core.may_change(actor_id, item.owner_id, coe.facilitator_id):
+            return Outcome(False, core.who_may_change(item.owner_id, coe.facilitator_id))
+        today = _owner_today(rt, session, item.owner_id)
+        try:
+            state = core.change_status(store.state_of(item), action, today, reason)
+        except ActionItemError as error:
+            return Outcome(False, str(error))
+        detail = state.drop_reason if action is StatusAction.DROP else None
+        if action is StatusAction.SNOOZE and state.snoozed_until is not None:
+            detail = f"until {state.snoozed_until.isoformat()}"
+        store.save_state(
+            session=session,
+            item=item,
+            state=state,
+            change=action.value,
+            actor_id=actor_id,
+            now=rt.now(),
+            detail=detail,
+        )
+        note = views.status_note(
+            actor_id, item.text, action, state.snoozed_until, state.drop_reason or ""
+        )
+        ids = [_enqueue_thread(rt, session, coe, build_notice(note))]
+        coe_id = _coe_id(coe)
+        session.commit()
+    if send_now:
+        send(rt, ids)
+    return Outcome(True, views.status_reply(coe_id, note), message_ids=ids)
+
+
+def open_drop_form(rt: Runtime, *, item_id: int, user_id: str, trigger_id: str) -> str | None:
+    """Ask for the reason in a modal; returns why the user can't drop the item, or None."""
+    with Session(rt.engine) as session:
+        found = _load_item(session, item_id)
+        if found is None:
+            return GONE
+        item, coe = found
+        if not core.may_change(user_id, item.owner_id, coe.facilitator_id):
+            return core.who_may_change(item.owner_id, coe.facilitator_id)
+        if item.status != core.ItemStatus.OPEN.value:
+            return f"This action item is already {item.status}."
+        view = views.build_drop_modal(item_id, item.text)
+    rt.slack.views_open(trigger_id=trigger_id, view=view)
+    return None
+
+
+def _load_item(session: Session, item_id: int, lock: bool = False) -> tuple[ActionItem, Coe] | None:
+    item = store.get_item(session=session, item_id=item_id, lock=lock)
+    coe = coes.get_coe(session=session, coe_id=item.coe_id) if item else None
+    return (item, coe) if item is not None and coe is not None else None
+
+
+def _owner_today(rt: Runtime, session: Session, owner_id: str) -> date:
+    cached = user_cache.get_user(session=session, user_id=owner_id)
+    return core.local_today(rt.now(), cached.tz if cached else "UTC")
+
+
+# Lists --------------------------------------------------------------------------------------
+
+
+def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> dict[str, Any]:
+    """`/coe actions [@someone|all]`: open items, overdue first, as an ephemeral message."""
+    owner_id = None if query.everyone else (query.owner_id or asker_id)
+    with Session(rt.engine) as session:
+        rows = store.open_items(session=session, owner_id=owner_id)
+        total = store.count_open(session=session, owner_id=owner_id)
+        zones = user_cache.timezones(
+            session=session, user_ids=sorted({item.owner_id for item, _ in rows})
+        )
+    now = rt.now()
+    listed = [
+        core.ListedItem(
+            item_id=_item_id(item),
+            coe_id=item.coe_id,
+            description=item.text,
+            owner_id=item.owner_id,
+            due=item.due,
+            days_overdue=core.days_overdue(
+                item.due, core.local_today(now, zones.get(item.owner_id, "UTC"))
+            ),
+            snoozed_until=item.snoozed_until,
+        )
+        for item, _ in rows
+    ]
+    title = views.list_title(query.owner_id, asker_id, query.everyone)
+    return views.build_item_list(title, core.list_order(listed), total)
+
+
+# Shared steps -------------------------------------------------------------------------------
+
+
+def _enqueue_thread(rt: Runtime, session: Session, coe: Coe, message: dict[str, Any]) -> int:
+    return outbox.enqueue(
+        session=session,
+        method="chat.postMessage",
+        payload={"channel": coe.channel_id, "thread_ts": coe.parent_ts, **message},
+        now=rt.now(),
+    )
+
+
+def _coe_id(coe: Coe) -> int:
+    assert coe.id is not None
+    return coe.id
+
+
+def _item_id(item: ActionItem) -> int:
+    assert item.id is not None
+    return item.id

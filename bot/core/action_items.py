@@ -1,0 +1,548 @@
+"""Action items: reading an `action:` line and its due date, which why an item addresses, the
+status transitions and who may make them.
+
+Pure: no Slack, no database, no clock. `today` and `now` are parameters, and so is everything
+known about the people involved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.facilitation import Chain, Step
+
+SNOOZE = timedelta(days=7)
+DROP_REASON_LIMIT = 2000
+HALF_YEAR_DAYS = 182
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        )
+    )
+    for name in names
+}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_COUNTS |= {"seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+_MENTION = r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>"
+_TRAILING_MENTIONS = re.compile(r"(?:\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>)+\s*$")
+_LEADING_MENTION = re.compile(rf"^\s*{_MENTION}\s*[:,]?")
+_ANY_MENTION = re.compile(_MENTION)
+_DUE_WORD = re.compile(r"\b(?P<word>due|by)\b", re.I)
+_ISO = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
+_IN_N = re.compile(r"^in (?P<count>\d+|[a-z]+) (?P<unit>day|days|week|weeks)$")
+_ORDINAL = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th)?"
+_MONTH_DAY = re.compile(
+    rf"^(?:{_ORDINAL.format('d1')} (?:of )?(?P<m1>[a-z]+)|(?P<m2>[a-z]+) {_ORDINAL.format('d2')})"
+    r"(?:,? (?P<y>\d{4}))?$"
+)
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+class ActionItemError(Exception):
+    """Nothing was recorded or changed; the message says why, for the person who asked."""
+
+
+class ItemStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Kind(StrEnum):
+    """What the mechanism does about the cause."""
+
+    PREVENT = "prevent"
+    DETECT = "detect"
+    MITIGATE = "mitigate"
+
+
+class StatusAction(StrEnum):
+    """A button on an item row; the value is also the change recorded in the item's history."""
+
+    DONE = "done"
+    SNOOZE = "snoozed"
+    DROP = "dropped"
+
+
+CREATED = "created"
+
+
+@dataclass(frozen=True)
+class Person:
+    """What Slack says about a user (users.info), as far as action items care."""
+
+    user_id: str
+    tz: str = "UTC"
+    is_bot: bool = False
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """An `action:` line taken apart; `owner_id` None means the author owns it."""
+
+    description: str
+    owner_id: str | None
+    due_phrase: str
+
+
+@dataclass(frozen=True)
+class NewItem:
+    description: str
+    owner_id: str
+    due: date
+    why: Step
+    priority: Priority = Priority.MEDIUM
+    kind: Kind | None = None
+
+
+@dataclass(frozen=True)
+class ItemForm:
+    """What the "Add action item" modal submitted; None where a field was left empty."""
+
+    description: str | None
+    owner_id: str | None
+    due: str | None
+    priority: str | None
+    kind: str | None
+    why_number: int | None
+
+
+@dataclass(frozen=True)
+class ItemState:
+    status: ItemStatus
+    snoozed_until: date | None = None
+    drop_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ListedItem:
+    """One row of an action item list."""
+
+    item_id: int
+    coe_id: int
+    description: str
+    owner_id: str
+    due: date
+    days_overdue: int
+    snoozed_until: date | None = None
+
+
+# Dates ----------------------------------------------------------------------------------------
+
+
+def format_day(day: date) -> str:
+    """`Fri 4 Dec 2026`: with the weekday, so a misread date stands out."""
+    return f"{_DAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def date_help(today: date) -> str:
+    example = today + timedelta(days=9)
+    return (
+        f"Write the due date as `due {example.isoformat()}`, `due {example.day} "
+        f"{_MONTH_NAMES[example.month - 1]}`, `due tomorrow`, `due friday`, `due next friday`, "
+        "`due next week` or `due in 3 days`."
+    )
+
+
+def local_today(now: datetime, tz: str) -> date:
+    """The calendar day it is at `now` for someone in `tz` (UTC when Slack gave no usable tz)."""
+    try:
+        zone: ZoneInfo | type[UTC] = ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = UTC
+    return now.astimezone(zone).date()
+
+
+def parse_due(phrase: str, today: date) -> date:
+    """Read a due date written the way people write one, relative to `today`.
+
+    A weekday name means the next such day after today: on a Friday, `friday` is a week away
+    (`today` is there for today). `next friday` is the Friday of next week, Monday to Sunday, so
+    on a Wednesday it is nine days away, not two. `next week` is next Monday. A day and month
+    without a year is in the year that puts it nearest today (so a slip into the past is caught).
+    """
+    words = " ".join(phrase.lower().strip().rstrip(".!,;").split())
+    words = words.removeprefix("on ").removeprefix("the ")
+    if not words:
+        raise ActionItemError(f"The due date is missing. {date_help(today)}")
+    due = _read_date(words, today)
+    if due is None:
+        raise ActionItemError(f"I can't read “{phrase.strip()}” as a date. {date_help(today)}")
+    if due < today:
+        raise ActionItemError(
+            f"The due date {format_day(due)} is in the past (today is {format_day(today)}). "
+            + date_help(today)
+        )
+    return due
+
+
+def _read_date(words: str, today: date) -> date | None:
+    if words in ("today", "tonight", "eod", "end of day"):
+        return today
+    if words in ("tomorrow", "tmrw", "tmr"):
+        return today + timedelta(days=1)
+    if words == "next week":
+        return _next_monday(today)
+    if words in ("end of week", "end of the week", "eow"):
+        return today + timedelta(days=(4 - today.weekday()) % 7)
+    for reader in (_iso, _weekday, _in_count, _month_day):
+        due = reader(words, today)
+        if due is not None:
+            return due
+    return None
+
+
+def _next_monday(today: date) -> date:
+    return today + timedelta(days=7 - today.weekday())
+
+
+def _iso(words: str, today: date) -> date | None:
+    match = _ISO.match(words)
+    if match is None:
+        return None
+    return _calendar_day(int(match["y"]), int(match["m"]), int(match["d"]), words, today)
+
+
+def _weekday(words: str, today: date) -> date | None:
+    first, _, name = words.rpartition(" ")
+    weekday = _WEEKDAYS.get(name)
+    if weekday is None or first not in ("", "this", "coming", "this coming", "next"):
+        return None
+    if first == "next":
+        return _next_monday(today) + timedelta(days=weekday)
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _in_count(words: str, today: date) -> date | None:
+    match = _IN_N.match(words)
+    if match is None:
+        return None
+    count_word = match["count"]
+    count = int(count_word) if count_word.isdigit() else _COUNTS.get(count_word)
+    if count is None or count > 3660:
+        return None
+    return today + timedelta(days=count * (7 if match["unit"].startswith("week") else 1))
+
+
+def _month_day(words: str, today: date) -> date | None:
+    match = _MONTH_DAY.match(words)
+    if match is None:
+        return None
+    month = _month(match["m1"] or match["m2"])
+    if month is None:
+        return None
+    day = int(match["d1"] or match["d2"])
+    if match["y"]:
+        return _calendar_day(int(match["y"]), month, day, words, today)
+    due = _calendar_day(today.year, month, day, words, today)
+    # The nearer year: `4 jan` in December is next month, but `24 nov` on 25 Nov is a mistake.
+    if (today - due).days > HALF_YEAR_DAYS:
+        return _calendar_day(today.year + 1, month, day, words, today)
+    return due
+
+
+def _month(word: str) -> int | None:
+    """`dec`, `december`, `sept`: any start of a month's name, at least three letters long."""
+    if len(word) < 3:
+        return None
+    matches = [number for name, number in _MONTHS.items() if name.startswith(word)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _calendar_day(year: int, month: int, day: int, words: str, today: date) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ActionItemError(
+            f"“{words}” is not a day on the calendar. {date_help(today)}"
+        ) from None
+
+
+# Reading an `action:` line ---------------------------------------------------------------------
+
+
+def parse_action(text: str) -> ActionDraft:
+    """Take `<what> [<@owner>] due <date>` apart; `by <date>` works too.
+
+    The due date is what follows the last `due` (or, with no `due`, the last `by`). The owner is
+    a mention right before the due date, at the very end, or at the very start; mentions inside
+    the description stay part of it.
+    """
+    body, phrase = _split_due(text)
+    phrase, owner_after = _take_trailing_owner(phrase)
+    body, owner_before = _take_trailing_owner(body)
+    if owner_before is None:
+        body, owner_before = _take_leading_owner(body)
+    if owner_after and owner_before and owner_after != owner_before:
+        raise ActionItemError(
+            f"An action item has one owner, and I found two: <@{owner_before}> and "
+            f"<@{owner_after}>. Name one, e.g. `action: <what> @owner due <date>`."
+        )
+    description = body.strip(" \t\n-–—:,;")
+    if not description:
+        raise ActionItemError(
+            "What should be done? Write it after `action:`, "
+            "e.g. `action: Alarm when 10 servers shut down in a minute @owner due friday`."
+        )
+    if not phrase:
+        raise ActionItemError(
+            "Every action item needs a due date, so nothing was recorded. Add one at the end, "
+            f"e.g. `action: {_clip(description, 80)} due friday`."
+        )
+    return ActionDraft(description, owner_after or owner_before, phrase)
+
+
+def _split_due(text: str) -> tuple[str, str]:
+    matches = list(_DUE_WORD.finditer(text))
+    chosen = [m for m in matches if m["word"].lower() == "due"] or matches
+    if not chosen:
+        return text.strip(), ""
+    last = chosen[-1]
+    return text[: last.start()].strip(), text[last.end() :].strip().lstrip(":").strip()
+
+
+def _take_trailing_owner(text: str) -> tuple[str, str | None]:
+    match = _TRAILING_MENTIONS.search(text)
+    if match is None:
+        return text, None
+    owners = list(dict.fromkeys(m["id"] for m in _ANY_MENTION.finditer(match.group(0))))
+    if len(owners) > 1:
+        named = " and ".join(f"<@{owner}>" for owner in owners)
+        raise ActionItemError(
+            f"An action item has one owner, and I found {named}. Name one; "
+            "you can add another action item for the other."
+        )
+    return text[: match.start()].strip(), owners[0]
+
+
+def _take_leading_owner(text: str) -> tuple[str, str | None]:
+    match = _LEADING_MENTION.match(text)
+    if match is None:
+        return text, None
+    return text[match.end() :].strip(), match["id"]
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Recording ------------------------------------------------------------------------------------
+
+
+def check_owner(owner: Person) -> None:
+    """An item needs a person who can act on it: not a bot, not a deactivated account."""
+    if owner.is_bot:
+        raise ActionItemError(
+            f"<@{owner.user_id}> is a bot, and an action item needs a person to own it. "
+            "Name a teammate, or leave the owner out to own it yourself."
+        )
+    if owner.deleted:
+        raise ActionItemError(
+            f"<@{owner.user_id}>'s account is deactivated, so they can't own an action item. "
+            "Name someone else."
+        )
+
+
+def unknown_owner(user_id: str) -> ActionItemError:
+    return ActionItemError(
+        f"I can't find the user <@{user_id}> in this workspace, so nothing was recorded. "
+        "Name the owner with an @mention of someone here."
+    )
+
+
+def pick_why(chain: Chain, number: int | None) -> Step:
+    """The why an item addresses: the one named, else the latest answered one.
+
+    With no answer yet, that is the open why #1: an item can address the problem itself.
+    A named why must be answered or be the open one.
+    """
+    if number is None:
+        if chain.answered:
+            return chain.answered[-1]
+        if chain.steps:
+            return chain.steps[-1]
+        raise ActionItemError("This COE has no whys yet.")
+    for step in chain.steps:
+        if step.number == number:
+            return step
+    numbers = [step.number for step in chain.steps]
+    known = f"#{numbers[0]} to #{numbers[-1]}" if len(numbers) > 1 else f"#{numbers[0]}"
+    raise ActionItemError(
+        f"This COE has no why #{number} yet (it has {known}). "
+        f"Use `action #{numbers[-1]}: ...`, or plain `action: ...` for the latest why."
+    )
+
+
+def why_label(step: Step) -> str:
+    """`Why #3: “<answer>”`, or the open why's question when it has no answer yet."""
+    if step.answer is not None:
+        return f"Why #{step.number}: “{step.answer}”"
+    return f"Why #{step.number} (not answered yet): why did “{step.subject}” happen?"
+
+
+def plan_item(
+    draft: ActionDraft, why_number: int | None, owner: Person, chain: Chain, now: datetime
+) -> NewItem:
+    """The item an `action:` line asks for; raises `ActionItemError` when anything is off."""
+    check_owner(owner)
+    why = pick_why(chain, why_number)
+    due = parse_due(draft.due_phrase, local_today(now, owner.tz))
+    return NewItem(draft.description, owner.user_id, due, why)
+
+
+def check_form(
+    form: ItemForm, owner: Person | None, chain: Chain, now: datetime
+) -> tuple[NewItem | None, dict[str, str]]:
+    """The item the modal asks for, or the errors by field name (description, owner, due, ...)."""
+    errors: dict[str, str] = {}
+    description = (form.description or "").strip()
+    if not description:
+        errors["description"] = "Say what should be done."
+    if form.owner_id is None:
+        errors["owner"] = "Pick the person who owns this item."
+    elif owner is None:
+        errors["owner"] = str(unknown_owner(form.owner_id))
+    else:
+        try:
+            check_owner(owner)
+        except ActionItemError as error:
+            errors["owner"] = str(error)
+    due = _form_due(form.due, owner, now, errors)
+    why = _form_why(chain, form.why_number, errors)
+    priority = _choice(Priority, form.priority, Priority.MEDIUM, "priority", errors)
+    kind = _choice(Kind, form.kind, None, "kind", errors)
+    if errors or owner is None or due is None or why is None:
+        return None, errors
+    return NewItem(description, owner.user_id, due, why, priority, kind), {}
+
+
+def _form_due(
+    value: str | None, owner: Person | None, now: datetime, errors: dict[str, str]
+) -> date | None:
+    today = local_today(now, owner.tz if owner else "UTC")
+    if not value:
+        errors["due"] = "Pick a due date."
+        return None
+    try:
+        return parse_due(value, today)
+    except ActionItemError:
+        errors["due"] = f"Pick a day from today ({format_day(today)}) on."
+        return None
+
+
+def _form_why(chain: Chain, number: int | None, errors: dict[str, str]) -> Step | None:
+    try:
+        return pick_why(chain, number)
+    except ActionItemError as error:
+        errors["why"] = str(error)
+        return None
+
+
+def _choice(
+    enum: type[_E], value: str | None, default: _E | None, field: str, errors: dict[str, str]
+) -> _E | None:
+    if value is None:
+        return default
+    try:
+        return enum(value)
+    except ValueError:
+        errors[field] = f"Pick one of {', '.join(member.value for member in enum)}."
+        return default
+
+
+# Status -----------------------------------------------------------------------------------------
+
+
+def may_change(actor_id: str, owner_id: str, facilitator_id: str) -> bool:
+    """Only the owner, who does the work, and the facilitator, who runs the COE."""
+    return actor_id in (owner_id, facilitator_id)
+
+
+def who_may_change(owner_id: str, facilitator_id: str) -> str:
+    if owner_id == facilitator_id:
+        return f"Only <@{owner_id}>, its owner and the COE's facilitator, can change this item."
+    return (
+        f"Only its owner <@{owner_id}> or the COE's facilitator <@{facilitator_id}> "
+        "can change this item."
+    )
+
+
+def change_status(
+    state: ItemState, action: StatusAction, today: date, reason: str | None = None
+) -> ItemState:
+    """Done, snoozed for a week from `today` (reminders pause), or dropped with a reason."""
+    if state.status is ItemStatus.DONE:
+        raise ActionItemError("This action item is already done.")
+    if state.status is ItemStatus.DROPPED:
+        raise ActionItemError("This action item was dropped, so it can't be changed any more.")
+    if action is StatusAction.DONE:
+        return replace(state, status=ItemStatus.DONE)
+    if action is StatusAction.SNOOZE:
+        return replace(state, snoozed_until=today + SNOOZE)
+    return replace(state, status=ItemStatus.DROPPED, drop_reason=_drop_reason(reason))
+
+
+def _drop_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ActionItemError(
+            "Say why the item is dropped: the reason stays on record with the COE."
+        )
+    if len(text) > DROP_REASON_LIMIT:
+        raise ActionItemError(f"Keep the reason under {DROP_REASON_LIMIT} characters.")
+    return text
+
+
+def days_overdue(due: date, today: date) -> int:
+    return max(0, (today - due).days)
+
+
+def list_order(items: list[ListedItem]) -> list[ListedItem]:
+    """Overdue first (most overdue at the top), then by due date."""
+    return sorted(items, key=lambda item: (item.days_overdue == 0, item.due, item.item_id))

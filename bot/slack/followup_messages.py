@@ -1,0 +1,261 @@
+"""Block Kit for the follow-up: an owner's reminder and the weekly digest.
+
+Pure `build_*` functions, each message with a plain-text fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.core.digest import CoeProgress, Digest, DigestItem, OpenEntry, OwnerGroup
+from bot.core.nudges import NudgeKind, due_phrase
+from bot.slack.messages import HEADER_LIMIT, Message, clip, coe_key, item_status_buttons
+
+Block = dict[str, Any]
+
+# Slack refuses a message with more blocks than this.
+MAX_BLOCKS = 50
+# The fallback is for notifications and screen readers; the blocks carry the detail.
+TEXT_LIMIT = 3000
+LINE_LIMIT = 2900
+
+
+def day_label(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+# Nudges ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NudgeContent:
+    """What a reminder says about one item."""
+
+    item_id: int
+    text: str
+    coe_id: int
+    problem: str
+    due: date
+    why_number: int | None = None
+    why_text: str | None = None
+
+
+def build_nudge(content: NudgeContent, kind: NudgeKind, today: date) -> Message:
+    """The DM to an item's owner, with buttons to close or snooze the item."""
+    when = due_phrase(content.due, today)
+    due = f"{'due ' if content.due < today else ''}{day_label(content.due)}"
+    coe = f"{coe_key(content.coe_id)}: {content.problem}"
+    lead = "Overdue action item" if kind is NudgeKind.OVERDUE else "Action item due soon"
+    lines = [
+        f"*{lead}*: {content.text}",
+        f"*{when.capitalize()}* ({due})",
+        f"From *{clip(coe, 500)}*",
+    ]
+    if content.why_number is not None and content.why_text:
+        lines.append(f"Addresses why #{content.why_number}: {clip(content.why_text, 500)}")
+    repeat = (
+        "I'll remind you each working day until it is done or dropped."
+        if kind is NudgeKind.OVERDUE
+        else "I'll remind you again each working day once it is overdue."
+    )
+    text = f"Reminder: “{content.text}” ({coe}) is {when} ({due})."
+    return {
+        "text": clip(text, TEXT_LIMIT),
+        "blocks": [
+            {"type": "section", "text": _mrkdwn(clip("\n".join(lines)))},
+            {"type": "context", "elements": [_mrkdwn(repeat)]},
+            item_status_buttons(content.item_id),
+        ],
+    }
+
+
+# Digest ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    """Blocks that must stay in one message, and their line of the plain-text fallback."""
+
+    blocks: list[Block]
+    text: str
+    item_id: int | None = None
+
+
+@dataclass
+class _Part:
+    """A heading and its rows: an owner's items, the completed list, the progress list."""
+
+    heading: _Row
+    rows: list[_Row]
+    # Opens the next message when the part does not fit in one.
+    continued: _Row | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.heading.blocks) + sum(len(row.blocks) for row in self.rows)
+
+
+@dataclass
+class _Page:
+    # Every page but the first opens with a context line saying which part it is.
+    continuation: bool = False
+    rows: list[_Row] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return int(self.continuation) + sum(len(row.blocks) for row in self.rows)
+
+
+@dataclass(frozen=True)
+class DigestPage:
+    """One message of the digest, and the open items it lists with buttons."""
+
+    message: Message
+    item_ids: tuple[int, ...]
+
+
+def build_digest_messages(digest: Digest) -> list[DigestPage]:
+    """The digest as one message, or several of at most 50 blocks each, split between owners.
+
+    An owner with too many items for one message continues in the next under a repeated
+    heading; an item's line and its buttons always stay together.
+    """
+    coe_problems = {coe.coe_id: coe.problem for coe in digest.progress}
+    parts = [
+        _title(digest),
+        *(_owner_part(group, coe_problems) for group in digest.groups),
+    ]
+    if digest.completed:
+        parts.append(_completed_part(digest.completed))
+    if digest.progress:
+        parts.append(_progress_part(digest.progress))
+    pages = _paginate(parts)
+    return [_page_message(page, number, len(pages)) for number, page in enumerate(pages, start=1)]
+
+
+def _title(digest: Digest) -> _Part:
+    title = f"COE action items: weekly digest, {day_label(digest.today)}"
+    summary = (
+        f"{digest.open_count} open, {digest.overdue_count} overdue · "
+        f"{len(digest.completed)} completed in the past week"
+    )
+    return _Part(
+        heading=_Row(
+            [
+                {"type": "header", "text": _plain(clip(title, HEADER_LIMIT))},
+                {"type": "context", "elements": [_mrkdwn(summary)]},
+            ],
+            f"{title}\n{summary}",
+        ),
+        rows=[],
+    )
+
+
+def _owner_part(group: OwnerGroup, coe_problems: dict[int, str]) -> _Part:
+    counts = f"{len(group.entries)} open" + (f", {group.overdue} overdue" if group.overdue else "")
+    heading = f"*<@{group.owner_id}>* · {counts}"
+    return _Part(
+        heading=_Row([_section(heading)], f"<@{group.owner_id}> ({counts})"),
+        rows=[_entry_row(entry, coe_problems) for entry in group.entries],
+        continued=_Row([_section(f"*<@{group.owner_id}>*, continued")], ""),
+    )
+
+
+def _entry_row(entry: OpenEntry, coe_problems: dict[int, str]) -> _Row:
+    item = entry.item
+    coe = coe_key(item.coe_id)
+    problem = coe_problems.get(item.coe_id, "")
+    due = f"due {day_label(item.due)}"
+    snoozed = f", snoozed until {day_label(item.snoozed_until)}" if item.snoozed_until else ""
+    if entry.days_overdue:
+        overdue = f"{entry.days_overdue} day{'s' if entry.days_overdue > 1 else ''} overdue"
+        when, plain = f":warning: *{overdue}* ({due}{snoozed})", f"{overdue}, {due}{snoozed}"
+    else:
+        when = plain = f"Due {day_label(item.due)}{snoozed}"
+    body = f"{item.text}\n{when} · *{coe}* {clip(problem, 200)}"
+    return _Row(
+        [_section(clip(body)), item_status_buttons(item.id)],
+        f"• {item.text} ({coe}, {plain})",
+        item.id,
+    )
+
+
+def _completed_part(items: tuple[DigestItem, ...]) -> _Part:
+    lines = [f"✓ {item.text} ({coe_key(item.coe_id)}, <@{item.owner_id}>)" for item in items]
+    return _Part(
+        heading=_Row([_section("*Completed in the past week*")], "Completed in the past week:"),
+        rows=[_Row([_section(chunk)], chunk) for chunk in _chunks(lines)],
+        continued=_Row([_section("*Completed in the past week*, continued")], ""),
+    )
+
+
+def _progress_part(progress: tuple[CoeProgress, ...]) -> _Part:
+    lines = []
+    for coe in progress:
+        dropped = f", {coe.dropped} dropped" if coe.dropped else ""
+        done = f"{coe.done}/{coe.total} done{dropped}"
+        lines.append(f"*{coe_key(coe.coe_id)}* {clip(coe.problem, 200)}: {done}")
+    return _Part(
+        heading=_Row([_section("*Progress by COE*")], "Progress by COE:"),
+        rows=[_Row([_section(chunk)], chunk.replace("*", "")) for chunk in _chunks(lines)],
+        continued=_Row([_section("*Progress by COE*, continued")], ""),
+    )
+
+
+def _paginate(parts: list[_Part]) -> list[_Page]:
+    pages = [_Page()]
+    for part in parts:
+        # A part that does not fit in what is left of the page starts a new one, so pages break
+        # between owners; only a part too big for any page is split, between its rows.
+        fits_here = pages[-1].size + part.size <= MAX_BLOCKS
+        fits_anywhere = 1 + part.size <= MAX_BLOCKS
+        opening = len(part.heading.blocks) + (len(part.rows[0].blocks) if part.rows else 0)
+        starts_here = not fits_anywhere and pages[-1].size + opening <= MAX_BLOCKS
+        if pages[-1].rows and not fits_here and not starts_here:
+            pages.append(_Page(continuation=True))
+        pages[-1].rows.append(part.heading)
+        for row in part.rows:
+            if pages[-1].size + len(row.blocks) > MAX_BLOCKS:
+                pages.append(_Page(continuation=True))
+                if part.continued is not None:
+                    pages[-1].rows.append(part.continued)
+            pages[-1].rows.append(row)
+    return pages
+
+
+def _page_message(page: _Page, number: int, total: int) -> DigestPage:
+    blocks = [block for row in page.rows for block in row.blocks]
+    lines = [row.text for row in page.rows if row.text]
+    if page.continuation:
+        label = f"Weekly digest, part {number} of {total}"
+        blocks.insert(0, {"type": "context", "elements": [_mrkdwn(label)]})
+        lines.insert(0, label)
+    item_ids = tuple(row.item_id for row in page.rows if row.item_id is not None)
+    return DigestPage({"text": clip("\n".join(lines), TEXT_LIMIT), "blocks": blocks}, item_ids)
+
+
+def _chunks(lines: list[str]) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = clip(line, LINE_LIMIT)
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > LINE_LIMIT and current:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    return [*chunks, current] if current else chunks
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}

@@ -1,0 +1,66 @@
+"""Who a Slack user is (timezone, bot, deactivated): users.info, cached for a day."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot.core.action_items import Person
+from bot.runtime import Runtime
+from storage import users
+from storage.models import SlackUser
+
+log = logging.getLogger(__name__)
+
+SLACKBOT = "USLACKBOT"
+
+
+def look_up(rt: Runtime, user_id: str) -> Person | None:
+    """The user as Slack describes them; None when Slack knows no such user.
+
+    Makes a Slack call when the cache is stale, so never call it inside a transaction. Other
+    Slack errors fall back to an older cached entry, or raise `SlackApiError` when there is none.
+    """
+    with Session(rt.engine) as session:
+        cached = users.get_fresh_user(session=session, user_id=user_id, now=rt.now())
+        if cached is not None:
+            return _person(cached)
+    try:
+        response = rt.slack.users_info(user=user_id)
+    except SlackApiError as error:
+        if error.response.get("error") in ("user_not_found", "user_not_visible"):
+            return None
+        return _stale_or_raise(rt, user_id, error)
+    info = response.get("user") or {}
+    person = Person(
+        user_id=user_id,
+        tz=str(info.get("tz") or "UTC"),
+        is_bot=bool(info.get("is_bot")) or user_id == SLACKBOT,
+        deleted=bool(info.get("deleted")),
+    )
+    with Session(rt.engine) as session:
+        users.save_user(
+            session=session,
+            user_id=user_id,
+            tz=person.tz,
+            is_bot=person.is_bot,
+            deleted=person.deleted,
+            now=rt.now(),
+        )
+        session.commit()
+    return person
+
+
+def _stale_or_raise(rt: Runtime, user_id: str, error: SlackApiError) -> Person:
+    with Session(rt.engine) as session:
+        cached = users.get_user(session=session, user_id=user_id)
+        if cached is None:
+            raise error
+        log.warning("users.info failed for %s (%s); using the cached entry", user_id, error)
+        return _person(cached)
+
+
+def _person(user: SlackUser) -> Person:
+    return Person(user.user_id, user.tz, user.is_bot, user.deleted)

@@ -1,0 +1,161 @@
+"""Action items and their change history."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.core.action_items import CREATED, ItemState, ItemStatus, NewItem
+from storage.models import ActionItem, ActionItemChange, Coe
+
+
+def create_item(
+    *,
+    session: Session,
+    coe_id: int,
+    item: NewItem,
+    created_by: str,
+    now: datetime,
+    source_ts: str | None,
+) -> ActionItem | None:
+    """Record the item and its "created" change; None when `source_ts` already made one."""
+    row = ActionItem(
+        coe_id=coe_id,
+        why_number=item.why.number,
+        text=item.description,
+        owner_id=item.owner_id,
+        due=item.due,
+        priority=item.priority.value,
+        kind=item.kind.value if item.kind else None,
+        created_by=created_by,
+        created_at=now,
+        source_ts=source_ts,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return None
+    detail = {
+        "owner": item.owner_id,
+        "due": item.due.isoformat(),
+        "why": item.why.number,
+        "priority": item.priority.value,
+        "kind": item.kind.value if item.kind else None,
+    }
+    record_change(
+        session=session,
+        item_id=_id(row),
+        actor_id=created_by,
+        change=CREATED,
+        now=now,
+        detail=json.dumps(detail),
+    )
+    return row
+
+
+def get_item(*, session: Session, item_id: int, lock: bool = False) -> ActionItem | None:
+    """With `lock`, hold the item's row until commit, so two clicks change it one at a time."""
+    return session.get(ActionItem, item_id, with_for_update=lock, populate_existing=lock)
+
+
+def state_of(item: ActionItem) -> ItemState:
+    return ItemState(ItemStatus(item.status), item.snoozed_until, item.drop_reason)
+
+
+def save_state(
+    *,
+    session: Session,
+    item: ActionItem,
+    state: ItemState,
+    change: str,
+    actor_id: str,
+    now: datetime,
+    detail: str | None = None,
+) -> None:
+    """Store the item's new state and the change that led to it, with who and when."""
+    if state.status.value != item.status and state.status is not ItemStatus.OPEN:
+        item.closed_at = now
+    item.status = state.status.value
+    item.snoozed_until = state.snoozed_until
+    item.drop_reason = state.drop_reason
+    session.add(item)
+    record_change(
+        session=session,
+        item_id=_id(item),
+        actor_id=actor_id,
+        change=change,
+        now=now,
+        detail=detail,
+    )
+
+
+def record_change(
+    *,
+    session: Session,
+    item_id: int,
+    actor_id: str,
+    change: str,
+    now: datetime,
+    detail: str | None = None,
+) -> None:
+    session.add(
+        ActionItemChange(item_id=item_id, actor_id=actor_id, at=now, change=change, detail=detail)
+    )
+    session.flush()
+
+
+def list_changes(*, session: Session, item_id: int) -> Sequence[ActionItemChange]:
+    statement = (
+        select(ActionItemChange)
+        .where(ActionItemChange.item_id == item_id)
+        .order_by(col(ActionItemChange.id))
+    )
+    return session.exec(statement).all()
+
+
+def list_items(*, session: Session, coe_id: int) -> Sequence[ActionItem]:
+    statement = select(ActionItem).where(ActionItem.coe_id == coe_id).order_by(col(ActionItem.id))
+    return session.exec(statement).all()
+
+
+def open_items(
+    *, session: Session, owner_id: str | None = None, limit: int = 200
+) -> Sequence[tuple[ActionItem, Coe]]:
+    """Open items (of everyone, or of one owner), earliest due first, with their COE."""
+    statement = (
+        select(ActionItem, Coe)
+        .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
+        .where(*_open_filter(owner_id))
+        .order_by(col(ActionItem.due), col(ActionItem.id))
+        .limit(limit)
+    )
+    return session.exec(statement).all()
+
+
+def count_open(*, session: Session, owner_id: str | None = None) -> int:
+    statement = (
+        select(func.count())
+        .select_from(ActionItem)
+        .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
+        .where(*_open_filter(owner_id))
+    )
+    return int(session.exec(statement).one())
+
+
+def _open_filter(owner_id: str | None) -> list[Any]:
+    conditions: list[Any] = [col(ActionItem.status) == ItemStatus.OPEN.value]
+    if owner_id is not None:
+        conditions.append(col(ActionItem.owner_id) == owner_id)
+    return conditions
+
+
+def _id(item: ActionItem) -> int:
+    assert item.id is not None, "action item must be flushed before use"
+    return item.id

@@ -1,0 +1,594 @@
+"""Action items, driven the way Slack drives the bot: `action:` replies, the modal, the status
+buttons and `/coe actions`."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from bot.core.action_items import NewItem
+from bot.core.facilitation import Step
+from storage import action_items as store
+from storage import inbox
+from storage.models import ActionItem, ActionItemChange
+from tests.conftest import Bot, Clock, run_bot
+from tests.fake_slack import Call, FakeSlack
+
+THREAD = "1700000000.000001"
+ANSWERS = [
+    "All the servers were turned off.",
+    "A script was run which shut them off.",
+    "There were no alarms on the number of servers shutting down.",
+]
+CONFIRMED = "added an action item"
+_ts = itertools.count(1)
+
+
+# Helpers --------------------------------------------------------------------------------------
+
+
+def new_ts() -> str:
+    return f"1800000002.{next(_ts):06d}"
+
+
+def thread_texts(fake: FakeSlack) -> list[str]:
+    return [call["text"] for call in fake.posted(thread_ts=THREAD)]
+
+
+def start_review(bot: Bot, fake: FakeSlack, answers: int = 3) -> None:
+    """UALICE (the facilitator) starts COE-1 and UBOB answers `answers` whys."""
+    bot.slack.command("start The site went down")
+    fake.wait_for(lambda: len(thread_texts(fake)) == 1)
+    for number, text in enumerate(ANSWERS[:answers], start=1):
+        bot.slack.reply(text, thread_ts=THREAD, user="UBOB", ts=new_ts())
+        fake.wait_for(lambda n=number: len(thread_texts(fake)) == n + 1)
+
+
+def confirmations(fake: FakeSlack) -> list[str]:
+    return [text for text in thread_texts(fake) if CONFIRMED in text]
+
+
+def ephemerals(fake: FakeSlack) -> list[Call]:
+    return fake.calls_to("chat.postEphemeral")
+
+
+def action(bot: Bot, fake: FakeSlack, text: str, user: str = "UALICE", **kwargs: Any) -> str:
+    """Send an `action:` reply and wait for the confirmation; returns it."""
+    count = len(confirmations(fake))
+    bot.slack.reply(text, thread_ts=THREAD, user=user, ts=kwargs.pop("ts", new_ts()), **kwargs)
+    return str(fake.wait_for(lambda: confirmations(fake)[count:])[0])
+
+
+def refused(bot: Bot, fake: FakeSlack, text: str, user: str = "UALICE") -> Call:
+    """Send an `action:` reply that the bot refuses; returns the ephemeral it sent."""
+    count = len(ephemerals(fake))
+    bot.slack.reply(text, thread_ts=THREAD, user=user, ts=new_ts())
+    return fake.wait_for(lambda: ephemerals(fake)[count:])[0]
+
+
+def items(bot: Bot) -> list[ActionItem]:
+    with Session(bot.rt.engine) as session:
+        return list(store.list_items(session=session, coe_id=1))
+
+
+def history(bot: Bot, item_id: int = 1) -> list[ActionItemChange]:
+    with Session(bot.rt.engine) as session:
+        return list(store.list_changes(session=session, item_id=item_id))
+
+
+def all_processed(bot: Bot) -> bool:
+    with Session(bot.rt.engine) as session:
+        return not inbox.unprocessed(
+            session=session, received_before=datetime(2100, 1, 1, tzinfo=UTC)
+        )
+
+
+def responses(fake: FakeSlack) -> list[Call]:
+    return fake.calls_to("response_url")
+
+
+def click(bot: Bot, fake: FakeSlack, action_id: str, value: str, user: str) -> Call:
+    """Click a button whose answer comes back through the response URL; returns that answer."""
+    count = len(responses(fake))
+    bot.slack.action(action_id, value, user=user)
+    return fake.wait_for(lambda: responses(fake)[count:])[0]
+
+
+def note_count(fake: FakeSlack) -> int:
+    return len(thread_texts(fake))
+
+
+def wait_for_note(fake: FakeSlack, count: int) -> str:
+    return str(fake.wait_for(lambda: thread_texts(fake)[count:])[0])
+
+
+# Capture from the thread ----------------------------------------------------------------------
+
+
+def test_an_action_line_with_a_mention_and_an_iso_date_is_recorded_and_confirmed(
+    bot: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    start_review(bot, fake_slack)
+    ts = new_ts()
+    confirmation = action(
+        bot,
+        fake_slack,
+        "action: Add an alarm on servers shut down per minute <@UCAROL> due 2026-12-04",
+        ts=ts,
+    )
+    assert "“Add an alarm on servers shut down per minute”" in confirmation
+    assert "<@UALICE> added an action item to COE-1" in confirmation
+    assert "Owner: <@UCAROL>" in confirmation and "Due: Fri 4 Dec 2026" in confirmation
+    assert f"Addresses Why #3: “{ANSWERS[2]}”" in confirmation
+    [item] = items(bot)
+    assert (item.text, item.owner_id, item.due, item.why_number) == (
+        "Add an alarm on servers shut down per minute",
+        "UCAROL",
+        date(2026, 12, 4),
+        3,
+    )
+    assert (item.status, item.created_by, item.source_ts) == ("open", "UALICE", ts)
+    [created] = history(bot, item.id or 0)
+    assert (created.change, created.actor_id) == ("created", "UALICE")
+    assert created.at.replace(tzinfo=UTC) == clock.current
+    assert [call["user"] for call in fake_slack.calls_to("users.info")] == ["UCAROL"]
+
+
+@pytest.mark.parametrize(
+    ("moment", "owner", "phrase", "due"),
+    [
+        # 23:30 UTC on Wednesday 25 Nov: Thursday morning in Tokyo, still Wednesday in London.
+        (datetime(2026, 11, 25, 23, 30, tzinfo=UTC), "UCAROL", "today", date(2026, 11, 26)),
+        (datetime(2026, 11, 25, 23, 30, tzinfo=UTC), "UALICE", "today", date(2026, 11, 25)),
+        (datetime(2026, 11, 25, 23, 30, tzinfo=UTC), "UCAROL", "in 3 days", date(2026, 11, 29)),
+        (datetime(2026, 11, 25, 23, 30, tzinfo=UTC), "UALICE", "in 3 days", date(2026, 11, 28)),
+        # 23:30 UTC on Thursday: it is already Friday in Tokyo, so "friday" is a week away.
+        (datetime(2026, 11, 26, 23, 30, tzinfo=UTC), "UCAROL", "friday", date(2026, 12, 4)),
+        (datetime(2026, 11, 26, 23, 30, tzinfo=UTC), "UALICE", "friday", date(2026, 11, 27)),
+        # 03:00 UTC on Thursday is still Wednesday evening in New York.
+        (datetime(2026, 11, 26, 3, 0, tzinfo=UTC), "UBOB", "tomorrow", date(2026, 11, 26)),
+        (datetime(2026, 11, 26, 3, 0, tzinfo=UTC), "UBOB", "next week", date(2026, 11, 30)),
+    ],
+)
+def test_due_words_count_from_the_owners_today(
+    bot: Bot,
+    fake_slack: FakeSlack,
+    clock: Clock,
+    moment: datetime,
+    owner: str,
+    phrase: str,
+    due: date,
+) -> None:
+    start_review(bot, fake_slack)
+    clock.set(moment)
+    action(bot, fake_slack, f"action: Add an alarm <@{owner}> due {phrase}")
+    [item] = items(bot)
+    assert (item.owner_id, item.due) == (owner, due)
+
+
+def test_the_author_owns_an_item_that_names_no_one(bot: Bot, fake_slack: FakeSlack) -> None:
+    start_review(bot, fake_slack)
+    # 10:00 UTC on Wednesday is 05:00 on Wednesday in New York.
+    confirmation = action(bot, fake_slack, "action: Add an alarm by in 3 days", user="UBOB")
+    assert "Owner: <@UBOB>" in confirmation and "Due: Sat 28 Nov 2026" in confirmation
+    [item] = items(bot)
+    assert (item.owner_id, item.created_by, item.due) == ("UBOB", "UBOB", date(2026, 11, 28))
+
+
+def test_an_item_can_name_the_why_it_addresses(bot: Bot, fake_slack: FakeSlack) -> None:
+    start_review(bot, fake_slack)
+    confirmation = action(bot, fake_slack, "action #2: Make the script ask first due friday")
+    assert f"Addresses Why #2: “{ANSWERS[1]}”" in confirmation
+    assert "Due: Fri 27 Nov 2026" in confirmation
+    assert [item.why_number for item in items(bot)] == [2]
+
+
+def test_an_action_line_does_not_answer_the_open_why(bot: Bot, fake_slack: FakeSlack) -> None:
+    start_review(bot, fake_slack, answers=1)
+    action(bot, fake_slack, "action: Add an alarm due friday")
+    questions = [text for text in thread_texts(fake_slack) if text.startswith("Why #")]
+    assert [question[:7] for question in questions] == ["Why #1:", "Why #2:"]
+    assert [item.why_number for item in items(bot)] == [1]
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("action: Add an alarm due someday", "I can't read “someday” as a date"),
+        ("action: Add an alarm due 2026-11-24", "is in the past (today is Wed 25 Nov 2026)"),
+        ("action: Add an alarm due 2026-02-30", "is not a day on the calendar"),
+        ("action: Add an alarm <@UCAROL>", "needs a due date"),
+        ("action #7: Add an alarm due friday", "no why #7"),
+    ],
+)
+def test_an_unreadable_or_past_date_is_explained_and_nothing_is_recorded(
+    bot: Bot, fake_slack: FakeSlack, text: str, says: str
+) -> None:
+    start_review(bot, fake_slack)
+    before = note_count(fake_slack)
+    reply = refused(bot, fake_slack, text, user="UBOB")
+    assert says in reply["text"]
+    assert (reply["user"], reply["channel"], reply["thread_ts"]) == ("UBOB", "CINC", THREAD)
+    if "why #" not in says:
+        assert "due tomorrow" in reply["text"] or "due friday" in reply["text"]
+    assert items(bot) == []
+    assert note_count(fake_slack) == before
+
+
+@pytest.mark.parametrize(
+    ("user", "setup", "says"),
+    [
+        ("UNOBODY", {}, "can't find the user <@UNOBODY>"),
+        ("UROBOT", {"is_bot": True}, "<@UROBOT> is a bot"),
+        ("UGONE", {"deleted": True}, "<@UGONE>'s account is deactivated"),
+    ],
+)
+def test_an_owner_who_cannot_own_an_item_is_explained(
+    bot: Bot, fake_slack: FakeSlack, user: str, setup: dict[str, Any], says: str
+) -> None:
+    if setup:
+        fake_slack.add_user(user, **setup)
+    start_review(bot, fake_slack)
+    reply = refused(bot, fake_slack, f"action: Add an alarm <@{user}> due friday")
+    assert says in reply["text"] and reply["user"] == "UALICE"
+    assert items(bot) == []
+
+
+def test_a_slack_failure_looking_up_the_owner_records_nothing(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    start_review(bot, fake_slack)
+    fake_slack.fail_next("users.info", "internal_error")
+    reply = refused(bot, fake_slack, "action: Add an alarm <@UCAROL> due friday")
+    assert "couldn't look <@UCAROL> up" in reply["text"] and "again" in reply["text"]
+    assert items(bot) == []
+
+
+def test_a_redelivered_action_creates_one_item(bot: Bot, fake_slack: FakeSlack) -> None:
+    start_review(bot, fake_slack)
+    ts = new_ts()
+    action(bot, fake_slack, "action: Add an alarm due friday", ts=ts, event_id="EvACTION")
+    bot.slack.reply(
+        "action: Add an alarm due friday",
+        thread_ts=THREAD,
+        ts=ts,
+        event_id="EvACTION",
+        retry_num=1,
+    )
+    # The same message under another event id: the item's source keeps it single too.
+    bot.slack.reply("action: Add an alarm due friday", thread_ts=THREAD, ts=ts)
+    fake_slack.wait_for(lambda: all_processed(bot))
+    action(bot, fake_slack, "action: A second item due friday")
+    assert [item.text for item in items(bot)] == ["Add an alarm", "A second item"]
+    assert len(confirmations(fake_slack)) == 2
+
+
+def test_an_owner_is_looked_up_in_slack_once_a_day(
+    bot: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    start_review(bot, fake_slack)
+    action(bot, fake_slack, "action: One <@UCAROL> due friday")
+    action(bot, fake_slack, "action: Two <@UCAROL> due friday")
+    assert len(fake_slack.calls_to("users.info")) == 1
+    clock.advance(hours=25)
+    action(bot, fake_slack, "action: Three <@UCAROL> due friday")
+    assert len(fake_slack.calls_to("users.info")) == 2
+
+
+# The modal ------------------------------------------------------------------------------------
+
+FORM_VALUES = {
+    "description": {"description": {"type": "plain_text_input", "value": "Add an alarm"}},
+    "owner": {"owner": {"type": "users_select", "selected_user": "UCAROL"}},
+    "due": {"due": {"type": "datepicker", "selected_date": "2026-12-04"}},
+    "priority": {"priority": {"type": "static_select", "selected_option": {"value": "high"}}},
+    "kind": {"kind": {"type": "static_select", "selected_option": {"value": "detect"}}},
+    "why": {"why": {"type": "static_select", "selected_option": {"value": "2"}}},
+}
+
+
+def form_values(**fields: dict[str, Any]) -> dict[str, Any]:
+    values = json.loads(json.dumps(FORM_VALUES))
+    for block_id, element in fields.items():
+        values[block_id][block_id] = {**values[block_id][block_id], **element}
+    return values
+
+
+def test_the_add_button_opens_the_form(bot: Bot, fake_slack: FakeSlack) -> None:
+    start_review(bot, fake_slack)
+    bot.slack.action("coe_add_action_item", "1", user="UBOB")
+    [opened] = fake_slack.wait_for_calls("views.open", 1)
+    assert opened["trigger_id"].startswith("trigger-")
+    view = opened["view"]
+    assert view["callback_id"] == "coe_add_action_item_form" and view["private_metadata"] == "1"
+    blocks = {block.get("block_id"): block for block in view["blocks"]}
+    assert blocks["description"]["element"]["multiline"] is True
+    assert blocks["owner"]["element"]["initial_user"] == "UBOB"
+    assert blocks["due"]["element"]["type"] == "datepicker"
+    assert blocks["priority"]["element"]["initial_option"]["value"] == "medium"
+    assert [o["value"] for o in blocks["kind"]["element"]["options"]] == [
+        "prevent",
+        "detect",
+        "mitigate",
+    ]
+    whys = blocks["why"]["element"]
+    assert [o["value"] for o in whys["options"]] == ["1", "2", "3"]
+    assert whys["initial_option"]["value"] == "3"
+    assert all(len(o["text"]["text"]) <= 75 for o in whys["options"])
+
+
+def test_a_submitted_form_is_recorded_and_confirmed_in_the_thread(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    start_review(bot, fake_slack)
+    status, body = bot.slack.view_submission(
+        "coe_add_action_item_form", form_values(), private_metadata="1", user="UBOB"
+    )
+    assert status == 200 and body == ""
+    confirmation = fake_slack.wait_for(lambda: confirmations(fake_slack))[0]
+    assert "<@UBOB> added an action item to COE-1: “Add an alarm”" in confirmation
+    assert "Due: Fri 4 Dec 2026" in confirmation and "Priority: high, detect" in confirmation
+    assert f"Why #2: “{ANSWERS[1]}”" in confirmation
+    [item] = items(bot)
+    assert (item.owner_id, item.due, item.priority, item.kind, item.why_number) == (
+        "UCAROL",
+        date(2026, 12, 4),
+        "high",
+        "detect",
+        2,
+    )
+    assert item.created_by == "UBOB"
+    # The same view submitted again (Slack retrying) records nothing new.
+    bot.slack.view_submission(
+        "coe_add_action_item_form", form_values(), private_metadata="1", user="UBOB"
+    )
+    assert len(items(bot)) == 1
+
+
+def test_bad_form_fields_come_back_as_errors_and_nothing_is_recorded(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    fake_slack.add_user("UROBOT", is_bot=True)
+    start_review(bot, fake_slack)
+    values = form_values(due={"selected_date": "2026-11-20"}, owner={"selected_user": "UROBOT"})
+    status, body = bot.slack.view_submission(
+        "coe_add_action_item_form", values, private_metadata="1"
+    )
+    answer = json.loads(body)
+    assert status == 200 and answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {"due", "owner"}
+    assert "is a bot" in answer["errors"]["owner"]
+    assert "from today (Wed 25 Nov 2026) on" in answer["errors"]["due"]
+    missing = form_values(owner={"selected_user": None})
+    _, body = bot.slack.view_submission("coe_add_action_item_form", missing, private_metadata="1")
+    assert "owner" in json.loads(body)["errors"]
+    assert items(bot) == [] and confirmations(fake_slack) == []
+
+
+# Status buttons -------------------------------------------------------------------------------
+
+
+def with_item(bot: Bot, fake: FakeSlack) -> int:
+    """COE-1 (facilitator UALICE) with one item owned by UCAROL, due Fri 4 Dec 2026."""
+    start_review(bot, fake)
+    action(bot, fake, "action: Add an alarm <@UCAROL> due 2026-12-04")
+    [item] = items(bot)
+    assert item.id is not None
+    return item.id
+
+
+@pytest.mark.parametrize("actor", ["UCAROL", "UALICE"])
+def test_the_owner_or_the_facilitator_marks_an_item_done(
+    bot: Bot, fake_slack: FakeSlack, clock: Clock, actor: str
+) -> None:
+    item_id = with_item(bot, fake_slack)
+    before = note_count(fake_slack)
+    clock.advance(hours=1)
+    answer = click(bot, fake_slack, "coe_item_done", str(item_id), user=actor)
+    assert answer["response_type"] == "ephemeral" and answer["replace_original"] is False
+    assert "marked the action item “Add an alarm” done" in answer["text"]
+    note = wait_for_note(fake_slack, before)
+    assert f"<@{actor}> marked the action item “Add an alarm” done" in note
+    [item] = items(bot)
+    assert item.status == "done" and item.closed_at is not None
+    changes = [(c.change, c.actor_id, c.at.replace(tzinfo=UTC)) for c in history(bot, item_id)]
+    assert changes[1:] == [("done", actor, clock.current)]
+
+
+def test_snooze_pauses_the_item_for_a_week_of_the_owners_days(
+    bot: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    item_id = with_item(bot, fake_slack)
+    # 23:30 UTC on Wednesday is Thursday in Tokyo, the owner's timezone.
+    clock.set(datetime(2026, 11, 25, 23, 30, tzinfo=UTC))
+    before = note_count(fake_slack)
+    answer = click(bot, fake_slack, "coe_item_snooze", str(item_id), user="UALICE")
+    assert "until Thu 3 Dec 2026" in answer["text"]
+    assert "<@UALICE> snoozed reminders" in wait_for_note(fake_slack, before)
+    [item] = items(bot)
+    assert (item.status, item.snoozed_until, item.due) == (
+        "open",
+        date(2026, 12, 3),
+        date(2026, 12, 4),
+    )
+    assert [(c.change, c.actor_id, c.detail) for c in history(bot, item_id)][1:] == [
+        ("snoozed", "UALICE", "until 2026-12-03")
+    ]
+
+
+def test_drop_asks_for_a_reason_and_records_it(bot: Bot, fake_slack: FakeSlack) -> None:
+    item_id = with_item(bot, fake_slack)
+    bot.slack.action("coe_item_drop", str(item_id), user="UCAROL")
+    [opened] = fake_slack.wait_for_calls("views.open", 1)
+    view = opened["view"]
+    assert view["callback_id"] == "coe_drop_action_item_form"
+    assert view["private_metadata"] == str(item_id) and "Add an alarm" in json.dumps(view)
+    reason = {"reason": {"reason": {"type": "plain_text_input", "value": "  "}}}
+    _, body = bot.slack.view_submission(
+        "coe_drop_action_item_form", reason, private_metadata=str(item_id), user="UCAROL"
+    )
+    assert "reason" in json.loads(body)["errors"]
+    assert items(bot)[0].status == "open"
+
+    before = note_count(fake_slack)
+    reason["reason"]["reason"]["value"] = "The hardware team now has a UI with limits."
+    status, body = bot.slack.view_submission(
+        "coe_drop_action_item_form", reason, private_metadata=str(item_id), user="UCAROL"
+    )
+    answer = json.loads(body)
+    assert status == 200 and answer["response_action"] == "update"
+    assert "dropped the action item" in json.dumps(answer["view"])
+    note = wait_for_note(fake_slack, before)
+    assert "<@UCAROL> dropped the action item “Add an alarm”" in note
+    assert "Reason: The hardware team now has a UI with limits." in note
+    [item] = items(bot)
+    assert (item.status, item.drop_reason) == (
+        "dropped",
+        "The hardware team now has a UI with limits.",
+    )
+    assert [(c.change, c.actor_id, c.detail) for c in history(bot, item_id)][1:] == [
+        ("dropped", "UCAROL", "The hardware team now has a UI with limits.")
+    ]
+
+
+@pytest.mark.parametrize("button", ["coe_item_done", "coe_item_snooze", "coe_item_drop"])
+def test_anyone_else_is_told_who_may_change_the_item(
+    bot: Bot, fake_slack: FakeSlack, button: str
+) -> None:
+    item_id = with_item(bot, fake_slack)
+    before = note_count(fake_slack)
+    answer = click(bot, fake_slack, button, str(item_id), user="UBOB")
+    assert answer["response_type"] == "ephemeral" and answer["replace_original"] is False
+    assert "<@UCAROL>" in answer["text"] and "<@UALICE>" in answer["text"]
+    assert "Only" in answer["text"]
+    [item] = items(bot)
+    assert (item.status, item.snoozed_until) == ("open", None)
+    assert [c.change for c in history(bot, item_id)] == ["created"]
+    assert fake_slack.calls_to("views.open") == [] and note_count(fake_slack) == before
+
+
+def test_a_drop_submitted_by_anyone_else_is_refused(bot: Bot, fake_slack: FakeSlack) -> None:
+    item_id = with_item(bot, fake_slack)
+    reason = {"reason": {"reason": {"type": "plain_text_input", "value": "Not needed"}}}
+    _, body = bot.slack.view_submission(
+        "coe_drop_action_item_form", reason, private_metadata=str(item_id), user="UBOB"
+    )
+    assert "<@UCAROL>" in json.loads(body)["errors"]["reason"]
+    assert items(bot)[0].status == "open"
+
+
+def test_a_closed_item_cannot_change_again(bot: Bot, fake_slack: FakeSlack) -> None:
+    item_id = with_item(bot, fake_slack)
+    click(bot, fake_slack, "coe_item_done", str(item_id), user="UCAROL")
+    again = click(bot, fake_slack, "coe_item_snooze", str(item_id), user="UCAROL")
+    assert "already done" in again["text"]
+    dropping = click(bot, fake_slack, "coe_item_drop", str(item_id), user="UCAROL")
+    assert "already done" in dropping["text"]
+    assert [c.change for c in history(bot, item_id)] == ["created", "done"]
+
+
+def test_a_button_for_an_item_that_is_gone_says_so(bot: Bot, fake_slack: FakeSlack) -> None:
+    answer = click(bot, fake_slack, "coe_item_done", "999", user="UCAROL")
+    assert "no longer exists" in answer["text"]
+
+
+# /coe actions ---------------------------------------------------------------------------------
+
+
+def listing(bot: Bot, fake: FakeSlack, text: str, user: str = "UALICE") -> Call:
+    count = len(responses(fake))
+    bot.slack.command(text, user=user)
+    return fake.wait_for(lambda: responses(fake)[count:])[0]
+
+
+def item_rows(answer: Call) -> list[str]:
+    return [
+        block["text"]["text"]
+        for block in answer["blocks"]
+        if block["type"] == "section" and block["text"]["text"].startswith("*COE-")
+    ]
+
+
+def buttons(answer: Call) -> list[str]:
+    return [block["block_id"] for block in answer["blocks"] if block["type"] == "actions"]
+
+
+def test_coe_actions_lists_open_items_overdue_first(
+    bot: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    start_review(bot, fake_slack)
+    action(bot, fake_slack, "action: Later <@UALICE> due 2026-12-10")
+    action(bot, fake_slack, "action: Overdue <@UALICE> due tomorrow")
+    action(bot, fake_slack, "action: Bob's <@UBOB> due 2026-12-01")
+    action(bot, fake_slack, "action: Finished <@UALICE> due 2026-12-02")
+    click(bot, fake_slack, "coe_item_done", "4", user="UALICE")
+    clock.set(datetime(2026, 11, 29, 12, 0, tzinfo=UTC))
+
+    mine = listing(bot, fake_slack, "actions")
+    assert mine["response_type"] == "ephemeral"
+    rows = item_rows(mine)
+    assert len(rows) == 2 and "Overdue" in rows[0] and "Later" in rows[1]
+    assert "*3 days overdue*" in rows[0] and "due Thu 26 Nov 2026" in rows[0]
+    assert "overdue" not in rows[1] and "due Thu 10 Dec 2026" in rows[1]
+    assert buttons(mine) == ["item-2", "item-1"]
+    assert "Your open action items (2)" in mine["text"]
+    actions = next(block for block in mine["blocks"] if block["type"] == "actions")
+    assert [e["action_id"] for e in actions["elements"]] == [
+        "coe_item_done",
+        "coe_item_snooze",
+        "coe_item_drop",
+    ]
+
+    bobs = listing(bot, fake_slack, "actions <@UBOB|bob>")
+    assert buttons(bobs) == ["item-3"] and "<@UBOB>'s open action items (1)" in bobs["text"]
+
+    everyone = listing(bot, fake_slack, "actions all", user="UCAROL")
+    assert buttons(everyone) == ["item-2", "item-3", "item-1"]
+    assert "Open action items in this workspace (3)" in everyone["text"]
+
+    nothing = listing(bot, fake_slack, "actions", user="UCAROL")
+    assert "none" in nothing["text"] and buttons(nothing) == []
+
+
+def test_a_long_list_stays_within_slacks_block_limit(bot: Bot, fake_slack: FakeSlack) -> None:
+    start_review(bot, fake_slack)
+    why = Step(3, ANSWERS[1], ANSWERS[2])
+    with Session(bot.rt.engine) as session:
+        for number in range(30):
+            item = NewItem(f"Item {number}", "UALICE", date(2026, 12, 1 + number % 20), why)
+            store.create_item(
+                session=session,
+                coe_id=1,
+                item=item,
+                created_by="UALICE",
+                now=bot.rt.now(),
+                source_ts=f"seed-{number}",
+            )
+        session.commit()
+    answer = listing(bot, fake_slack, "actions all")
+    assert len(answer["blocks"]) <= 50
+    assert len(buttons(answer)) == 24
+    assert "and 6 more" in answer["blocks"][-1]["elements"][0]["text"]
+    assert "Open action items in this workspace (30)" in answer["text"]
+
+
+@pytest.fixture
+def pg_bot(fake_slack: FakeSlack, postgres_url: str, clock: Clock) -> Iterator[Bot]:
+    yield from run_bot(fake_slack, postgres_url, clock)
+
+
+@pytest.mark.postgres
+def test_capture_change_and_list_on_postgres(pg_bot: Bot, fake_slack: FakeSlack) -> None:
+    item_id = with_item(pg_bot, fake_slack)
+    action(pg_bot, fake_slack, "action: Another <@UCAROL> due friday")
+    click(pg_bot, fake_slack, "coe_item_snooze", str(item_id), user="UCAROL")
+    click(pg_bot, fake_slack, "coe_item_done", str(item_id), user="UALICE")
+    assert [c.change for c in history(pg_bot, item_id)] == ["created", "snoozed", "done"]
+    assert buttons(listing(pg_bot, fake_slack, "actions <@UCAROL>")) == ["item-2"]
+    assert len(fake_slack.calls_to("users.info")) == 1

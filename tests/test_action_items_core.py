@@ -1,0 +1,394 @@
+"""Action item rules as pure functions: reading `action:` lines and due dates, which why an
+item addresses, status transitions and who may make them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.core.action_items import (
+    ActionDraft,
+    ActionItemError,
+    ItemForm,
+    ItemState,
+    ItemStatus,
+    Kind,
+    ListedItem,
+    NewItem,
+    Person,
+    Priority,
+    StatusAction,
+    change_status,
+    check_form,
+    check_owner,
+    days_overdue,
+    format_day,
+    list_order,
+    local_today,
+    may_change,
+    parse_action,
+    parse_due,
+    pick_why,
+    plan_item,
+    who_may_change,
+    why_label,
+)
+from bot.core.facilitation import Chain, end_chain, record_answer, start
+
+WEDNESDAY = date(2026, 11, 25)
+FRIDAY = date(2026, 11, 27)
+SUNDAY = date(2026, 11, 29)
+ANSWERS = [
+    "All the servers were turned off.",
+    "A script was run which shut them off.",
+    "There were no alarms on the number of servers shutting down.",
+]
+
+
+def answered(count: int) -> Chain:
+    chain = start("The site went down")
+    for number, text in enumerate(ANSWERS[:count], start=1):
+        chain = record_answer(chain, text, "UBOB", f"1.{number:06d}")
+    return chain
+
+
+# Due dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "today", "due"),
+    [
+        ("2026-12-04", WEDNESDAY, date(2026, 12, 4)),
+        ("2026-1-5 ", date(2026, 1, 1), date(2026, 1, 5)),
+        ("today", WEDNESDAY, WEDNESDAY),
+        ("Today.", WEDNESDAY, WEDNESDAY),
+        ("tomorrow", WEDNESDAY, date(2026, 11, 26)),
+        ("tomorrow", date(2026, 12, 31), date(2027, 1, 1)),
+        ("friday", WEDNESDAY, FRIDAY),
+        ("Fri", WEDNESDAY, FRIDAY),
+        ("this friday", WEDNESDAY, FRIDAY),
+        ("on friday", WEDNESDAY, FRIDAY),
+        ("wednesday", WEDNESDAY, date(2026, 12, 2)),
+        # On a Friday, "friday" is a week away: "today" is there for today.
+        ("friday", FRIDAY, date(2026, 12, 4)),
+        ("monday", SUNDAY, date(2026, 11, 30)),
+        # "next friday" is the Friday of next week.
+        ("next friday", WEDNESDAY, date(2026, 12, 4)),
+        ("next friday", FRIDAY, date(2026, 12, 4)),
+        ("next friday", SUNDAY, date(2026, 12, 4)),
+        ("next monday", WEDNESDAY, date(2026, 11, 30)),
+        ("next week", WEDNESDAY, date(2026, 11, 30)),
+        ("next week", SUNDAY, date(2026, 11, 30)),
+        ("next week", date(2026, 11, 30), date(2026, 12, 7)),
+        ("in 3 days", WEDNESDAY, date(2026, 11, 28)),
+        ("in 1 day", WEDNESDAY, date(2026, 11, 26)),
+        ("in 2 weeks", WEDNESDAY, date(2026, 12, 9)),
+        ("in a week", WEDNESDAY, date(2026, 12, 2)),
+        ("in three days", WEDNESDAY, date(2026, 11, 28)),
+        ("end of week", WEDNESDAY, FRIDAY),
+        ("eow", FRIDAY, FRIDAY),
+        ("4 dec", WEDNESDAY, date(2026, 12, 4)),
+        ("Dec 4th", WEDNESDAY, date(2026, 12, 4)),
+        ("december 4, 2027", WEDNESDAY, date(2027, 12, 4)),
+        ("4th of December", WEDNESDAY, date(2026, 12, 4)),
+        # Without a year, the nearer year: early January seen from December is next month.
+        ("jan 4", date(2026, 12, 20), date(2027, 1, 4)),
+    ],
+)
+def test_due_dates_read_as_people_write_them(phrase: str, today: date, due: date) -> None:
+    assert parse_due(phrase, today) == due
+
+
+@pytest.mark.parametrize(
+    ("phrase", "says"),
+    [
+        ("blah", "can't read “blah”"),
+        ("12/04", "can't read"),
+        ("yesterday", "can't read"),
+        ("in many days", "can't read"),
+        ("next month", "can't read"),
+        ("ma 4", "can't read"),
+        ("2026-02-30", "not a day on the calendar"),
+        ("2026-13-01", "not a day on the calendar"),
+        ("feb 30", "not a day on the calendar"),
+        ("", "missing"),
+    ],
+)
+def test_an_unreadable_date_says_how_to_write_one(phrase: str, says: str) -> None:
+    with pytest.raises(ActionItemError) as raised:
+        parse_due(phrase, WEDNESDAY)
+    assert says in str(raised.value)
+    assert "`due 2026-12-04`" in str(raised.value) and "`due friday`" in str(raised.value)
+
+
+@pytest.mark.parametrize("phrase", ["2026-11-24", "2025-12-04", "nov 24", "24 november 2026"])
+def test_a_date_in_the_past_is_refused(phrase: str) -> None:
+    with pytest.raises(ActionItemError) as raised:
+        parse_due(phrase, WEDNESDAY)
+    message = str(raised.value)
+    assert "in the past" in message and "today is Wed 25 Nov 2026" in message
+    assert "`due tomorrow`" in message
+
+
+def test_days_are_shown_with_their_weekday() -> None:
+    assert format_day(date(2026, 12, 4)) == "Fri 4 Dec 2026"
+
+
+@pytest.mark.parametrize(
+    ("now", "tz", "today"),
+    [
+        (datetime(2026, 11, 25, 23, 30, tzinfo=UTC), "Asia/Tokyo", date(2026, 11, 26)),
+        (datetime(2026, 11, 25, 23, 30, tzinfo=UTC), "Europe/London", date(2026, 11, 25)),
+        (datetime(2026, 11, 26, 3, 0, tzinfo=UTC), "America/New_York", date(2026, 11, 25)),
+        (datetime(2026, 11, 26, 3, 0, tzinfo=UTC), "Not/AZone", date(2026, 11, 26)),
+        (datetime(2026, 11, 26, 3, 0, tzinfo=UTC), "", date(2026, 11, 26)),
+    ],
+)
+def test_today_is_the_owners_calendar_day(now: datetime, tz: str, today: date) -> None:
+    assert local_today(now, tz) == today
+
+
+# Reading an `action:` line ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "draft"),
+    [
+        (
+            "Add an alarm on servers shut down per minute <@U123> due 2026-12-04",
+            ActionDraft("Add an alarm on servers shut down per minute", "U123", "2026-12-04"),
+        ),
+        ("Add an alarm <@U123|carol> due friday", ActionDraft("Add an alarm", "U123", "friday")),
+        ("Add an alarm due friday", ActionDraft("Add an alarm", None, "friday")),
+        ("Add an alarm by next week", ActionDraft("Add an alarm", None, "next week")),
+        ("Add an alarm due: in 3 days", ActionDraft("Add an alarm", None, "in 3 days")),
+        ("Add an alarm due friday <@U9>", ActionDraft("Add an alarm", "U9", "friday")),
+        ("<@U9>: add an alarm due friday", ActionDraft("add an alarm", "U9", "friday")),
+        # "by" in the description is only the due date when there is no "due".
+        ("Cut pages by 50% <@U9> due friday", ActionDraft("Cut pages by 50%", "U9", "friday")),
+        ("Fix the due-date bug due friday", ActionDraft("Fix the due-date bug", None, "friday")),
+        # A mention inside the description stays in it.
+        (
+            "Ask <@U1> to review the script <@U2> due friday",
+            ActionDraft("Ask <@U1> to review the script", "U2", "friday"),
+        ),
+        ("Same owner <@U9> due fri <@U9>", ActionDraft("Same owner", "U9", "fri")),
+    ],
+)
+def test_an_action_line_is_taken_apart(text: str, draft: ActionDraft) -> None:
+    assert parse_action(text) == draft
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("Add an alarm <@U1>", "needs a due date"),
+        ("Add an alarm", "`action: Add an alarm due friday`"),
+        ("due friday", "What should be done?"),
+        ("<@U1> due friday", "What should be done?"),
+        ("Add an alarm <@U1> <@U2> due friday", "one owner"),
+        ("Add an alarm <@U1> due friday <@U2>", "one owner"),
+    ],
+)
+def test_an_incomplete_action_line_is_refused(text: str, says: str) -> None:
+    with pytest.raises(ActionItemError) as raised:
+        parse_action(text)
+    assert says in str(raised.value)
+
+
+# Which why, and who owns it --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("chain", "number", "picked"),
+    [
+        (answered(3), None, 3),
+        (answered(3), 1, 1),
+        (answered(3), 4, 4),  # the open why
+        (end_chain(answered(3)), None, 3),
+        (end_chain(answered(3)), 2, 2),
+        (answered(0), None, 1),  # nothing answered: the open why #1, the problem itself
+    ],
+)
+def test_an_item_addresses_the_named_why_or_the_latest(
+    chain: Chain, number: int | None, picked: int
+) -> None:
+    assert pick_why(chain, number).number == picked
+
+
+@pytest.mark.parametrize(
+    ("chain", "number"), [(answered(3), 5), (answered(3), 0), (end_chain(answered(3)), 4)]
+)
+def test_a_why_that_does_not_exist_is_refused(chain: Chain, number: int) -> None:
+    with pytest.raises(ActionItemError) as raised:
+        pick_why(chain, number)
+    assert f"no why #{number}" in str(raised.value) and "#1 to" in str(raised.value)
+
+
+def test_a_why_is_labelled_by_its_answer_or_its_open_question() -> None:
+    chain = answered(1)
+    assert why_label(chain.steps[0]) == f"Why #1: “{ANSWERS[0]}”"
+    assert why_label(chain.steps[1]) == (
+        f"Why #2 (not answered yet): why did “{ANSWERS[0]}” happen?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("owner", "says"),
+    [
+        (Person("UBOT", is_bot=True), "is a bot"),
+        (Person("UGONE", deleted=True), "deactivated"),
+    ],
+)
+def test_a_bot_or_a_deactivated_account_cannot_own_an_item(owner: Person, says: str) -> None:
+    with pytest.raises(ActionItemError) as raised:
+        check_owner(owner)
+    assert says in str(raised.value) and f"<@{owner.user_id}>" in str(raised.value)
+
+
+def test_an_item_is_planned_in_the_owners_timezone() -> None:
+    late_wednesday_utc = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)
+    draft = ActionDraft("Add an alarm", "UCAROL", "tomorrow")
+    item = plan_item(draft, None, Person("UCAROL", "Asia/Tokyo"), answered(3), late_wednesday_utc)
+    # In Tokyo it is already Thursday, so tomorrow is Friday.
+    assert item == NewItem("Add an alarm", "UCAROL", FRIDAY, answered(3).steps[2])
+
+
+# The modal ------------------------------------------------------------------------------------
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
+def form(**changes: object) -> ItemForm:
+    fields: dict[str, object] = {
+        "description": "Add an alarm",
+        "owner_id": "UBOB",
+        "due": "2026-12-04",
+        "priority": "high",
+        "kind": "detect",
+        "why_number": 2,
+    }
+    fields.update(changes)
+    return ItemForm(**fields)  # type: ignore[arg-type]
+
+
+def test_a_complete_form_makes_an_item() -> None:
+    item, errors = check_form(form(), Person("UBOB"), answered(3), NOW)
+    assert errors == {}
+    assert item == NewItem(
+        "Add an alarm", "UBOB", date(2026, 12, 4), answered(3).steps[1], Priority.HIGH, Kind.DETECT
+    )
+
+
+def test_priority_defaults_to_medium_and_type_is_optional() -> None:
+    item, _ = check_form(form(priority=None, kind=None), Person("UBOB"), answered(3), NOW)
+    assert item is not None and item.priority is Priority.MEDIUM and item.kind is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "owner", "field", "says"),
+    [
+        ({"description": "  "}, Person("UBOB"), "description", "what should be done"),
+        ({"owner_id": None}, None, "owner", "Pick the person"),
+        ({"owner_id": "UNOBODY"}, None, "owner", "can't find"),
+        ({}, Person("UBOB", is_bot=True), "owner", "is a bot"),
+        ({"due": None}, Person("UBOB"), "due", "Pick a due date"),
+        ({"due": "2026-11-24"}, Person("UBOB"), "due", "from today (Wed 25 Nov 2026) on"),
+        ({"why_number": 9}, Person("UBOB"), "why", "no why #9"),
+        ({"kind": "blame"}, Person("UBOB"), "kind", "prevent, detect, mitigate"),
+    ],
+)
+def test_a_bad_form_field_gets_its_own_error(
+    changes: dict[str, object], owner: Person | None, field: str, says: str
+) -> None:
+    item, errors = check_form(form(**changes), owner, answered(3), NOW)
+    assert item is None
+    assert list(errors) == [field] and says in errors[field]
+
+
+# Status ---------------------------------------------------------------------------------------
+
+OPEN = ItemState(ItemStatus.OPEN)
+
+
+@pytest.mark.parametrize(
+    ("action", "reason", "after"),
+    [
+        (StatusAction.DONE, None, ItemState(ItemStatus.DONE)),
+        (StatusAction.SNOOZE, None, ItemState(ItemStatus.OPEN, snoozed_until=date(2026, 12, 2))),
+        (
+            StatusAction.DROP,
+            " No longer needed ",
+            ItemState(ItemStatus.DROPPED, None, "No longer needed"),
+        ),
+    ],
+)
+def test_an_open_item_changes_status(
+    action: StatusAction, reason: str | None, after: ItemState
+) -> None:
+    assert change_status(OPEN, action, WEDNESDAY, reason) == after
+
+
+def test_snoozing_again_counts_a_week_from_today() -> None:
+    snoozed = change_status(OPEN, StatusAction.SNOOZE, WEDNESDAY)
+    again = change_status(snoozed, StatusAction.SNOOZE, date(2026, 11, 30))
+    assert again.snoozed_until == date(2026, 12, 7)
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_dropping_needs_a_reason(reason: str | None) -> None:
+    with pytest.raises(ActionItemError) as raised:
+        change_status(OPEN, StatusAction.DROP, WEDNESDAY, reason)
+    assert "why" in str(raised.value).lower()
+
+
+@pytest.mark.parametrize(
+    ("state", "says"),
+    [
+        (ItemState(ItemStatus.DONE), "already done"),
+        (ItemState(ItemStatus.DROPPED, drop_reason="x"), "was dropped"),
+    ],
+)
+@pytest.mark.parametrize("action", list(StatusAction))
+def test_a_closed_item_cannot_change(state: ItemState, says: str, action: StatusAction) -> None:
+    with pytest.raises(ActionItemError) as raised:
+        change_status(state, action, WEDNESDAY, "reason")
+    assert says in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("actor", "allowed"), [("UOWNER", True), ("UFAC", True), ("UOTHER", False)]
+)
+def test_only_the_owner_or_the_facilitator_may_change_an_item(actor: str, allowed: bool) -> None:
+    assert may_change(actor, "UOWNER", "UFAC") is allowed
+
+
+def test_the_refusal_names_who_may_change_the_item() -> None:
+    assert "<@UOWNER>" in who_may_change("UOWNER", "UFAC")
+    assert "<@UFAC>" in who_may_change("UOWNER", "UFAC")
+    assert who_may_change("UFAC", "UFAC").count("<@UFAC>") == 1
+
+
+# Lists ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("due", "today", "days"),
+    [(WEDNESDAY, WEDNESDAY, 0), (WEDNESDAY, FRIDAY, 2), (FRIDAY, WEDNESDAY, 0)],
+)
+def test_days_overdue(due: date, today: date, days: int) -> None:
+    assert days_overdue(due, today) == days
+
+
+def test_lists_show_overdue_items_first_then_by_due_date() -> None:
+    def listed(item_id: int, due: date, overdue: int) -> ListedItem:
+        return ListedItem(item_id, 1, "x", "U1", due, overdue)
+
+    items = [
+        listed(1, date(2026, 12, 4), 0),
+        listed(2, date(2026, 11, 20), 5),
+        listed(3, date(2026, 11, 26), 0),
+        listed(4, date(2026, 11, 25), 1),
+    ]
+    assert [item.item_id for item in list_order(items)] == [2, 4, 3, 1]

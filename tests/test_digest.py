@@ -1,0 +1,320 @@
+"""The weekly digest end to end: periods, channels, once-only posting and the command line."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import followup
+from bot.jobs import build_scheduler, run_digest, run_nudges
+from bot.runtime import Runtime
+from bot.schedule import latest_digest_time
+from bot.settings import SettingsError, load_settings
+from tests.conftest import Clock, bot_env
+from tests.fake_slack import Call, FakeSlack
+from tests.followup_data import add_coe, add_item, digests, make_runtime
+from tests.test_nudges import run_cli
+
+# The clock starts on Wednesday 25 November 2026, 10:00 UTC; the digest is due on Mondays at
+# 09:00 in COE_TIMEZONE (UTC unless a test says otherwise), so the current period is the 23rd's.
+WED = date(2026, 11, 25)
+PERIOD = "2026-11-23T09:00:00Z"
+
+
+@pytest.fixture
+def rt(fake_slack: FakeSlack, database_url: str, clock: Clock) -> Iterator[Runtime]:
+    runtime = make_runtime(fake_slack, database_url, clock)
+    yield runtime
+    runtime.engine.dispose()
+
+
+def posts(fake: FakeSlack, channel: str | None = None) -> list[Call]:
+    return [call for call in fake.posted(channel) if str(call["channel"]).startswith("C")]
+
+
+def blocks_text(call: Call) -> str:
+    return json.dumps(call["blocks"], ensure_ascii=False)
+
+
+def two_coes(rt: Runtime) -> tuple[int, int]:
+    """COE-1 in #incident and COE-2 in #database, with items in every state."""
+    site = add_coe(rt, "CINC", "The site went down")
+    db = add_coe(rt, "CDB", "Backups failed")
+    now = rt.now()
+    add_item(rt, site, "UALICE", WED + timedelta(days=9), "Write the runbook")
+    add_item(rt, site, "UALICE", WED - timedelta(days=1), "Add an alarm")
+    add_item(rt, site, "UBOB", WED - timedelta(days=3), "Limit the script")
+    add_item(rt, site, "UCAROL", WED, "Done this week", status="done", closed_at=now)
+    add_item(rt, site, "UCAROL", WED, "Done long ago", status="done", closed_at=now - timedelta(8))
+    add_item(rt, site, "UBOB", WED, "Not worth it", status="dropped", closed_at=now)
+    add_item(rt, db, "UBOB", WED + timedelta(days=2), "Test a restore")
+    return site, db
+
+
+def test_each_coe_channel_gets_a_digest_of_its_own_items(
+    rt: Runtime, fake_slack: FakeSlack
+) -> None:
+    two_coes(rt)
+
+    run = followup.post_digests(rt)
+
+    assert run.period == PERIOD and run.skipped == []
+    assert [(sent.channel, sent.status) for sent in run.sent] == [("CDB", "sent"), ("CINC", "sent")]
+    (incident,) = posts(fake_slack, "CINC")
+    text = blocks_text(incident)
+    # Bob's item is 3 days overdue, Alice's worst only 1: Bob's group comes first, and within
+    # Alice's the overdue item comes before the one due later.
+    assert text.index("<@UBOB>") < text.index("<@UALICE>")
+    assert text.index("Add an alarm") < text.index("Write the runbook")
+    assert "3 days overdue" in text and "1 day overdue" in text
+    assert "Due Fri 4 Dec 2026" in text
+    assert "Completed in the past week" in text and "Done this week" in text
+    assert "Done long ago" not in text and "Not worth it" not in text
+    assert "*COE-1* The site went down: 2/5 done, 1 dropped" in text
+    assert "Test a restore" not in text and "COE-2" not in text
+    assert "3 open, 2 overdue · 1 completed in the past week" in text
+    assert "Limit the script (COE-1, 3 days overdue" in incident["text"]
+    actions = [b["block_id"] for b in incident["blocks"] if b["type"] == "actions"]
+    assert actions == ["item-3", "item-2", "item-1"]
+
+    (database,) = posts(fake_slack, "CDB")
+    assert "Test a restore" in blocks_text(database) and "COE-1" not in blocks_text(database)
+    assert "*COE-2* Backups failed: 0/1 done" in blocks_text(database)
+    assert digests(rt) == [("CDB", PERIOD), ("CINC", PERIOD)]
+
+
+def test_coe_digest_channel_gets_one_digest_of_every_coe(
+    fake_slack: FakeSlack, database_url: str, clock: Clock
+) -> None:
+    rt = make_runtime(fake_slack, database_url, clock, COE_DIGEST_CHANNEL="CDIGEST")
+    two_coes(rt)
+
+    run = followup.post_digests(rt)
+
+    assert [sent.channel for sent in run.sent] == ["CDIGEST"]
+    (digest,) = posts(fake_slack)
+    text = blocks_text(digest)
+    assert "Limit the script" in text and "Test a restore" in text
+    assert "*COE-1* The site went down" in text and "*COE-2* Backups failed" in text
+    # Bob's items from both COEs are in his one group.
+    assert text.count("*<@UBOB>*") == 1
+    assert digests(rt) == [("CDIGEST", PERIOD)]
+
+
+def test_a_channel_gets_one_digest_per_period_across_runs_restarts_and_processes(
+    rt: Runtime, fake_slack: FakeSlack, database_url: str, clock: Clock
+) -> None:
+    two_coes(rt)
+    runtimes = [rt, make_runtime(fake_slack, database_url, clock)]
+    barrier = threading.Barrier(4)
+    runs: list[followup.DigestRun] = []
+
+    def run(runtime: Runtime) -> None:
+        barrier.wait()
+        runs.append(followup.post_digests(runtime))
+
+    threads = [threading.Thread(target=run, args=(runtimes[n % 2],)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(call["channel"] for call in posts(fake_slack)) == ["CDB", "CINC"]
+    assert sorted(s.channel for r in runs for s in r.sent) == ["CDB", "CINC"]
+
+    # A restart later in the week: still nothing new.
+    restarted = make_runtime(fake_slack, database_url, clock)
+    clock.advance(days=2)
+    assert followup.post_digests(restarted).skipped == [
+        ("CDB", "already posted"),
+        ("CINC", "already posted"),
+    ]
+    assert len(posts(fake_slack)) == 2
+
+    # The next Monday is a new period.
+    clock.set(datetime(2026, 11, 30, 9, 0, 1, tzinfo=UTC))
+    assert len(followup.post_digests(restarted).sent) == 2
+    assert len(posts(fake_slack)) == 4
+    for runtime in (*runtimes[1:], restarted):
+        runtime.engine.dispose()
+
+
+def test_a_digest_missed_while_the_bot_was_down_is_posted_when_it_starts(
+    rt: Runtime, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    add_item(rt, add_coe(rt), "UALICE", WED)
+    followup.post_digests(rt)  # the 23rd's digest, on time
+    # Down over two Mondays; back on Wednesday 9 December at 11:00.
+    clock.set(datetime(2026, 12, 9, 11, tzinfo=UTC))
+
+    scheduler = build_scheduler(rt)
+    scheduler.start()
+    try:
+        fake_slack.wait_for(lambda: len(posts(fake_slack)) == 2)
+    finally:
+        scheduler.shutdown(wait=True)
+
+    # Only the latest missed period is posted, not one per Monday missed.
+    assert digests(rt) == [("CINC", PERIOD), ("CINC", "2026-12-07T09:00:00Z")]
+    assert "14 days overdue" in blocks_text(posts(fake_slack)[-1])
+
+
+def test_the_scheduler_runs_the_sweep_and_the_digest_on_the_configured_schedule(
+    fake_slack: FakeSlack, database_url: str, clock: Clock
+) -> None:
+    rt = make_runtime(
+        fake_slack,
+        database_url,
+        clock,
+        COE_TIMEZONE="America/New_York",
+        COE_DIGEST_CRON="30 8 * * 1-5",
+        COE_NUDGE_INTERVAL_MINUTES="7",
+    )
+    scheduler = build_scheduler(rt)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert jobs["nudges"].trigger.interval == timedelta(minutes=7)
+    assert jobs["nudges"].func is run_nudges and jobs["digest-catch-up"].func is run_digest
+    # Crontab's 1-5 is Monday to Friday (APScheduler alone would read it as Tuesday to Saturday).
+    saturday = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    fire = jobs["digest"].trigger.get_next_fire_time(None, saturday)
+    assert fire == datetime(2026, 11, 30, 8, 30, tzinfo=ZoneInfo("America/New_York"))
+    rt.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("cron", "zone", "now", "expected"),
+    [
+        ("0 9 * * mon", "UTC", datetime(2026, 11, 30, 8, 59, tzinfo=UTC), "2026-11-23 09:00"),
+        ("0 9 * * mon", "UTC", datetime(2026, 11, 30, 9, 0, tzinfo=UTC), "2026-11-30 09:00"),
+        ("0 9 * * 1", "UTC", datetime(2026, 11, 30, 11, tzinfo=UTC), "2026-11-30 09:00"),
+        ("0 9 * * 0", "UTC", datetime(2026, 11, 30, 11, tzinfo=UTC), "2026-11-29 09:00"),
+        ("0 9 * * 7", "UTC", datetime(2026, 11, 30, 11, tzinfo=UTC), "2026-11-29 09:00"),
+        # 13:00 UTC is 08:00 in New York: Monday's digest there is not due yet.
+        (
+            "0 9 * * mon",
+            "America/New_York",
+            datetime(2026, 11, 30, 13, tzinfo=UTC),
+            "2026-11-23 09:00",
+        ),
+        (
+            "0 9 * * mon",
+            "America/New_York",
+            datetime(2026, 11, 30, 14, tzinfo=UTC),
+            "2026-11-30 09:00",
+        ),
+        ("0 9 1 * *", "UTC", datetime(2026, 11, 30, 11, tzinfo=UTC), "2026-11-01 09:00"),
+        ("*/15 * * * *", "UTC", datetime(2026, 11, 30, 11, 7, tzinfo=UTC), "2026-11-30 11:00"),
+    ],
+)
+def test_the_period_is_the_latest_scheduled_time(
+    cron: str, zone: str, now: datetime, expected: str
+) -> None:
+    fire = latest_digest_time(cron, ZoneInfo(zone), now)
+    assert fire is not None and fire.strftime("%Y-%m-%d %H:%M") == expected
+
+
+def test_no_digest_for_a_channel_with_nothing_to_report(rt: Runtime, fake_slack: FakeSlack) -> None:
+    add_coe(rt, "CEMPTY", "No items yet")
+    old = add_coe(rt, "COLD", "All done long ago")
+    add_item(rt, old, "UBOB", date(2026, 10, 1), status="done", closed_at=rt.now() - timedelta(30))
+
+    run = followup.post_digests(rt)
+
+    assert run.sent == [] and posts(fake_slack) == []
+    assert run.skipped == [("CEMPTY", "nothing to report"), ("COLD", "nothing to report")]
+    assert digests(rt) == []
+
+
+def test_a_coe_started_after_the_scheduled_time_waits_for_the_next_digest(
+    rt: Runtime, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    # Started on Tuesday: Monday's digest, even if posted late, was not owed to its channel.
+    new = add_coe(rt, "CNEW", "Started this week", created_at=rt.now() - timedelta(days=1))
+    add_item(rt, new, "UALICE", WED)
+    assert followup.post_digests(rt).sent == []
+    clock.set(datetime(2026, 11, 30, 9, 5, tzinfo=UTC))
+    assert [sent.channel for sent in followup.post_digests(rt).sent] == ["CNEW"]
+
+
+def test_a_long_digest_is_posted_as_several_messages_within_slacks_block_limit(
+    rt: Runtime, fake_slack: FakeSlack
+) -> None:
+    coe = add_coe(rt)
+    owners = ("UALICE", "UBOB", "UCAROL")
+    for n in range(60):
+        add_item(rt, coe, owners[n % 3], WED + timedelta(days=n - 30), f"Item number {n}")
+
+    run = followup.post_digests(rt)
+
+    messages = posts(fake_slack, "CINC")
+    assert len(messages) == len(run.sent) >= 3
+    assert all(len(message["blocks"]) <= 50 for message in messages)
+    assert all(message["text"] for message in messages)
+    everything = "".join(blocks_text(message) for message in messages)
+    assert all(everything.count(f"Item number {n}\\n") == 1 for n in range(60))
+    assert [s.what.split(":")[0] for s in run.sent] == [
+        f"digest to CINC, message {n} of {len(messages)}" for n in range(1, len(messages) + 1)
+    ]
+    assert digests(rt) == [("CINC", PERIOD)]
+
+
+@pytest.mark.postgres
+def test_concurrent_digest_runs_on_postgres_post_once_per_channel(
+    fake_slack: FakeSlack, postgres_url: str, clock: Clock
+) -> None:
+    runtimes = [make_runtime(fake_slack, postgres_url, clock) for _ in range(3)]
+    two_coes(runtimes[0])
+    barrier = threading.Barrier(len(runtimes))
+
+    def run(runtime: Runtime) -> None:
+        barrier.wait()
+        followup.post_digests(runtime)
+
+    threads = [threading.Thread(target=run, args=(runtime,)) for runtime in runtimes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(call["channel"] for call in posts(fake_slack)) == ["CDB", "CINC"]
+    assert digests(runtimes[0]) == [("CDB", PERIOD), ("CINC", PERIOD)]
+    for runtime in runtimes:
+        runtime.engine.dispose()
+
+
+def test_coe_bot_digest_posts_this_periods_digest_once_and_prints_it(
+    fake_slack: FakeSlack, database_url: str, tmp_path: Path
+) -> None:
+    # A subprocess runs on the real clock: a yearly digest and a COE from before last year's
+    # keep this period's key the same across the three runs (but at New Year's midnight).
+    now = datetime.now(UTC)
+    rt = make_runtime(fake_slack, database_url, Clock(now))
+    coe = add_coe(rt, "CINC", created_at=now - timedelta(days=400))
+    first = add_item(rt, coe, "UALICE", now.date() - timedelta(days=2), "Add an alarm")
+    second = add_item(rt, coe, "UBOB", now.date() + timedelta(days=20), "Write the runbook")
+    rt.engine.dispose()
+    env = bot_env(fake_slack, database_url, COE_DIGEST_CRON="0 0 1 1 *")
+
+    posted = run_cli("digest", env=env, cwd=tmp_path)
+    again = run_cli("digest", env=env, cwd=tmp_path)
+    forced = run_cli("digest", "--force", env=env, cwd=tmp_path)
+
+    assert posted.returncode == 0, posted.stderr
+    lines = posted.stdout.splitlines()
+    assert lines[0] == f"digest to CINC, message 1 of 1: open items {first}, {second}: sent"
+    assert lines[1] == f"digest for {now.year}-01-01T00:00:00Z: 1 message to 1 channel"
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[0] == "digest to CINC: skipped, already posted"
+    assert forced.returncode == 0, forced.stderr
+    assert forced.stdout.splitlines()[0].endswith(f"open items {first}, {second}: sent")
+    assert len(posts(fake_slack, "CINC")) == 2
+
+
+@pytest.mark.parametrize("cron", ["0 25 * * mon", "0 9 * * 9", "0 9 * * someday"])
+def test_a_digest_schedule_that_cannot_fire_stops_start_up(cron: str) -> None:
+    with pytest.raises(SettingsError, match="COE_DIGEST_CRON"):
+        load_settings({"COE_DIGEST_CRON": cron}, need_slack=False)

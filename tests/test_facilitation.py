@@ -1,0 +1,271 @@
+"""The 5-Whys chain as pure functions: how a reply is read, and every transition."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.facilitation import (
+    ASIDE_PREFIX,
+    END_PHRASES,
+    ActionRequest,
+    Answer,
+    Aside,
+    Chain,
+    EndChain,
+    FacilitationError,
+    Status,
+    Step,
+    Undo,
+    end_chain,
+    normalize,
+    read_reply,
+    record_answer,
+    revise_answer,
+    start,
+    take_back,
+    why_question,
+)
+
+PROBLEM = "Checkout was down for 40 minutes"
+ANSWERS = [
+    "The payment service ran out of connections.",
+    "A deploy halved the pool size.",
+    "The config change was not reviewed.",
+]
+
+
+def answered(*answers: str, problem: str = PROBLEM) -> Chain:
+    """A chain with `answers` recorded in order, by UBOB, at ts 1.000001, 1.000002, ..."""
+    chain = start(problem)
+    for number, text in enumerate(answers, start=1):
+        chain = record_answer(chain, text, "UBOB", f"1.{number:06d}")
+    return chain
+
+
+# Reading replies --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "done",
+        "Done.",
+        "DONE!!",
+        "done :white_check_mark:",
+        "out of ideas",
+        "Out of ideas…",
+        "we're out of ideas",
+        "We’re out of ideas 🤷",
+        "We're out of ideas! :thinking_face:",
+        "WE'RE OUT OF IDEAS",
+        "no more ideas",
+        "No more ideas 🤷‍♀️",
+        "that's the root cause",
+        ":tada: that's the root cause",
+        "That’s the root cause!",
+        "  That's   the root cause.  ",
+        "thats the root cause",
+    ],
+)
+def test_end_phrases_end_the_chain_whatever_the_case_punctuation_or_emoji(text: str) -> None:
+    assert read_reply(text) == EndChain()
+
+
+@pytest.mark.parametrize("phrase", sorted(END_PHRASES))
+def test_every_end_phrase_is_read_as_the_end(phrase: str) -> None:
+    assert read_reply(phrase) == EndChain()
+    assert read_reply(phrase.upper() + "!") == EndChain()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Done with the migration, but the cache was cold.",
+        "We ran out of ideas for the capacity plan, so nobody sized the pool.",
+        "Nobody said the root cause out loud.",
+        "undone config",
+    ],
+)
+def test_a_sentence_that_merely_contains_an_end_word_is_an_answer(text: str) -> None:
+    assert read_reply(text) == Answer(text)
+
+
+def test_an_answer_keeps_its_text_as_written_apart_from_outer_whitespace() -> None:
+    assert read_reply("  The pool was *too* small: 5 connections.\n") == Answer(
+        "The pool was *too* small: 5 connections."
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["// just thinking out loud", "//done", "  // that's the root cause?", "//"]
+)
+def test_the_aside_prefix_is_never_an_answer(text: str) -> None:
+    assert ASIDE_PREFIX == "//"
+    assert read_reply(text) == Aside()
+
+
+def test_a_url_is_not_mistaken_for_an_aside() -> None:
+    assert read_reply("https://status.example.com said so") == Answer(
+        "https://status.example.com said so"
+    )
+
+
+@pytest.mark.parametrize("text", ["undo", "Undo", "UNDO!", "undo.", "take back", "undo that"])
+def test_undo_takes_back(text: str) -> None:
+    assert read_reply(text) == Undo()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "action: add an alarm @bob due friday",
+            ActionRequest("add an alarm @bob due friday", None),
+        ),
+        ("Action: add an alarm", ActionRequest("add an alarm", None)),
+        ("ACTION #3: restrict the script", ActionRequest("restrict the script", 3)),
+        ("action#2 : review configs", ActionRequest("review configs", 2)),
+    ],
+)
+def test_action_lines_are_action_requests(text: str, expected: ActionRequest) -> None:
+    assert read_reply(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", ":thumbsup:", "!!!", "🤷"])
+def test_a_reply_with_nothing_in_it_is_not_recorded(text: str) -> None:
+    assert read_reply(text) is None
+
+
+def test_normalize_drops_case_punctuation_apostrophes_and_emoji() -> None:
+    assert normalize("We’re OUT of ideas!! :sob: 🤷") == "were out of ideas"
+    assert normalize("that's—the root-cause") == "thats the root cause"
+
+
+# Transitions ------------------------------------------------------------------------------------
+
+
+def test_start_asks_why_the_problem_happened() -> None:
+    chain = start(PROBLEM)
+    assert chain.status is Status.ASKING
+    assert chain.steps == (Step(1, PROBLEM),)
+    assert chain.open_step == Step(1, PROBLEM)
+    assert chain.answered == ()
+    assert why_question(chain.steps[0]) == f'Why #1: why did "{PROBLEM}" happen?'
+
+
+def test_an_answer_is_recorded_with_its_author_and_the_next_why_quotes_it() -> None:
+    before = start(PROBLEM)
+    after = record_answer(before, ANSWERS[0], "UBOB", "1.000001")
+    assert after.steps[0] == Step(1, PROBLEM, ANSWERS[0], "UBOB", "1.000001")
+    assert after.open_step == Step(2, ANSWERS[0])
+    assert why_question(after.steps[1]) == f'Why #2: why did "{ANSWERS[0]}" happen?'
+    # Transitions return a new chain; the old one is untouched.
+    assert before == start(PROBLEM)
+
+
+def test_the_chain_keeps_going_past_five_whys() -> None:
+    answers = [f"cause {n}" for n in range(1, 8)]
+    chain = answered(*answers)
+    assert [step.answer for step in chain.answered] == answers
+    assert chain.open_step == Step(8, "cause 7")
+    assert chain.status is Status.ASKING
+
+
+def test_ending_keeps_the_answered_whys_and_drops_the_open_one() -> None:
+    chain = end_chain(answered(*ANSWERS))
+    assert chain.status is Status.CHAIN_DONE
+    assert [step.answer for step in chain.steps] == ANSWERS
+    assert [step.number for step in chain.steps] == [1, 2, 3]
+    assert chain.open_step is None
+
+
+def test_ending_before_any_answer_is_refused_with_a_reason() -> None:
+    with pytest.raises(FacilitationError, match="No answer"):
+        end_chain(start(PROBLEM))
+
+
+def test_ending_twice_is_refused() -> None:
+    with pytest.raises(FacilitationError, match="already complete"):
+        end_chain(end_chain(answered(ANSWERS[0])))
+
+
+def test_an_answer_after_the_end_is_refused_and_says_how_to_reopen() -> None:
+    with pytest.raises(FacilitationError, match="undo"):
+        record_answer(end_chain(answered(ANSWERS[0])), "late idea", "UBOB", "9.000001")
+
+
+def test_taking_back_the_latest_answer_reopens_its_question() -> None:
+    chain = take_back(answered(*ANSWERS))
+    assert [step.answer for step in chain.answered] == ANSWERS[:2]
+    assert chain.open_step == Step(3, ANSWERS[1])
+    assert len(chain.steps) == 3
+
+
+def test_taking_back_the_only_answer_reopens_why_one() -> None:
+    chain = take_back(answered(ANSWERS[0]))
+    assert chain == start(PROBLEM)
+
+
+def test_nothing_to_take_back_before_the_first_answer() -> None:
+    with pytest.raises(FacilitationError, match="no answer"):
+        take_back(start(PROBLEM))
+
+
+def test_taking_back_by_message_ts_withdraws_the_latest_answer() -> None:
+    chain = take_back(answered(*ANSWERS), answer_ts="1.000003")
+    assert chain == take_back(answered(*ANSWERS))
+
+
+def test_an_earlier_answer_cannot_be_taken_back_by_its_ts() -> None:
+    chain = answered(*ANSWERS)
+    with pytest.raises(FacilitationError, match="earlier answer"):
+        take_back(chain, answer_ts="1.000001")
+
+
+def test_a_ts_that_is_no_answer_cannot_be_taken_back() -> None:
+    with pytest.raises(FacilitationError, match="not an answer"):
+        take_back(answered(*ANSWERS), answer_ts="5.555555")
+
+
+def test_undo_after_the_end_reopens_the_chain_where_it_stopped() -> None:
+    done = end_chain(answered(*ANSWERS))
+    reopened = take_back(done)
+    assert reopened.status is Status.ASKING
+    assert [step.answer for step in reopened.answered] == ANSWERS
+    assert reopened.open_step == Step(4, ANSWERS[2])
+    # ...and the chain goes on from there.
+    assert record_answer(reopened, "more", "UBOB", "1.000004").open_step == Step(5, "more")
+
+
+def test_deleting_the_latest_answer_after_the_end_reopens_its_question() -> None:
+    reopened = take_back(end_chain(answered(*ANSWERS)), answer_ts="1.000003")
+    assert reopened.status is Status.ASKING
+    assert reopened.open_step == Step(3, ANSWERS[1])
+
+
+def test_revising_an_answer_rewords_it_and_the_why_asked_about_it() -> None:
+    chain = revise_answer(answered(*ANSWERS), "1.000002", "A deploy set the pool to 5.")
+    assert chain.steps[1].answer == "A deploy set the pool to 5."
+    assert chain.steps[1].author == "UBOB"
+    assert chain.steps[2].subject == "A deploy set the pool to 5."
+    assert [step.answer for step in chain.answered] == [
+        ANSWERS[0],
+        "A deploy set the pool to 5.",
+        ANSWERS[2],
+    ]
+
+
+def test_revising_the_latest_answer_rewords_the_open_question() -> None:
+    chain = revise_answer(answered(*ANSWERS), "1.000003", "Nobody reviewed it.")
+    assert chain.open_step == Step(4, "Nobody reviewed it.")
+
+
+def test_revising_the_last_answer_of_a_finished_chain() -> None:
+    chain = revise_answer(end_chain(answered(*ANSWERS)), "1.000003", "Nobody reviewed it.")
+    assert chain.status is Status.CHAIN_DONE
+    assert chain.steps[-1].answer == "Nobody reviewed it."
+
+
+def test_revising_a_message_that_is_no_answer_is_refused() -> None:
+    with pytest.raises(FacilitationError):
+        revise_answer(answered(*ANSWERS), "5.555555", "whatever")

@@ -1,0 +1,260 @@
+"""The bot as a real process: killed mid-chain it carries on; bad settings stop it with one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from bot import reviews
+from storage import coes
+from storage.models import InboxEvent
+from tests.conftest import Bot, Clock
+from tests.fake_slack import FakeSlack
+from tests.slack_requests import SIGNING_SECRET, SlackSender
+from tests.test_thread_replies import ANSWERS, THREAD, prompts
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBLEM = "Checkout was down for 40 minutes"
+OUR_VARIABLES = ("SLACK_", "COE_", "DATABASE_URL", "PORT", "LOG_LEVEL")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def clean_env(**settings: str) -> dict[str, str]:
+    """The environment of a coe-bot process: ours only, none inherited, none from a `.env`.
+
+    Every setting is given, blank when unused, because `.env` never overrides what is set.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OUR_VARIABLES)}
+    blank = {
+        "SLACK_BOT_TOKEN": "",
+        "SLACK_SIGNING_SECRET": "",
+        "SLACK_APP_TOKEN": "",
+        "SLACK_API_URL": "",
+        "DATABASE_URL": "",
+        "PORT": "",
+        "LOG_LEVEL": "",
+        "COE_DIGEST_CHANNEL": "",
+    }
+    return {**env, **blank, **settings}
+
+
+def coe_bot(*args: str, env: dict[str, str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        **kwargs,
+    )
+
+
+class BotProcess:
+    """`coe-bot serve` over HTTP in a child process, with its output in a file."""
+
+    def __init__(self, fake: FakeSlack, database_url: str, log: Path) -> None:
+        self.port = free_port()
+        self.log = log
+        env = clean_env(
+            SLACK_BOT_TOKEN="xoxb-test-token",
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=fake.api_url,
+            DATABASE_URL=database_url,
+            PORT=str(self.port),
+        )
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot.cli", "serve"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.slack = SlackSender(f"{self.url}/slack/events", fake.response_url())
+        self.wait_until_healthy()
+
+    def wait_until_healthy(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"coe-bot exited early:\n{self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"coe-bot never became healthy:\n{self.log.read_text()}")
+
+    def kill_9(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        assert self.process.returncode == -signal.SIGKILL
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def processes(fake_slack: FakeSlack, database_url: str, tmp_path: Path) -> Iterator[Any]:
+    started: list[BotProcess] = []
+
+    def start() -> BotProcess:
+        process = BotProcess(fake_slack, database_url, tmp_path / f"bot-{len(started)}.log")
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+def test_a_review_carries_on_after_the_process_is_killed(
+    processes: Any, fake_slack: FakeSlack, database_url: str
+) -> None:
+    first = processes()
+    first.slack.command(f"start {PROBLEM}")
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 1)
+    for number, text in enumerate(ANSWERS[:2], start=1):
+        first.slack.reply(text, thread_ts=THREAD, user="UBOB")
+        fake_slack.wait_for(lambda n=number: len(prompts(fake_slack)) == n + 1)
+    assert prompts(fake_slack)[-1] == f'Why #3: why did "{ANSWERS[1]}" happen?'
+
+    first.kill_9()
+    second = processes()
+    second.slack.reply(ANSWERS[2], thread_ts=THREAD, user="UCAROL")
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 4)
+    assert prompts(fake_slack)[-1] == f'Why #4: why did "{ANSWERS[2]}" happen?'
+
+    listed = coe_bot("list", env=clean_env(DATABASE_URL=database_url))
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout == f"COE-1\tasking\tCINC\t{PROBLEM}\n"
+
+
+def test_list_prints_one_review_per_line(
+    bot: Bot, fake_slack: FakeSlack, database_url: str
+) -> None:
+    bot.slack.command(f"start {PROBLEM}")
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 1)
+    bot.slack.reply(ANSWERS[0], thread_ts=THREAD)
+    bot.slack.reply("done", thread_ts=THREAD)
+    fake_slack.wait_for(lambda: any("chain of whys" in text for text in prompts(fake_slack)))
+    bot.slack.command("start Search was\tslow\nfor an hour", channel="COTHER")
+    fake_slack.wait_for(lambda: len(fake_slack.posted(channel="COTHER")) == 2)
+
+    listed = coe_bot("list", env=clean_env(DATABASE_URL=database_url))
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [
+        f"COE-1\tchain_done\tCINC\t{PROBLEM}",
+        "COE-2\tasking\tCOTHER\tSearch was slow for an hour",
+    ]
+
+
+def test_list_of_an_empty_database_prints_nothing(tmp_path: Path) -> None:
+    listed = coe_bot("list", env=clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'empty.db'}"))
+    assert (listed.returncode, listed.stdout, listed.stderr) == (0, "", "")
+
+
+@pytest.mark.parametrize(
+    ("settings", "variable"),
+    [
+        ({"SLACK_SIGNING_SECRET": "secret"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}, "SLACK_APP_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "x"}, "PORT"),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DATABASE_URL": "nope"},
+            "DATABASE_URL",
+        ),
+        (
+            {
+                "SLACK_BOT_TOKEN": "xoxb-1",
+                "SLACK_SIGNING_SECRET": "s",
+                "DATABASE_URL": "sqlite:////no/such/directory/coe.db",
+            },
+            "DATABASE_URL",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "LOG_LEVEL": "chatty"},
+            "LOG_LEVEL",
+        ),
+    ],
+)
+def test_a_bad_setting_stops_start_up_with_one_line_naming_it(
+    settings: dict[str, str], variable: str, tmp_path: Path
+) -> None:
+    env = clean_env(**{"DATABASE_URL": f"sqlite:///{tmp_path / 'coe.db'}", **settings})
+    result = coe_bot("serve", env=env)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("coe-bot: ") and variable in lines[0]
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_a_reply_kept_by_a_process_that_died_before_handling_it_is_handled_by_the_next(
+    bot: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    bot.slack.command(f"start {PROBLEM}")
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 1)
+    # What a process does before it acks a reply; it dies before processing it.
+    dead = bot.new_runtime()
+    body = {
+        "type": "event_callback",
+        "event_id": "EvORPHAN",
+        "event": {
+            "type": "message",
+            "channel": "CINC",
+            "user": "UBOB",
+            "text": ANSWERS[0],
+            "ts": "1800000002.000001",
+            "thread_ts": THREAD,
+        },
+    }
+    assert reviews.keep_thread_event(dead, body)
+    dead.engine.dispose()
+
+    # A fresh event is left alone: its own process may still be working on it.
+    assert reviews.process_leftover_events(bot.rt) == 0
+    assert len(prompts(fake_slack)) == 1
+
+    clock.advance(minutes=1)
+    assert reviews.process_leftover_events(bot.rt) == 1
+    assert prompts(fake_slack)[-1] == f'Why #2: why did "{ANSWERS[0]}" happen?'
+    # Slack redelivers the event it never saw acknowledged: it is not answered twice.
+    bot.slack.reply(ANSWERS[0], thread_ts=THREAD, ts="1800000002.000001", event_id="EvORPHAN")
+    assert reviews.process_leftover_events(bot.rt) == 0
+    bot.slack.reply(ANSWERS[1], thread_ts=THREAD)
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 3)
+    assert prompts(fake_slack)[-1] == f'Why #3: why did "{ANSWERS[1]}" happen?'
+    with Session(bot.rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=1)
+        assert coe is not None
+        chain = coes.load_chain(session=session, coe=coe)
+        events = session.exec(select(InboxEvent)).all()
+    assert [step.answer for step in chain.answered] == ANSWERS[:2]
+    assert all(event.processed_at is not None for event in events)
+    assert json.loads(events[0].payload)["event_id"] == "EvORPHAN"

@@ -1,0 +1,403 @@
+"""Replies in a COE thread: answers, asides, taking back, editing, ending, and what is ignored."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+from sqlmodel import Session, select
+
+from bot import delivery
+from storage import coes
+from storage.models import InboxEvent
+from tests.conftest import Bot, Clock
+from tests.fake_slack import BOT_ID, BOT_USER_ID, FakeSlack
+
+THREAD = "1700000000.000001"
+PROBLEM = "Checkout was down for 40 minutes"
+ANSWERS = [
+    "The payment service ran out of database connections.",
+    "A deploy halved the connection pool.",
+    "The config change was not reviewed.",
+]
+_ts = itertools.count(1)
+
+
+def new_ts() -> str:
+    return f"1800000001.{next(_ts):06d}"
+
+
+def prompts(fake: FakeSlack, thread_ts: str = THREAD) -> list[str]:
+    return [call["text"] for call in fake.posted(thread_ts=thread_ts)]
+
+
+def start(bot: Bot, fake: FakeSlack, problem: str = PROBLEM) -> str:
+    """Start a review in CINC and return its thread's ts once Why #1 is out."""
+    question = f'Why #1: why did "{problem}" happen?'
+    bot.slack.command(f"start {problem}")
+    first = fake.wait_for(
+        lambda: [call for call in fake.posted(channel="CINC") if call["text"] == question]
+    )
+    return str(first[0]["thread_ts"])
+
+
+def answer(
+    bot: Bot, fake: FakeSlack, text: str, user: str = "UBOB", thread_ts: str = THREAD
+) -> str:
+    """Reply in the thread and wait for the bot's next message there; returns the reply's ts."""
+    ts = new_ts()
+    count = len(prompts(fake, thread_ts))
+    bot.slack.reply(text, thread_ts=thread_ts, user=user, ts=ts)
+    fake.wait_for(lambda: len(prompts(fake, thread_ts)) > count)
+    return ts
+
+
+def chain(bot: Bot, coe_id: int = 1) -> Any:
+    with Session(bot.rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id)
+        assert coe is not None
+        return coes.load_chain(session=session, coe=coe)
+
+
+def recorded(bot: Bot, coe_id: int = 1) -> list[str | None]:
+    return [step.answer for step in chain(bot, coe_id).answered]
+
+
+def stored_events(bot: Bot) -> list[str]:
+    with Session(bot.rt.engine) as session:
+        return [event.event_id for event in session.exec(select(InboxEvent)).all()]
+
+
+def deleted(ts: str, user: str = "UBOB", thread_ts: str = THREAD, text: str = "") -> dict[str, Any]:
+    """The `message_deleted` event Slack sends when someone deletes their reply."""
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "hidden": True,
+        "channel": "CINC",
+        "ts": new_ts(),
+        "deleted_ts": ts,
+        "event_ts": new_ts(),
+        "channel_type": "channel",
+        "previous_message": {
+            "type": "message",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "thread_ts": thread_ts,
+        },
+    }
+
+
+def edited(ts: str, text: str, user: str = "UBOB", thread_ts: str = THREAD) -> dict[str, Any]:
+    """The `message_changed` event Slack sends when someone edits their reply."""
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": "CINC",
+        "ts": new_ts(),
+        "event_ts": new_ts(),
+        "channel_type": "channel",
+        "message": {
+            "type": "message",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "thread_ts": thread_ts,
+            "edited": {"user": user, "ts": new_ts()},
+        },
+        "previous_message": {
+            "type": "message",
+            "user": user,
+            "text": "before the edit",
+            "ts": ts,
+            "thread_ts": thread_ts,
+        },
+    }
+
+
+# Answers ----------------------------------------------------------------------------------------
+
+
+def test_the_chain_keeps_going_past_five_whys(
+    bot: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    start(bot, fake_slack)
+    answers = [f"Cause number {n}." for n in range(1, 8)]
+    for number, text in enumerate(answers, start=1):
+        answer(bot, fake_slack, text, user="UBOB" if number % 2 else "UCAROL")
+        assert prompts(fake_slack)[-1] == f'Why #{number + 1}: why did "{text}" happen?'
+    assert recorded(bot) == answers
+    assert chain(bot).open_step.number == 8
+    # The parent's status line follows a moment later, once per burst of answers.
+    assert not fake_slack.calls_to("chat.update")
+    clock.advance(seconds=3)
+    delivery.deliver_due(bot.rt)
+    updates = fake_slack.calls_to("chat.update")
+    assert len(updates) == 1 and "asking why #8" in updates[0]["text"]
+
+
+def test_an_aside_is_not_recorded_and_gets_no_prompt(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    bot.slack.reply("// is this the same as last month's outage?", thread_ts=THREAD)
+    bot.slack.reply("//done", thread_ts=THREAD)
+    answer(bot, fake_slack, ANSWERS[0])
+    # The only message after Why #1 is Why #2, about the real answer.
+    assert prompts(fake_slack) == [
+        f'Why #1: why did "{PROBLEM}" happen?',
+        f'Why #2: why did "{ANSWERS[0]}" happen?',
+    ]
+    assert recorded(bot) == [ANSWERS[0]]
+    assert fake_slack.calls_to("chat.postEphemeral") == []
+
+
+def test_undo_takes_back_the_latest_answer_and_asks_again(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    answer(bot, fake_slack, ANSWERS[0])
+    answer(bot, fake_slack, ANSWERS[1])
+    answer(bot, fake_slack, "Undo!", user="UCAROL")
+    assert prompts(fake_slack)[-1] == (
+        f'Took back “{ANSWERS[1]}”. Why #2: why did "{ANSWERS[0]}" happen?'
+    )
+    assert recorded(bot) == [ANSWERS[0]]
+    # The next reply answers the reopened question.
+    answer(bot, fake_slack, "The pool size was copied from staging.")
+    assert prompts(fake_slack)[-1] == (
+        'Why #3: why did "The pool size was copied from staging." happen?'
+    )
+    assert recorded(bot) == [ANSWERS[0], "The pool size was copied from staging."]
+
+
+def test_undo_before_any_answer_is_explained_to_its_author(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    bot.slack.reply("undo", thread_ts=THREAD, user="UCAROL")
+    (notice,) = fake_slack.wait_for(lambda: fake_slack.calls_to("chat.postEphemeral"))
+    assert notice["user"] == "UCAROL" and notice["channel"] == "CINC"
+    assert "no answer to take back" in notice["text"]
+    assert len(prompts(fake_slack)) == 1
+
+
+def test_deleting_the_latest_answer_reopens_its_question(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    answer(bot, fake_slack, ANSWERS[0])
+    latest = answer(bot, fake_slack, ANSWERS[1])
+    count = len(prompts(fake_slack))
+    bot.slack.event(deleted(latest, text=ANSWERS[1]))
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) > count)
+    assert prompts(fake_slack)[-1] == (
+        f'Took back “{ANSWERS[1]}”. Why #2: why did "{ANSWERS[0]}" happen?'
+    )
+    assert recorded(bot) == [ANSWERS[0]]
+
+
+def test_deleting_an_earlier_answer_keeps_it_and_says_so(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    earlier = answer(bot, fake_slack, ANSWERS[0])
+    answer(bot, fake_slack, ANSWERS[1])
+    count = len(prompts(fake_slack))
+    bot.slack.event(deleted(earlier, text=ANSWERS[0]))
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) > count)
+    notice = prompts(fake_slack)[-1]
+    assert "earlier answer" in notice and "stays recorded" in notice
+    assert recorded(bot) == ANSWERS[:2]
+    assert chain(bot).open_step.number == 3
+
+
+def test_deleting_a_message_that_was_no_answer_changes_nothing(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    start(bot, fake_slack)
+    aside = new_ts()
+    bot.slack.reply("// an aside", thread_ts=THREAD, ts=aside)
+    bot.slack.event(deleted(aside, text="// an aside"))
+    answer(bot, fake_slack, ANSWERS[0])
+    assert len(prompts(fake_slack)) == 2
+    assert recorded(bot) == [ANSWERS[0]]
+
+
+def test_editing_an_answer_revises_it(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    first = answer(bot, fake_slack, ANSWERS[0])
+    answer(bot, fake_slack, ANSWERS[1])
+    bot.slack.event(edited(first, "The payment service ran out of connections to Postgres."))
+    fake_slack.wait_for(
+        lambda: recorded(bot)[0] == "The payment service ran out of connections to Postgres."
+    )
+    steps = chain(bot).steps
+    assert steps[1].subject == "The payment service ran out of connections to Postgres."
+    assert steps[0].author == "UBOB"
+    assert recorded(bot) == [
+        "The payment service ran out of connections to Postgres.",
+        ANSWERS[1],
+    ]
+
+
+# Ending -----------------------------------------------------------------------------------------
+
+
+def test_a_typed_end_phrase_posts_the_chain_and_updates_the_parent(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    start(bot, fake_slack)
+    answer(bot, fake_slack, ANSWERS[0], user="UBOB")
+    answer(bot, fake_slack, ANSWERS[1], user="UCAROL")
+    answer(bot, fake_slack, ":tada: That’s the root cause!!")
+    summary = prompts(fake_slack)[-1]
+    assert "chain of whys" in summary
+    assert f"1. Why? {PROBLEM}" in summary and f"→ {ANSWERS[0]} (<@UBOB>)" in summary
+    assert f"2. Why? {ANSWERS[0]}" in summary and f"→ {ANSWERS[1]} (<@UCAROL>)" in summary
+    assert "3. Why?" not in summary
+    assert "action item" in summary
+    update = fake_slack.wait_for(
+        lambda: [c for c in fake_slack.calls_to("chat.update") if "chain complete" in c["text"]]
+    )[-1]
+    assert update["channel"] == "CINC" and update["ts"] == THREAD
+    assert "chain complete (2 whys)" in json.dumps(update["blocks"])
+    assert chain(bot).status == "chain_done"
+
+
+def test_the_out_of_ideas_button_ends_the_chain(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    answer(bot, fake_slack, ANSWERS[0])
+    count = len(prompts(fake_slack))
+    prompt = fake_slack.posted(thread_ts=THREAD)[-1]
+    button = prompt["blocks"][-1]["elements"][0]
+    assert button["action_id"] == "coe_end_chain"
+    status, _ = bot.slack.action("coe_end_chain", button["value"], message_ts="1700000000.000003")
+    assert status == 200
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) > count)
+    assert "chain of whys" in prompts(fake_slack)[-1]
+    assert chain(bot).status == "chain_done"
+    assert recorded(bot) == [ANSWERS[0]]
+
+
+def test_ending_before_any_answer_is_explained(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    bot.slack.action("coe_end_chain", "1")
+    (response,) = fake_slack.wait_for(lambda: fake_slack.calls_to("response_url"))
+    assert "No answer has been recorded yet" in response["text"]
+    assert response["response_type"] == "ephemeral"
+    assert response.get("replace_original") in (False, "false", None)
+    bot.slack.reply("We're out of ideas", thread_ts=THREAD, user="UCAROL")
+    (notice,) = fake_slack.wait_for(lambda: fake_slack.calls_to("chat.postEphemeral"))
+    assert notice["user"] == "UCAROL" and "Answer Why #1 first" in notice["text"]
+    assert chain(bot).status == "asking"
+    assert len(prompts(fake_slack)) == 1
+
+
+def test_after_the_end_an_answer_is_refused_and_undo_reopens(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    start(bot, fake_slack)
+    answer(bot, fake_slack, ANSWERS[0])
+    answer(bot, fake_slack, "done")
+    bot.slack.reply("One more idea.", thread_ts=THREAD, user="UCAROL")
+    (notice,) = fake_slack.wait_for(lambda: fake_slack.calls_to("chat.postEphemeral"))
+    assert notice["user"] == "UCAROL" and "already complete" in notice["text"]
+    answer(bot, fake_slack, "undo")
+    assert prompts(fake_slack)[-1] == f'Why #2: why did "{ANSWERS[0]}" happen?'
+    answer(bot, fake_slack, ANSWERS[1])
+    assert recorded(bot) == ANSWERS[:2]
+
+
+# What the bot ignores ---------------------------------------------------------------------------
+
+
+def assert_ignored(bot: Bot, fake_slack: FakeSlack, event: dict[str, Any]) -> None:
+    """`event` leaves no trace: the next real reply still answers Why #1."""
+    status, _ = bot.slack.event(event)
+    assert status == 200
+    answer(bot, fake_slack, ANSWERS[0])
+    assert prompts(fake_slack) == [
+        f'Why #1: why did "{PROBLEM}" happen?',
+        f'Why #2: why did "{ANSWERS[0]}" happen?',
+    ]
+    assert recorded(bot) == [ANSWERS[0]]
+    assert len(stored_events(bot)) == 1
+    assert fake_slack.calls_to("chat.postEphemeral") == []
+
+
+def reply_event(**fields: Any) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "channel": "CINC",
+        "user": "UBOB",
+        "text": "A reply that must not count.",
+        "ts": new_ts(),
+        "thread_ts": THREAD,
+        "channel_type": "channel",
+        **fields,
+    }
+
+
+def test_other_bots_messages_are_ignored(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    assert_ignored(
+        bot,
+        fake_slack,
+        reply_event(subtype="bot_message", bot_id="BOTHER", user=None, username="pagerbot"),
+    )
+
+
+def test_a_bot_message_with_a_user_is_still_ignored(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    assert_ignored(bot, fake_slack, reply_event(user="UOTHERBOT", bot_id="BOTHER"))
+
+
+def test_the_bots_own_messages_are_ignored(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    assert_ignored(
+        bot,
+        fake_slack,
+        reply_event(user=BOT_USER_ID, bot_id=BOT_ID, text='Why #1: why did "x" happen?'),
+    )
+
+
+def test_top_level_channel_messages_are_ignored(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    event = reply_event()
+    del event["thread_ts"]
+    assert_ignored(bot, fake_slack, event)
+
+
+def test_replies_in_other_threads_are_ignored(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    assert_ignored(bot, fake_slack, reply_event(thread_ts="1699999999.000100"))
+
+
+def test_a_reply_in_a_thread_of_the_same_ts_in_another_channel_is_ignored(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    start(bot, fake_slack)
+    assert_ignored(bot, fake_slack, reply_event(channel="COTHER"))
+
+
+def test_edits_of_the_parent_by_slack_are_ignored(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    # Slack reports reply counts on the parent as an edit of the parent by the bot.
+    event = edited(THREAD, "COE-1 ...", user=BOT_USER_ID, thread_ts=THREAD)
+    event["message"]["bot_id"] = BOT_ID
+    assert_ignored(bot, fake_slack, event)
+
+
+# Several reviews ---------------------------------------------------------------------------------
+
+
+def test_two_reviews_in_one_channel_stay_separate(bot: Bot, fake_slack: FakeSlack) -> None:
+    first = start(bot, fake_slack, "Checkout was down")
+    second = start(bot, fake_slack, "Search was slow")
+    assert first != second
+    answer(bot, fake_slack, "The pool ran out.", thread_ts=first)
+    answer(bot, fake_slack, "The index was rebuilt at noon.", thread_ts=second)
+    answer(bot, fake_slack, "A deploy halved it.", thread_ts=first)
+    assert prompts(fake_slack, first)[-1] == 'Why #3: why did "A deploy halved it." happen?'
+    assert prompts(fake_slack, second)[-1] == (
+        'Why #2: why did "The index was rebuilt at noon." happen?'
+    )
+    answer(bot, fake_slack, "done", thread_ts=second)
+    assert "chain of whys" in prompts(fake_slack, second)[-1]
+    assert recorded(bot, 1) == ["The pool ran out.", "A deploy halved it."]
+    assert recorded(bot, 2) == ["The index was rebuilt at noon."]
+    assert chain(bot, 1).status == "asking" and chain(bot, 2).status == "chain_done"
