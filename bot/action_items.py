@@ -137,24 +137,43 @@ def open_add_form(rt: Runtime, *, coe_id: int, user_id: str, trigger_id: str) ->
     return None
 
 
+def check_modal(rt: Runtime, *, coe_id: int, form: core.ItemForm) -> dict[str, str]:
+    """Errors to show in the submitted modal, by field; runs before the ack, so no Slack call.
+
+    An owner never looked up is taken as a person in the COE's timezone for now; the worker
+    checks them in Slack before anything is recorded.
+    """
+    owner = None
+    if form.owner_id is not None:
+        owner = users.known(rt, form.owner_id) or Person(
+            form.owner_id, rt.settings.timezone.key, is_bot=False, deleted=False
+        )
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id)
+        if coe is None or coe.status == "starting":
+            return {views.DESCRIPTION: COE_GONE}
+        chain = coes.load_chain(session=session, coe=coe)
+    return core.check_form(form, owner, chain, rt.now())[1]
+
+
 def add_from_modal(
     rt: Runtime, *, coe_id: int, actor_id: str, form: core.ItemForm, view_id: str
 ) -> Outcome:
-    """Validate and record a submitted modal; the Slack calls it owes are left to `send`.
-
-    Runs before the modal's response, so its only Slack call is a (cached) users.info.
-    """
+    """Record a submitted modal after looking its owner up; runs after the ack."""
     owner, lookup_error = _look_up_quietly(rt, form.owner_id)
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
         if coe is None or coe.status == "starting":
-            return Outcome(False, COE_GONE, errors={views.DESCRIPTION: COE_GONE})
+            return Outcome(False, COE_GONE)
         chain = coes.load_chain(session=session, coe=coe)
         item, errors = core.check_form(form, owner, chain, rt.now())
         if lookup_error:
             errors[views.OWNER] = lookup_error
         if item is None or errors:
-            return Outcome(False, errors=errors)
+            text = "The action item was not recorded: " + " ".join(errors.values())
+            ids = [_enqueue_ephemeral(rt, session, coe, actor_id, text)]
+            session.commit()
+            return Outcome(False, text, message_ids=ids, errors=errors)
         # A view is submitted once; its id keeps a retried submission from recording twice.
         ids = _record(rt, session, coe, item, actor_id, f"view:{view_id}")
         session.commit()
@@ -288,6 +307,20 @@ def _enqueue_thread(rt: Runtime, session: Session, coe: Coe, message: dict[str, 
         session=session,
         method="chat.postMessage",
         payload={"channel": coe.channel_id, "thread_ts": coe.parent_ts, **message},
+        now=rt.now(),
+    )
+
+
+def _enqueue_ephemeral(rt: Runtime, session: Session, coe: Coe, user_id: str, text: str) -> int:
+    return outbox.enqueue(
+        session=session,
+        method="chat.postEphemeral",
+        payload={
+            "channel": coe.channel_id,
+            "user": user_id,
+            "thread_ts": coe.parent_ts,
+            **build_notice(text),
+        },
         now=rt.now(),
     )
 

@@ -60,19 +60,68 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(settings: Settings) -> int:
-    from bot.jobs import build_scheduler
+    """The serving process acks and stores; a forked worker process does everything else.
+
+    Two processes, so that no burst of work can hold an ack behind the interpreter lock.
+    """
     from bot.server import serve
     from bot.slack.app import build_app
+    from bot.worker import pipe_notifier
 
-    # Acks run in request threads while lazy listeners work; a shorter GIL switch interval keeps
-    # a burst of background work from holding up the acks (Slack's 3-second budget).
-    sys.setswitchinterval(0.0005)
+    read_fd, write_fd = os.pipe()
+    worker_pid = os.fork()  # before any thread or connection exists, so nothing is shared
+    if worker_pid == 0:
+        os.close(write_fd)
+        os._exit(_work(settings, read_fd))
+    os.close(read_fd)
     rt = _runtime(settings)
+    rt.notify = pipe_notifier(write_fd)
     app = build_app(rt)
+    _exit_with(worker_pid)
+    serve(app, rt, on_stop=lambda: _stop_worker(worker_pid))
+    return 0
+
+
+def _work(settings: Settings, wakeups_fd: int) -> int:
+    import signal
+    import threading
+
+    from bot.jobs import build_scheduler
+    from bot.slack.routes import worker_handlers
+    from bot.worker import Worker, listen_for_wakeups
+
+    rt = _runtime(settings)
+    worker = Worker(rt, worker_handlers())
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: (stop.set(), worker.wake()))
+    listen_for_wakeups(wakeups_fd, worker, stop)
     scheduler = build_scheduler(rt)
     scheduler.start()
-    serve(app, rt, on_stop=lambda: scheduler.shutdown(wait=False))
+    worker.run(stop)
+    scheduler.shutdown(wait=False)
     return 0
+
+
+def _exit_with(worker_pid: int) -> None:
+    """If the worker dies, so does the bot: better restarted whole than acking unprocessed."""
+    import signal
+    import threading
+
+    def watch() -> None:
+        _, status = os.waitpid(worker_pid, 0)
+        logging.getLogger(__name__).error("The worker process exited (%s); stopping", status)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="coe-worker-watch", daemon=True).start()
+
+
+def _stop_worker(worker_pid: int) -> None:
+    import contextlib
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(worker_pid, signal.SIGTERM)
 
 
 def _list(settings: Settings) -> int:

@@ -6,7 +6,7 @@ import logging
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot import delivery, followup, reviews
+from bot import followup
 from bot.runtime import Runtime
 from bot.schedule import digest_trigger
 
@@ -18,10 +18,6 @@ def build_scheduler(rt: Runtime) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone=rt.settings.timezone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
-    )
-    scheduler.add_job(delivery.deliver_due, "interval", seconds=1, args=[rt], id="outbox")
-    scheduler.add_job(
-        reviews.process_leftover_events, "interval", seconds=30, args=[rt], id="inbox"
     )
     scheduler.add_job(
         run_nudges, "interval", minutes=rt.settings.nudge_interval_minutes, args=[rt], id="nudges"

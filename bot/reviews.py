@@ -159,21 +159,6 @@ def _prepare_action(rt: Runtime, message: ThreadMessage | None) -> action_items.
     return action_items.prepare_capture(rt, author_id=message.user_id, text=reply.text)
 
 
-def process_leftover_events(rt: Runtime, older_than_seconds: int = 30) -> int:
-    """Process events a dead process stored but never handled."""
-    with Session(rt.engine) as session:
-        events = inbox.unprocessed(
-            session=session, received_before=rt.now() - timedelta(seconds=older_than_seconds)
-        )
-        event_ids = [event.event_id for event in events]
-    for event_id in event_ids:
-        try:
-            process_thread_event(rt, event_id)
-        except Exception:
-            log.exception("Could not process stored event %s", event_id)
-    return len(event_ids)
-
-
 def _apply_thread_message(
     rt: Runtime,
     session: Session,

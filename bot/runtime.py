@@ -22,6 +22,8 @@ class Runtime:
     engine: Engine
     slack: WebClient
     clock: Callable[[], datetime] = system_clock
+    # Tells the worker something was stored or queued; the serving process sets it.
+    notify: Callable[[], None] = lambda: None
 
     def now(self) -> datetime:
         """The current time in UTC, the way the database stores it."""

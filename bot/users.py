@@ -53,6 +53,13 @@ def look_up(rt: Runtime, user_id: str) -> Person | None:
     return person
 
 
+def known(rt: Runtime, user_id: str) -> Person | None:
+    """The user as last cached, however old; None if never looked up. Never calls Slack."""
+    with Session(rt.engine) as session:
+        cached = users.get_user(session=session, user_id=user_id)
+        return _person(cached) if cached else None
+
+
 def _stale_or_raise(rt: Runtime, user_id: str, error: SlackApiError) -> Person:
     with Session(rt.engine) as session:
         cached = users.get_user(session=session, user_id=user_id)

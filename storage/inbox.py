@@ -1,4 +1,4 @@
-"""Slack events stored before they are acknowledged, processed exactly once."""
+"""Slack requests stored before they are acknowledged, and processed exactly once."""
 
 from __future__ import annotations
 
@@ -6,17 +6,22 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.models import InboxEvent
 
+_TABLE = InboxEvent.__table__  # type: ignore[attr-defined]
+
 # One statement and one round trip: this runs before Slack gets its ack, on every thread reply.
 _KEEP_IF_COE_THREAD = text(
-    "INSERT INTO inbox_event (event_id, payload, received_at) "
-    "SELECT :event_id, :payload, :now "
+    "INSERT INTO inbox_event "
+    "(event_id, kind, priority, payload, received_at, next_attempt_at, attempts) "
+    "SELECT :event_id, 'message', 1, :payload, :now, :now, 0 "
     "WHERE EXISTS (SELECT 1 FROM coe WHERE channel_id = :channel_id AND parent_ts = :thread_ts) "
     "ON CONFLICT (event_id) DO NOTHING"
-).bindparams(bindparam("now", type_=InboxEvent.__table__.c.received_at.type))  # type: ignore[attr-defined]
+).bindparams(bindparam("now", type_=_TABLE.c.received_at.type))
 
 
 def keep_if_coe_thread(
@@ -42,36 +47,71 @@ def keep_if_coe_thread(
     return bool(kept.rowcount == 1)  # type: ignore[attr-defined]
 
 
+def keep(*, session: Session, key: str, kind: str, payload: str, now: datetime) -> bool:
+    """Store a command or interaction; False if that key was already stored."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(_TABLE)
+        .values(
+            event_id=key,
+            kind=kind,
+            priority=0,
+            payload=payload,
+            received_at=now,
+            next_attempt_at=now,
+            attempts=0,
+        )
+        .on_conflict_do_nothing(index_elements=["event_id"])
+    )
+    return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
+
+
+def pending(*, session: Session, now: datetime, limit: int = 200) -> Sequence[tuple[str, str]]:
+    """(key, kind) of stored requests due for processing, interactions first."""
+    statement = (
+        select(InboxEvent.event_id, InboxEvent.kind)
+        .where(col(InboxEvent.processed_at).is_(None), col(InboxEvent.next_attempt_at) <= now)
+        .order_by(col(InboxEvent.priority), col(InboxEvent.received_at))
+        .limit(limit)
+    )
+    return [(key, kind) for key, kind in session.exec(statement).all()]
+
+
 def claim(*, session: Session, event_id: str, now: datetime) -> str | None:
-    """Mark the event processed within the caller's transaction and return its payload.
+    """Mark the request processed within the caller's transaction and return its payload.
 
     None if it was already processed: by then its effects are committed, so a redelivery or a
     second process must do nothing.
     """
-    table = InboxEvent.__table__  # type: ignore[attr-defined]
     taken = session.execute(
-        update(table)
-        .where(table.c.event_id == event_id, table.c.processed_at.is_(None))
+        update(_TABLE)
+        .where(_TABLE.c.event_id == event_id, _TABLE.c.processed_at.is_(None))
         .values(processed_at=now)
-        .returning(table.c.payload)
+        .returning(_TABLE.c.payload)
     ).first()
     return None if taken is None else str(taken[0])
-
-
-def unprocessed(
-    *, session: Session, received_before: datetime, limit: int = 100
-) -> Sequence[InboxEvent]:
-    statement = (
-        select(InboxEvent)
-        .where(
-            col(InboxEvent.processed_at).is_(None), col(InboxEvent.received_at) < received_before
-        )
-        .order_by(col(InboxEvent.received_at))
-        .limit(limit)
-    )
-    return session.exec(statement).all()
 
 
 def get_payload(*, session: Session, event_id: str) -> str | None:
     event = session.get(InboxEvent, event_id)
     return event.payload if event else None
+
+
+def retry_later(*, session: Session, event_id: str, error: str, at: datetime) -> int:
+    """Count a failed attempt and put the request off until `at`; returns the attempts so far."""
+    attempts = session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.event_id == event_id, _TABLE.c.processed_at.is_(None))
+        .values(attempts=_TABLE.c.attempts + 1, next_attempt_at=at, last_error=error)
+        .returning(_TABLE.c.attempts)
+    ).first()
+    return int(attempts[0]) if attempts else 0
+
+
+def give_up(*, session: Session, event_id: str, error: str, now: datetime) -> None:
+    session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.event_id == event_id, _TABLE.c.processed_at.is_(None))
+        .values(processed_at=now, last_error=error)
+    )

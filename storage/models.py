@@ -45,15 +45,26 @@ class WhyStep(SQLModel, table=True):
 
 
 class InboxEvent(SQLModel, table=True):
-    """A Slack event stored before it is acknowledged; its id makes redeliveries harmless."""
+    """A Slack request stored before it is acknowledged, for the worker to process.
+
+    The key is Slack's `event_id` for events, so a redelivery finds it taken; commands and
+    interactions are keyed by their `trigger_id`.
+    """
 
     __tablename__ = "inbox_event"
-    __table_args__ = (Index("ix_inbox_pending", "processed_at", "received_at"),)
+    __table_args__ = (Index("ix_inbox_pending", "processed_at", "next_attempt_at"),)
 
     event_id: str = Field(primary_key=True)
+    # "message" (a COE thread reply), "command", "action" or "view"
+    kind: str = "message"
+    # Interactions first: their trigger_id expires three seconds after the click.
+    priority: int = 1
     received_at: datetime
     payload: str = Field(sa_column=Column(Text, nullable=False))
     processed_at: datetime | None = None
+    attempts: int = 0
+    next_attempt_at: datetime
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -84,9 +84,7 @@ def history(bot: Bot, item_id: int = 1) -> list[ActionItemChange]:
 
 def all_processed(bot: Bot) -> bool:
     with Session(bot.rt.engine) as session:
-        return not inbox.unprocessed(
-            session=session, received_before=datetime(2100, 1, 1, tzinfo=UTC)
-        )
+        return not inbox.pending(session=session, now=datetime(2100, 1, 1, tzinfo=UTC))
 
 
 def responses(fake: FakeSlack) -> list[Call]:
@@ -354,20 +352,39 @@ def test_a_submitted_form_is_recorded_and_confirmed_in_the_thread(
 def test_bad_form_fields_come_back_as_errors_and_nothing_is_recorded(
     bot: Bot, fake_slack: FakeSlack
 ) -> None:
-    fake_slack.add_user("UROBOT", is_bot=True)
     start_review(bot, fake_slack)
-    values = form_values(due={"selected_date": "2026-11-20"}, owner={"selected_user": "UROBOT"})
+    values = form_values(due={"selected_date": "2026-11-20"})
     status, body = bot.slack.view_submission(
         "coe_add_action_item_form", values, private_metadata="1"
     )
     answer = json.loads(body)
     assert status == 200 and answer["response_action"] == "errors"
-    assert set(answer["errors"]) == {"due", "owner"}
-    assert "is a bot" in answer["errors"]["owner"]
+    assert set(answer["errors"]) == {"due"}
     assert "from today (Wed 25 Nov 2026) on" in answer["errors"]["due"]
     missing = form_values(owner={"selected_user": None})
     _, body = bot.slack.view_submission("coe_add_action_item_form", missing, private_metadata="1")
     assert "owner" in json.loads(body)["errors"]
+    assert items(bot) == [] and confirmations(fake_slack) == []
+
+
+def test_a_bot_picked_as_owner_is_refused_after_the_lookup_and_then_in_the_form(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    fake_slack.add_user("UROBOT", is_bot=True)
+    start_review(bot, fake_slack)
+    robot = form_values(owner={"selected_user": "UROBOT"})
+    # Nobody has looked UROBOT up yet, and the form may not wait for Slack: it is accepted,
+    # then the lookup finds a bot, and the person who sent it is told nothing was recorded.
+    status, body = bot.slack.view_submission(
+        "coe_add_action_item_form", robot, private_metadata="1"
+    )
+    assert status == 200 and body == ""
+    refusal = fake_slack.wait_for(lambda: fake_slack.calls_to("chat.postEphemeral"))[0]
+    assert refusal["user"] == "UALICE" and "not recorded" in refusal["text"]
+    assert "is a bot" in refusal["text"]
+    # Now that the bot is known, the form itself says so.
+    _, body = bot.slack.view_submission("coe_add_action_item_form", robot, private_metadata="1")
+    assert "is a bot" in json.loads(body)["errors"]["owner"]
     assert items(bot) == [] and confirmations(fake_slack) == []
 
 

@@ -66,7 +66,8 @@ def recorded(bot: Bot, coe_id: int = 1) -> list[str | None]:
 
 def stored_events(bot: Bot) -> list[str]:
     with Session(bot.rt.engine) as session:
-        return [event.event_id for event in session.exec(select(InboxEvent)).all()]
+        replies = select(InboxEvent).where(InboxEvent.kind == "message")
+        return [event.event_id for event in session.exec(replies).all()]
 
 
 def deleted(ts: str, user: str = "UBOB", thread_ts: str = THREAD, text: str = "") -> dict[str, Any]:

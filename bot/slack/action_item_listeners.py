@@ -2,69 +2,36 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App
 
 from bot import action_items
 from bot.core.action_items import ItemForm, StatusAction
 from bot.runtime import Runtime
 from bot.slack import action_item_messages as views
-from bot.slack.messages import ActionId
-
-log = logging.getLogger(__name__)
-
-QUEUED = "queued_message_ids"
+from bot.slack import stored
 
 
 def register(app: App, rt: Runtime) -> None:
-    def acknowledge(ack: Ack) -> None:
-        ack()
+    """The modals' submissions; their validation answers in the modal, so it runs before the ack."""
 
-    def open_add_form(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        error = action_items.open_add_form(
-            rt, coe_id=int(action["value"]), user_id=_user(body), trigger_id=body["trigger_id"]
+    def submit_add_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        errors = action_items.check_modal(
+            rt, coe_id=int(view["private_metadata"]), form=_item_form(view)
         )
-        _tell(respond, error)
-
-    def submit_add_form(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
-    ) -> None:
-        # Validation answers in the modal itself, so it runs before the ack; sending waits.
-        outcome = action_items.add_from_modal(
-            rt,
-            coe_id=int(view["private_metadata"]),
-            actor_id=_user(body),
-            form=_item_form(view),
-            view_id=str(view.get("id", "")),
-        )
-        if outcome.errors or not outcome.ok:
-            ack(response_action="errors", errors=outcome.errors)
+        if errors:
+            ack(response_action="errors", errors=errors)
             return
-        # The lazy half gets a copy of the context: that is how the queued ids reach it.
-        context[QUEUED] = outcome.message_ids
+        stored.keep(rt, "view", body)
         ack()
 
-    def mark_done(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        _change(rt, body, action, respond, StatusAction.DONE)
-
-    def snooze(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        _change(rt, body, action, respond, StatusAction.SNOOZE)
-
-    def open_drop_form(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        error = action_items.open_drop_form(
-            rt, item_id=int(action["value"]), user_id=_user(body), trigger_id=body["trigger_id"]
-        )
-        _tell(respond, error)
-
-    def submit_drop_form(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
-    ) -> None:
+    def submit_drop_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        # Only the database is involved, so the result can go back in the modal itself.
         outcome = action_items.change_status(
             rt,
             item_id=int(view["private_metadata"]),
-            actor_id=_user(body),
+            actor_id=stored.user_id(body),
             action=StatusAction.DROP,
             reason=views.form_value(view["state"]["values"], views.REASON),
             send_now=False,
@@ -72,37 +39,62 @@ def register(app: App, rt: Runtime) -> None:
         if not outcome.ok:
             ack(response_action="errors", errors={views.REASON: outcome.message})
             return
-        context[QUEUED] = outcome.message_ids
+        rt.notify()  # the thread note is queued; the worker sends it
         ack(response_action="update", view=views.build_result_modal("Dropped", outcome.message))
 
-    def send_queued(context: BoltContext) -> None:
-        action_items.send(rt, context.get(QUEUED) or [])
+    app.view(views.ADD_ITEM_CALLBACK)(submit_add_form)
+    app.view(views.DROP_ITEM_CALLBACK)(submit_drop_form)
 
-    app.action(ActionId.ADD_ACTION_ITEM.value)(ack=acknowledge, lazy=[open_add_form])
-    app.view(views.ADD_ITEM_CALLBACK)(ack=submit_add_form, lazy=[send_queued])
-    app.action(ActionId.ITEM_DONE.value)(ack=acknowledge, lazy=[mark_done])
-    app.action(ActionId.ITEM_SNOOZE.value)(ack=acknowledge, lazy=[snooze])
-    app.action(ActionId.ITEM_DROP.value)(ack=acknowledge, lazy=[open_drop_form])
-    app.view(views.DROP_ITEM_CALLBACK)(ack=submit_drop_form, lazy=[send_queued])
+
+# The worker's halves ---------------------------------------------------------------------------
+
+
+def open_add_form(rt: Runtime, body: dict[str, Any], action: dict[str, Any]) -> None:
+    error = action_items.open_add_form(
+        rt, coe_id=int(action["value"]), user_id=stored.user_id(body), trigger_id=body["trigger_id"]
+    )
+    if error:
+        stored.respond(body, error)
+
+
+def add_item(rt: Runtime, body: dict[str, Any]) -> None:
+    view = body["view"]
+    action_items.add_from_modal(
+        rt,
+        coe_id=int(view["private_metadata"]),
+        actor_id=stored.user_id(body),
+        form=_item_form(view),
+        view_id=str(view.get("id", "")),
+    )
+
+
+def mark_done(rt: Runtime, body: dict[str, Any], action: dict[str, Any]) -> None:
+    _change(rt, body, action, StatusAction.DONE)
+
+
+def snooze(rt: Runtime, body: dict[str, Any], action: dict[str, Any]) -> None:
+    _change(rt, body, action, StatusAction.SNOOZE)
+
+
+def open_drop_form(rt: Runtime, body: dict[str, Any], action: dict[str, Any]) -> None:
+    error = action_items.open_drop_form(
+        rt,
+        item_id=int(action["value"]),
+        user_id=stored.user_id(body),
+        trigger_id=body["trigger_id"],
+    )
+    if error:
+        stored.respond(body, error)
 
 
 def _change(
-    rt: Runtime,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    respond: Respond,
-    status: StatusAction,
+    rt: Runtime, body: dict[str, Any], action: dict[str, Any], status: StatusAction
 ) -> None:
     outcome = action_items.change_status(
-        rt, item_id=int(action["value"]), actor_id=_user(body), action=status
+        rt, item_id=int(action["value"]), actor_id=stored.user_id(body), action=status
     )
     # A new ephemeral rather than replacing the row: a digest row is everyone's to see.
-    respond(text=outcome.message, response_type="ephemeral", replace_original=False)
-
-
-def _tell(respond: Respond, error: str | None) -> None:
-    if error:
-        respond(text=error, response_type="ephemeral", replace_original=False)
+    stored.respond(body, outcome.message)
 
 
 def _item_form(view: dict[str, Any]) -> ItemForm:
@@ -116,7 +108,3 @@ def _item_form(view: dict[str, Any]) -> ItemForm:
         kind=views.form_value(values, views.KIND),
         why_number=int(why) if why and why.isdigit() else None,
     )
-
-
-def _user(body: dict[str, Any]) -> str:
-    return str(body["user"]["id"])

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
 
 from bot.runtime import Runtime
-from bot.slack import action_item_listeners, commands, interactions, threads
+from bot.slack import action_item_listeners, commands, routes, threads
 
 log = logging.getLogger(__name__)
 
@@ -17,30 +17,38 @@ SORRY = "Sorry, something went wrong on my side and nothing was changed. Please 
 
 
 def build_app(rt: Runtime) -> App:
+    """Every listener acks in the request thread after storing what the worker should do.
+
+    No listener calls Slack: the worker (bot/worker.py) does that once the ack has gone out.
+    """
     settings = rt.settings
     app = App(
         client=rt.slack,
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=not settings.socket_mode,
-        # Every listener is an `ack` function that runs in the request thread and does no Slack
-        # call, plus `lazy` functions that run on the pool after the response has gone out.
-        # (Without this, Bolt runs the ack function on the pool too, and a busy pool delays acks.)
+        # Run the listener in the request thread. Otherwise Bolt runs it on a pool and polls
+        # for the ack every 10 ms, which is most of a bare Bolt app's response time.
         process_before_response=True,
-        listener_executor=ThreadPoolExecutor(max_workers=8, thread_name_prefix="coe-listener"),
     )
     commands.register(app, rt)
     threads.register(app, rt)
-    interactions.register(app, rt)
+    routes.register_buttons(app, rt)
     action_item_listeners.register(app, rt)
     app.error(_on_error)
     return app
 
 
-def _on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
+def _on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+    """Answer a failed listener in its own response: an ephemeral for a person.
+
+    An event gets a 503, so that Slack delivers it again: what failed before the ack is
+    storing it (the database), and that is worth a retry.
+    """
     log.error("Listener failed", exc_info=error)
-    if body.get("response_url"):
-        try:
-            respond(text=SORRY, response_type="ephemeral", replace_original=False)
-        except Exception:
-            log.exception("Could not tell the user about the failure")
-    return None
+    if body.get("type") == "event_callback":
+        return BoltResponse(status=503, body="")
+    return BoltResponse(
+        status=200,
+        body=json.dumps({"response_type": "ephemeral", "text": SORRY}),
+        headers={"content-type": "application/json"},
+    )

@@ -1,0 +1,55 @@
+"""Which code handles which stored Slack request: the map shared by the listeners and the worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot import reviews
+from bot.runtime import Runtime
+from bot.slack import action_item_listeners as items
+from bot.slack import commands, interactions, stored
+from bot.slack.action_item_messages import ADD_ITEM_CALLBACK
+from bot.slack.messages import ActionId
+from bot.worker import Handler
+
+Body = dict[str, Any]
+
+BUTTONS: dict[ActionId, Callable[[Runtime, Body, Body], None]] = {
+    ActionId.END_CHAIN: interactions.end_chain,
+    ActionId.ADD_ACTION_ITEM: items.open_add_form,
+    ActionId.ITEM_DONE: items.mark_done,
+    ActionId.ITEM_SNOOZE: items.snooze,
+    ActionId.ITEM_DROP: items.open_drop_form,
+}
+# Submissions kept for the worker; the drop form is all done before its ack.
+FORMS: dict[str, Callable[[Runtime, Body], None]] = {ADD_ITEM_CALLBACK: items.add_item}
+
+
+def register_buttons(app: App, rt: Runtime) -> None:
+    def keep(ack: Ack, body: Body) -> None:
+        stored.keep(rt, "action", body)
+        ack()
+
+    for action_id in BUTTONS:
+        app.action(action_id.value)(keep)
+
+
+def worker_handlers() -> dict[str, Handler]:
+    return {
+        "message": reviews.process_thread_event,
+        "command": stored.claimed(commands.run),
+        "action": stored.claimed(_press),
+        "view": stored.claimed(_submit),
+    }
+
+
+def _press(rt: Runtime, body: Body) -> None:
+    action = body["actions"][0]
+    BUTTONS[ActionId(action["action_id"])](rt, body, action)
+
+
+def _submit(rt: Runtime, body: Body) -> None:
+    FORMS[body["view"]["callback_id"]](rt, body)
