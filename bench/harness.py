@@ -59,10 +59,31 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("server did not start")
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process, from /proc (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+def memory_mb(pid: int) -> dict[str, float]:
+    """Resident (RSS) and proportional (PSS) memory of a process and its children, from /proc.
+
+    PSS divides pages shared between processes (a forked worker shares the serving process's
+    imported code) among them, so it adds up to what the processes really occupy.
+    """
+    pids = [pid, *_children(pid)]
+    return {
+        "rss": sum(_rollup(p, "Rss") for p in pids),
+        "pss": sum(_rollup(p, "Pss") for p in pids),
+        "processes": len(pids),
+    }
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        found.extend(int(child) for child in children)
+    return found
+
+
+def _rollup(pid: int, field: str) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.harness import percentile, rss_mb, running, summary
+from bench.harness import memory_mb, percentile, running, summary
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import SlackSender
 
@@ -157,7 +157,7 @@ def main() -> None:
         our_burst, burst_whys = reply_rounds(
             fake, sender, threads, args.rounds, first=args.rounds + 1
         )
-        memory = rss_mb(pid)
+        memory = memory_mb(pid)
     fake.stop()
 
     for name, bare, ours in (
@@ -172,7 +172,10 @@ def main() -> None:
     print(summary("coe-bot    steady: reply -> next why", steady_whys))
     print(summary("coe-bot    burst: reply -> next why", burst_whys))
     print("target: next why within 1000 ms with all sessions running")
-    print(f"coe-bot resident memory after the run: {memory:.1f} MB (target < 150 MB)")
+    print(
+        f"coe-bot memory after the run, {memory['processes']:.0f} processes: "
+        f"PSS {memory['pss']:.1f} MB, RSS {memory['rss']:.1f} MB (target < 150 MB)"
+    )
 
 
 if __name__ == "__main__":

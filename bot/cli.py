@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
+from collections.abc import Callable
 
 from dotenv import load_dotenv
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -60,14 +65,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(settings: Settings) -> int:
-    """The serving process acks and stores; a forked worker process does everything else.
+    """Listeners ack and store; a worker does everything else (bot/worker.py).
 
-    Two processes, so that no burst of work can hold an ack behind the interpreter lock.
+    On PostgreSQL the worker is a forked process of its own, so that no burst of work can hold
+    an ack behind the interpreter lock. SQLite allows one writer at a time, and two processes
+    would queue on its file lock with sleeps of up to 100 ms, so there it is a thread.
     """
     from bot.server import serve
     from bot.slack.app import build_app
     from bot.worker import pipe_notifier
 
+    if make_url(settings.database_url).get_backend_name() == "sqlite":
+        rt = _runtime(settings)
+        stop_worker = _start_worker(rt)
+        serve(build_app(rt), rt, on_stop=stop_worker)
+        return 0
     read_fd, write_fd = os.pipe()
     worker_pid = os.fork()  # before any thread or connection exists, so nothing is shared
     if worker_pid == 0:
@@ -82,31 +94,42 @@ def _serve(settings: Settings) -> int:
     return 0
 
 
-def _work(settings: Settings, wakeups_fd: int) -> int:
-    import signal
-    import threading
-
+def _start_worker(rt: Runtime) -> Callable[[], None]:
+    """Run the worker and the scheduler in this process; returns what stops them."""
     from bot.jobs import build_scheduler
     from bot.slack.routes import worker_handlers
-    from bot.worker import Worker, listen_for_wakeups
+    from bot.worker import Worker, run_in_thread
 
-    rt = _runtime(settings)
     worker = Worker(rt, worker_handlers())
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: (stop.set(), worker.wake()))
-    listen_for_wakeups(wakeups_fd, worker, stop)
+    rt.notify = worker.wake
+    stop_worker = run_in_thread(worker)
     scheduler = build_scheduler(rt)
     scheduler.start()
-    worker.run(stop)
-    scheduler.shutdown(wait=False)
+
+    def stop_all() -> None:
+        scheduler.shutdown(wait=False)
+        stop_worker()
+
+    return stop_all
+
+
+def _work(settings: Settings, wakeups_fd: int) -> int:
+    """The forked worker process: runs until the serving process goes or a signal comes."""
+    from bot.worker import listen_for_wakeups
+
+    rt = _runtime(settings)
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    stop_worker = _start_worker(rt)
+    listen_for_wakeups(wakeups_fd, rt.notify, stopped)
+    stopped.wait()
+    stop_worker()
     return 0
 
 
 def _exit_with(worker_pid: int) -> None:
     """If the worker dies, so does the bot: better restarted whole than acking unprocessed."""
-    import signal
-    import threading
 
     def watch() -> None:
         _, status = os.waitpid(worker_pid, 0)
@@ -117,9 +140,6 @@ def _exit_with(worker_pid: int) -> None:
 
 
 def _stop_worker(worker_pid: int) -> None:
-    import contextlib
-    import signal
-
     with contextlib.suppress(ProcessLookupError):
         os.kill(worker_pid, signal.SIGTERM)
 

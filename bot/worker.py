@@ -106,14 +106,27 @@ class Worker:
             session.commit()
 
 
-def listen_for_wakeups(read_fd: int, worker: Worker, stop: threading.Event) -> None:
+def run_in_thread(worker: Worker) -> Callable[[], None]:
+    """Start the worker on a thread of this process; returns what stops it."""
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,), name="coe-worker", daemon=True)
+    thread.start()
+
+    def stop_worker() -> None:
+        stop.set()
+        worker.wake()
+        thread.join(timeout=30)
+
+    return stop_worker
+
+
+def listen_for_wakeups(read_fd: int, wake: Callable[[], None], stop: threading.Event) -> None:
     """Wake the worker for every byte the serving process writes; stop when it goes away."""
 
     def read() -> None:
         while os.read(read_fd, 4096):
-            worker.wake()
-        stop.set()  # end of file: the serving process is gone, so is our reason to run
-        worker.wake()
+            wake()
+        stop.set()  # end of file: the serving process is gone, and with it our reason to run
 
     threading.Thread(target=read, name="coe-wakeups", daemon=True).start()
 

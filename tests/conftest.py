@@ -20,7 +20,7 @@ from bot.server import make_http_server
 from bot.settings import load_settings
 from bot.slack.app import build_app
 from bot.slack.routes import worker_handlers
-from bot.worker import Worker
+from bot.worker import Worker, run_in_thread
 from storage.db import make_engine
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import SIGNING_SECRET, SlackSender
@@ -123,9 +123,7 @@ def run_bot(fake: FakeSlack, database_url: str, clock: Clock, **env: str) -> Ite
     # The worker runs in a thread here; `coe-bot serve` forks a process for it.
     worker = Worker(rt, worker_handlers(), poll_seconds=0.05)
     rt.notify = worker.wake
-    stop = threading.Event()
-    working = threading.Thread(target=worker.run, args=(stop,), daemon=True)
-    working.start()
+    stop_worker = run_in_thread(worker)
     app = build_app(rt)
     server = make_http_server(app, rt, host="127.0.0.1", port=0)
     thread = threading.Thread(target=_run_until_closed, args=(server,), daemon=True)
@@ -133,9 +131,7 @@ def run_bot(fake: FakeSlack, database_url: str, clock: Clock, **env: str) -> Ite
     url = f"http://127.0.0.1:{server.effective_port}"
     yield Bot(rt=rt, slack=SlackSender(f"{url}/slack/events", fake.response_url()), url=url)
     server.close()
-    stop.set()
-    worker.wake()
-    working.join(timeout=10)
+    stop_worker()
     rt.engine.dispose()
 
 

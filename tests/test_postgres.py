@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session
@@ -12,6 +16,7 @@ from storage import coes
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import FakeSlack
 from tests.test_five_whys_session import SEED_ANSWERS, prompts
+from tests.test_restart import BotProcess
 
 pytestmark = pytest.mark.postgres
 THREAD = "1700000000.000001"
@@ -103,3 +108,36 @@ def test_replies_racing_on_one_question_are_all_recorded_in_order(
     # Every why asks about the answer recorded just before it: no lost or crossed update.
     asked = prompts(fake_slack, THREAD)[1:]
     assert asked == [f'Why #{i + 2}: why did "{text}" happen?' for i, text in enumerate(recorded)]
+
+
+def worker_pids(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    return [
+        int(child) for task in tasks.iterdir() for child in (task / "children").read_text().split()
+    ]
+
+
+def test_serve_on_postgres_forks_a_worker_that_goes_when_the_server_is_killed(
+    fake_slack: FakeSlack, postgres_url: str, tmp_path: Path
+) -> None:
+    served = BotProcess(fake_slack, postgres_url, tmp_path / "bot.log")
+    try:
+        [worker] = worker_pids(served.process.pid)
+        served.slack.command("start The site went down")
+        fake_slack.wait_for(lambda: len(prompts(fake_slack, THREAD)) == 1)
+        served.slack.reply(SEED_ANSWERS[0], thread_ts=THREAD)
+        fake_slack.wait_for(lambda: len(prompts(fake_slack, THREAD)) == 2)
+        assert prompts(fake_slack, THREAD)[-1] == f'Why #2: why did "{SEED_ANSWERS[0]}" happen?'
+        served.kill_9()
+        # The worker notices its server is gone (its wake-up pipe closes) and exits too.
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(worker, os.WNOHANG)
+            time.sleep(0.05)
+        assert (
+            not Path(f"/proc/{worker}/status").exists()
+            or "zombie" in Path(f"/proc/{worker}/status").read_text()
+        )
+    finally:
+        served.stop()
