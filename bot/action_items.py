@@ -159,16 +159,18 @@ def check_modal(rt: Runtime, *, coe_id: int, form: core.ItemForm) -> dict[str, s
 def add_from_modal(
     rt: Runtime, *, coe_id: int, actor_id: str, form: core.ItemForm, view_id: str
 ) -> Outcome:
-    """Record a submitted modal after looking its owner up; runs after the ack."""
-    owner, lookup_error = _look_up_quietly(rt, form.owner_id)
+    """Record a submitted modal after looking its owner up; runs after the ack.
+
+    Safe to run again (the view id keys the item), so a Slack error in the lookup is left to
+    propagate and the worker retries.
+    """
+    owner = users.look_up(rt, form.owner_id) if form.owner_id else None
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
         if coe is None or coe.status == "starting":
             return Outcome(False, COE_GONE)
         chain = coes.load_chain(session=session, coe=coe)
         item, errors = core.check_form(form, owner, chain, rt.now())
-        if lookup_error:
-            errors[views.OWNER] = lookup_error
         if item is None or errors:
             text = "The action item was not recorded: " + " ".join(errors.values())
             ids = [_enqueue_ephemeral(rt, session, coe, actor_id, text)]
@@ -180,14 +182,19 @@ def add_from_modal(
     return Outcome(True, message_ids=ids)
 
 
-def _look_up_quietly(rt: Runtime, user_id: str | None) -> tuple[Person | None, str | None]:
-    if user_id is None:
-        return None, None
-    try:
-        return users.look_up(rt, user_id), None
-    except SlackApiError as error:
-        code = error.response.get("error")
-        return None, f"I couldn't look this person up in Slack just now ({code}). Try again."
+def report_unrecorded_form(rt: Runtime, *, coe_id: int, actor_id: str) -> None:
+    """The form could not be recorded even after retries: say so to the person who sent it."""
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id)
+        if coe is None:
+            return
+        text = (
+            "Sorry, I could not record the action item from your form (Slack or the database "
+            "kept failing). Nothing was saved; please add it again."
+        )
+        ids = [_enqueue_ephemeral(rt, session, coe, actor_id, text)]
+        session.commit()
+    send(rt, ids)
 
 
 # Status -------------------------------------------------------------------------------------

@@ -97,10 +97,10 @@ def _serve(settings: Settings) -> int:
 def _start_worker(rt: Runtime) -> Callable[[], None]:
     """Run the worker and the scheduler in this process; returns what stops them."""
     from bot.jobs import build_scheduler
-    from bot.slack.routes import worker_handlers
+    from bot.slack.routes import worker_routes
     from bot.worker import Worker, run_in_thread
 
-    worker = Worker(rt, worker_handlers())
+    worker = Worker(rt, worker_routes())
     rt.notify = worker.wake
     stop_worker = run_in_thread(worker)
     scheduler = build_scheduler(rt)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from collections.abc import Sequence
 from datetime import timedelta
+from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
@@ -40,12 +42,17 @@ PERMANENT_ERRORS = frozenset(
 
 
 def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
-    """Send these queued messages now, unless another sender has them or they are not due yet."""
-    with Session(rt.engine) as session:
-        claimed = outbox.claim(session=session, message_ids=message_ids, now=rt.now())
-        session.commit()
-    for message in claimed:
-        _send(rt, message)
+    """Send these queued messages now, unless another sender has them or they are not due yet.
+
+    Each is claimed just before it is sent, so a slow Slack cannot make the rest of a batch
+    look abandoned to another sender.
+    """
+    for message_id in message_ids:
+        with Session(rt.engine) as session:
+            claimed = outbox.claim(session=session, message_ids=[message_id], now=rt.now())
+            session.commit()
+        for message in claimed:
+            _send(rt, message)
 
 
 def deliver_due(rt: Runtime) -> int:
@@ -62,10 +69,21 @@ def _send(rt: Runtime, message: outbox.Claimed) -> None:
     try:
         response = rt.slack.api_call(message.method, json=json.loads(message.payload))
     except SlackApiError as error:
-        _failed(rt, message.id, message.attempts, error)
+        if error.response.status_code >= 500:
+            _unknown(rt, message, f"http {error.response.status_code}")
+        else:
+            _refused(rt, message, error)
         return
-    except OSError as error:  # network trouble: urllib's URLError and timeouts are OSErrors
-        _retry(rt, message.id, message.attempts, f"network: {error}", None)
+    except URLError as error:
+        if isinstance(error.reason, ConnectionRefusedError | socket.gaierror):
+            _retry(rt, message, f"unreachable: {error.reason}", None)  # never got there
+        else:
+            _unknown(rt, message, f"network: {error.reason}")
+        return
+    except Exception as error:
+        # Timeouts, resets, broken answers: the request may have reached Slack before it
+        # failed; whether to risk a second copy is the message's own call (a nudge never does).
+        _unknown(rt, message, f"{type(error).__name__}: {error}")
         return
     ts = response.get("ts") or (response.get("message") or {}).get("ts")
     with Session(rt.engine) as session:
@@ -75,35 +93,45 @@ def _send(rt: Runtime, message: outbox.Claimed) -> None:
         session.commit()
 
 
-def _failed(rt: Runtime, message_id: int, attempts: int, error: SlackApiError) -> None:
+def _refused(rt: Runtime, message: outbox.Claimed, error: SlackApiError) -> None:
+    """Slack answered and did not post: safe to try again, unless it never will."""
     code = str(error.response.get("error", "unknown_error"))
     if error.response.status_code == 429:
         headers = {name.lower(): value for name, value in error.response.headers.items()}
-        retry_after = int(headers.get("retry-after") or 1)
-        _retry(rt, message_id, attempts, "ratelimited", retry_after)
+        _retry(rt, message, "ratelimited", int(headers.get("retry-after") or 1))
     elif code in PERMANENT_ERRORS:
-        log.error("Slack refused outbox message %s for good: %s", message_id, code)
-        with Session(rt.engine) as session:
-            outbox.give_up(session=session, message_id=message_id, error=code)
-            session.commit()
+        log.error("Slack refused outbox message %s for good: %s", message.id, code)
+        _give_up(rt, message, code, "failed")
     else:
-        _retry(rt, message_id, attempts, code, None)
+        _retry(rt, message, code, None)
 
 
-def _retry(rt: Runtime, message_id: int, attempts: int, error: str, after: int | None) -> None:
+def _unknown(rt: Runtime, message: outbox.Claimed, error: str) -> None:
+    if message.resend_if_unknown:
+        _retry(rt, message, error, None)
+    else:
+        log.error("Outbox message %s may or may not have reached Slack (%s)", message.id, error)
+        _give_up(rt, message, error, "unknown")
+
+
+def _retry(rt: Runtime, message: outbox.Claimed, error: str, after: int | None) -> None:
+    if message.attempts >= MAX_ATTEMPTS and after is None:
+        log.error("Giving up on outbox message %s after %s attempts", message.id, message.attempts)
+        _give_up(rt, message, error, "failed")
+        return
+    delay = after if after is not None else min(2**message.attempts, 300)
+    log.warning("Outbox message %s failed (%s); retrying in %ss", message.id, error, delay)
     with Session(rt.engine) as session:
-        if attempts >= MAX_ATTEMPTS and after is None:
-            log.error(
-                "Giving up on outbox message %s after %s attempts: %s", message_id, attempts, error
-            )
-            outbox.give_up(session=session, message_id=message_id, error=error)
-        else:
-            delay = after if after is not None else min(2**attempts, 300)
-            log.warning("Outbox message %s failed (%s); retrying in %ss", message_id, error, delay)
-            outbox.retry_later(
-                session=session,
-                message_id=message_id,
-                error=error,
-                at=rt.now() + timedelta(seconds=delay),
-            )
+        outbox.retry_later(
+            session=session,
+            message_id=message.id,
+            error=error,
+            at=rt.now() + timedelta(seconds=delay),
+        )
+        session.commit()
+
+
+def _give_up(rt: Runtime, message: outbox.Claimed, error: str, status: str) -> None:
+    with Session(rt.engine) as session:
+        outbox.give_up(session=session, message_id=message.id, error=error, status=status)
         session.commit()

@@ -65,15 +65,9 @@ def start_review(
         parent = rt.slack.chat_postMessage(
             channel=channel_id, **messages.build_parent(coe_id, user_id, chain)
         )
-    except SlackApiError as error:
-        with Session(rt.engine) as session:
-            coes.delete_coe(session=session, coe_id=coe_id)
-            session.commit()
-        code = error.response.get("error")
-        if code in ("not_in_channel", "channel_not_found"):
-            return NOT_IN_CHANNEL
-        log.warning("Could not post COE-%s in %s: %s", coe_id, channel_id, code)
-        return f"Slack refused to post the review ({code}). Nothing was recorded; please try again."
+    except Exception as error:
+        _forget(rt, coe_id)
+        return _start_failed(coe_id, channel_id, error)
     with Session(rt.engine) as session:
         coe = _reload(session, coe_id)
         coes.mark_started(session=session, coe=coe, parent_ts=str(parent["ts"]))
@@ -82,6 +76,28 @@ def start_review(
         session.commit()
     delivery.deliver(rt, ids)
     return None
+
+
+def _forget(rt: Runtime, coe_id: int) -> None:
+    with Session(rt.engine) as session:
+        coes.delete_coe(session=session, coe_id=coe_id)
+        session.commit()
+
+
+def _start_failed(coe_id: int, channel_id: str, error: Exception) -> str:
+    """What to tell the person whose `/coe start` could not be posted; nothing was kept."""
+    if isinstance(error, SlackApiError):
+        code = error.response.get("error")
+        if code in ("not_in_channel", "channel_not_found"):
+            return NOT_IN_CHANNEL
+        log.warning("Could not post COE-%s in %s: %s", coe_id, channel_id, code)
+        return f"Slack refused to post the review ({code}). Nothing was recorded; please try again."
+    # A timeout may hide a post that landed; the review is not kept either way, so say both.
+    log.warning("Posting COE-%s in %s failed: %r", coe_id, channel_id, error)
+    return (
+        "I could not confirm with Slack that the review was posted, so nothing was recorded. "
+        "Please run `/coe start` again (and ignore a review message without questions)."
+    )
 
 
 # Thread events --------------------------------------------------------------------------------
@@ -129,6 +145,7 @@ def keep_thread_event(rt: Runtime, body: dict[str, Any]) -> bool:
             payload=json.dumps(body),
             channel_id=message.channel_id,
             thread_ts=message.thread_ts,
+            message_ts=message.ts,
             now=rt.now(),
         )
         session.commit()
@@ -147,6 +164,22 @@ def process_thread_event(rt: Runtime, event_id: str) -> None:
     ids = _transact(
         rt, lambda session: _apply_thread_message(rt, session, event_id, message, prepared)
     )
+    delivery.deliver(rt, ids)
+
+
+def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:
+    """The reply could not be recorded even after retries: tell its author, not just the log."""
+    with Session(rt.engine) as session:
+        payload = inbox.get_payload(session=session, event_id=event_id)
+        message = parse_thread_message(json.loads(payload).get("event") or {}) if payload else None
+        if message is None or message.kind != "reply":
+            return
+        text = (
+            f"Sorry, I could not record your reply “{messages.clip(message.text, 200)}” "
+            "(Slack or the database kept failing). Please send it again."
+        )
+        ids = _ephemeral(rt, session, message, text)
+        session.commit()
     delivery.deliver(rt, ids)
 
 
@@ -194,7 +227,8 @@ def _apply_thread_message(
                     coe=coe,
                     chain=chain,
                     request=request,
-                    prepared=prepared or action_items.Prepared(error=LOOKUP_MISSING),
+                    # Read before the transaction from the same text, so never missing here.
+                    prepared=prepared or action_items.Prepared(),
                     author_id=message.user_id,
                     source_ts=message.ts,
                 )
@@ -203,9 +237,6 @@ def _apply_thread_message(
     except (FacilitationError, ActionItemError) as error:
         return _ephemeral(rt, session, message, str(error))
     return _save_and_announce(rt, session, coe, chain, new)
-
-
-LOOKUP_MISSING = "That action item was not recorded. Please send it again."
 
 
 def _take_back_deleted(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, text, update
@@ -16,9 +16,10 @@ _TABLE = InboxEvent.__table__  # type: ignore[attr-defined]
 
 # One statement and one round trip: this runs before Slack gets its ack, on every thread reply.
 _KEEP_IF_COE_THREAD = text(
-    "INSERT INTO inbox_event "
-    "(event_id, kind, priority, payload, received_at, next_attempt_at, attempts) "
-    "SELECT :event_id, 'message', 1, :payload, :now, :now, 0 "
+    "INSERT INTO inbox_event (event_id, kind, priority, thread_key, message_ts, payload, "
+    "received_at, next_attempt_at, attempts) "
+    "SELECT :event_id, 'message', 1, :channel_id || ':' || :thread_ts, :message_ts, :payload, "
+    ":now, :now, 0 "
     "WHERE EXISTS (SELECT 1 FROM coe WHERE channel_id = :channel_id AND parent_ts = :thread_ts) "
     "ON CONFLICT (event_id) DO NOTHING"
 ).bindparams(bindparam("now", type_=_TABLE.c.received_at.type))
@@ -31,6 +32,7 @@ def keep_if_coe_thread(
     payload: str,
     channel_id: str,
     thread_ts: str,
+    message_ts: str,
     now: datetime,
 ) -> bool:
     """Store the event if it belongs to a COE thread; False if not, or if already stored."""
@@ -42,6 +44,7 @@ def keep_if_coe_thread(
             "now": now,
             "channel_id": channel_id,
             "thread_ts": thread_ts,
+            "message_ts": message_ts,
         },
     )
     return bool(kept.rowcount == 1)  # type: ignore[attr-defined]
@@ -67,15 +70,22 @@ def keep(*, session: Session, key: str, kind: str, payload: str, now: datetime) 
     return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
 
 
-def pending(*, session: Session, now: datetime, limit: int = 200) -> Sequence[tuple[str, str]]:
-    """(key, kind) of stored requests due for processing, interactions first."""
+@dataclass(frozen=True)
+class Pending:
+    key: str
+    kind: str
+    thread_key: str | None
+
+
+def pending(*, session: Session, now: datetime, limit: int = 200) -> list[Pending]:
+    """Stored requests due for processing: interactions first, then replies as written."""
     statement = (
-        select(InboxEvent.event_id, InboxEvent.kind)
+        select(InboxEvent.event_id, InboxEvent.kind, InboxEvent.thread_key)
         .where(col(InboxEvent.processed_at).is_(None), col(InboxEvent.next_attempt_at) <= now)
-        .order_by(col(InboxEvent.priority), col(InboxEvent.received_at))
+        .order_by(col(InboxEvent.priority), col(InboxEvent.message_ts), col(InboxEvent.received_at))
         .limit(limit)
     )
-    return [(key, kind) for key, kind in session.exec(statement).all()]
+    return [Pending(*row) for row in session.exec(statement).all()]
 
 
 def claim(*, session: Session, event_id: str, now: datetime) -> str | None:
@@ -107,6 +117,14 @@ def retry_later(*, session: Session, event_id: str, error: str, at: datetime) ->
         .returning(_TABLE.c.attempts)
     ).first()
     return int(attempts[0]) if attempts else 0
+
+
+def mark_processed(*, session: Session, event_id: str, now: datetime) -> None:
+    session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.event_id == event_id, _TABLE.c.processed_at.is_(None))
+        .values(processed_at=now)
+    )
 
 
 def give_up(*, session: Session, event_id: str, error: str, now: datetime) -> None:

@@ -59,6 +59,10 @@ class InboxEvent(SQLModel, table=True):
     kind: str = "message"
     # Interactions first: their trigger_id expires three seconds after the click.
     priority: int = 1
+    # "channel:thread_ts" of a thread reply: one thread's replies are handled one at a time,
+    # in the order of their Slack `ts` (which is the order they were written in).
+    thread_key: str | None = None
+    message_ts: str | None = None
     received_at: datetime
     payload: str = Field(sa_column=Column(Text, nullable=False))
     processed_at: datetime | None = None

@@ -28,17 +28,9 @@ def enqueue(
     """Queue a Slack call; with `coalesce_key`, replace a still-pending call for the same thing."""
     body = json.dumps(payload)
     if coalesce_key is not None:
-        pending = session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.coalesce_key == coalesce_key, OutboxMessage.status == "pending"
-            )
-        ).first()
-        if pending is not None and pending.id is not None:
-            pending.payload = body
-            pending.next_attempt_at = min(pending.next_attempt_at, not_before or now)
-            session.add(pending)
-            session.flush()
-            return pending.id
+        replaced = _replace_pending(session, coalesce_key, body, not_before or now)
+        if replaced is not None:
+            return replaced
     message = OutboxMessage(
         method=method,
         payload=body,
@@ -54,6 +46,29 @@ def enqueue(
     return message.id
 
 
+def _replace_pending(session: Session, key: str, body: str, due: datetime) -> int | None:
+    """Put `body` in the pending message for `key`; None if there is none still pending.
+
+    The status is checked again in the UPDATE itself: a sender may claim the row after the
+    SELECT, and a payload written into a row already being sent would never go out.
+    """
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    found = session.execute(
+        select(table.c.id, table.c.next_attempt_at).where(
+            table.c.coalesce_key == key, table.c.status == "pending"
+        )
+    ).first()
+    if found is None:
+        return None
+    replaced = session.execute(
+        update(table)
+        .where(table.c.id == found.id, table.c.status == "pending")
+        .values(payload=body, next_attempt_at=min(found.next_attempt_at, due))
+        .returning(table.c.id)
+    ).first()
+    return None if replaced is None else int(replaced[0])
+
+
 @dataclass(frozen=True)
 class Claimed:
     """A message taken for sending by this process."""
@@ -63,6 +78,7 @@ class Claimed:
     payload: str
     attempts: int
     why_step_id: int | None
+    resend_if_unknown: bool
 
 
 def claim(*, session: Session, message_ids: Sequence[int], now: datetime) -> list[Claimed]:
@@ -79,7 +95,12 @@ def claim(*, session: Session, message_ids: Sequence[int], now: datetime) -> lis
         )
         .values(status="sending", claimed_at=now, attempts=table.c.attempts + 1)
         .returning(
-            table.c.id, table.c.method, table.c.payload, table.c.attempts, table.c.why_step_id
+            table.c.id,
+            table.c.method,
+            table.c.payload,
+            table.c.attempts,
+            table.c.why_step_id,
+            table.c.resend_if_unknown,
         )
     )
     return sorted((Claimed(*row) for row in taken), key=lambda claimed: claimed.id)
@@ -111,11 +132,12 @@ def retry_later(*, session: Session, message_id: int, error: str, at: datetime) 
     )
 
 
-def give_up(*, session: Session, message_id: int, error: str) -> None:
+def give_up(*, session: Session, message_id: int, error: str, status: str = "failed") -> None:
+    """Stop trying: "failed" when Slack refused it for good, "unknown" when it may have landed."""
     session.exec(  # type: ignore[call-overload]
         update(OutboxMessage)
         .where(col(OutboxMessage.id) == message_id)
-        .values(status="failed", last_error=error)
+        .values(status=status, last_error=error)
     )
 
 

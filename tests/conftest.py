@@ -19,7 +19,7 @@ from bot.runtime import Runtime, make_slack_client
 from bot.server import make_http_server
 from bot.settings import load_settings
 from bot.slack.app import build_app
-from bot.slack.routes import worker_handlers
+from bot.slack.routes import worker_routes
 from bot.worker import Worker, run_in_thread
 from storage.db import make_engine
 from tests.fake_slack import FakeSlack
@@ -121,7 +121,7 @@ def run_bot(fake: FakeSlack, database_url: str, clock: Clock, **env: str) -> Ite
         clock=clock,
     )
     # The worker runs in a thread here; `coe-bot serve` forks a process for it.
-    worker = Worker(rt, worker_handlers(), poll_seconds=0.05)
+    worker = Worker(rt, worker_routes(), poll_seconds=0.05)
     rt.notify = worker.wake
     stop_worker = run_in_thread(worker)
     app = build_app(rt)

@@ -36,6 +36,7 @@ UNDO_PHRASES = frozenset({"undo", "take back", "undo that"})
 
 _ACTION = re.compile(r"^\s*action\s*(?:#\s*(?P<number>\d+))?\s*:\s*(?P<rest>.*)$", re.I | re.S)
 _EMOJI_CODE = re.compile(r":[a-z0-9_+\-']+:")
+_BROADCAST = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 
 
 class Status(StrEnum):
@@ -214,6 +215,11 @@ def revise_answer(chain: Chain, answer_ts: str, text: str) -> Chain:
     raise FacilitationError("That message is not an answer in this chain.")
 
 
+def quote(text: str) -> str:
+    """`text` as the bot repeats it: @here, @channel and @everyone no longer notify anyone."""
+    return _BROADCAST.sub(lambda match: "@" + match.group(1), text)
+
+
 def why_question(step: Step) -> str:
     """The question for `step`, quoting what it asks about."""
-    return f'Why #{step.number}: why did "{step.subject}" happen?'
+    return f'Why #{step.number}: why did "{quote(step.subject)}" happen?'

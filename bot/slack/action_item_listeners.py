@@ -68,6 +68,15 @@ def add_item(rt: Runtime, body: dict[str, Any]) -> None:
     )
 
 
+def abandon_form(rt: Runtime, key: str, error: str) -> None:
+    """Tell whoever sent the form that it could not be recorded, after the worker gave up."""
+    body = stored.load(rt, key)
+    if body is not None:
+        action_items.report_unrecorded_form(
+            rt, coe_id=int(body["view"]["private_metadata"]), actor_id=stored.user_id(body)
+        )
+
+
 def mark_done(rt: Runtime, body: dict[str, Any], action: dict[str, Any]) -> None:
     _change(rt, body, action, StatusAction.DONE)
 

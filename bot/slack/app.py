@@ -10,10 +10,9 @@ from slack_bolt import App, BoltResponse
 
 from bot.runtime import Runtime
 from bot.slack import action_item_listeners, commands, routes, threads
+from bot.slack.stored import SORRY
 
 log = logging.getLogger(__name__)
-
-SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
 
 
 def build_app(rt: Runtime) -> App:

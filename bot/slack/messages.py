@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from bot.core.facilitation import ASIDE_PREFIX, Chain, Status, Step, why_question
+from bot.core.facilitation import ASIDE_PREFIX, Chain, Status, Step, quote, why_question
 
 Message = dict[str, Any]
 
@@ -49,8 +49,9 @@ def status_line(chain: Chain) -> str:
 def build_parent(coe_id: int, facilitator_id: str, chain: Chain) -> Message:
     """The channel message that anchors the COE thread."""
     key, status = coe_key(coe_id), status_line(chain)
+    problem = quote(chain.problem)
     return {
-        "text": f"{key}: {chain.problem} (facilitator <@{facilitator_id}>, status: {status})",
+        "text": f"{key}: {problem} (facilitator <@{facilitator_id}>, status: {status})",
         "blocks": [
             {"type": "header", "text": _plain(clip(chain.problem, HEADER_LIMIT))},
             {
@@ -75,7 +76,7 @@ def build_parent(coe_id: int, facilitator_id: str, chain: Chain) -> Message:
 def build_why_prompt(coe_id: int, step: Step, reopened_from: str | None = None) -> Message:
     """Ask the open why; `reopened_from` is the answer that was just taken back, if any."""
     question = why_question(step)
-    lead = f"Took back “{clip(reopened_from, 500)}”. " if reopened_from is not None else ""
+    lead = f"Took back “{clip(quote(reopened_from), 500)}”. " if reopened_from is not None else ""
     return {
         "text": lead + question,
         "blocks": [
@@ -93,7 +94,8 @@ def build_why_prompt(coe_id: int, step: Step, reopened_from: str | None = None) 
 
 def chain_lines(chain: Chain) -> list[str]:
     return [
-        f"{step.number}. Why? {step.subject}\n    → {step.answer} (<@{step.author}>)"
+        f"{step.number}. Why? {quote(step.subject)}\n"
+        f"    → {quote(step.answer or '')} (<@{step.author}>)"
         for step in chain.answered
     ]
 

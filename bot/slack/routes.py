@@ -13,7 +13,7 @@ from bot.slack import action_item_listeners as items
 from bot.slack import commands, interactions, stored
 from bot.slack.action_item_messages import ADD_ITEM_CALLBACK
 from bot.slack.messages import ActionId
-from bot.worker import Handler
+from bot.worker import Route
 
 Body = dict[str, Any]
 
@@ -37,12 +37,13 @@ def register_buttons(app: App, rt: Runtime) -> None:
         app.action(action_id.value)(keep)
 
 
-def worker_handlers() -> dict[str, Handler]:
+def worker_routes() -> dict[str, Route]:
+    """Replies and forms are retried until they are recorded; commands and clicks run once."""
     return {
-        "message": reviews.process_thread_event,
-        "command": stored.claimed(commands.run),
-        "action": stored.claimed(_press),
-        "view": stored.claimed(_submit),
+        "message": Route(reviews.process_thread_event, abandon=reviews.abandon_thread_event),
+        "command": Route(stored.claimed(commands.run), interactive=True),
+        "action": Route(stored.claimed(_press), interactive=True),
+        "view": Route(stored.retried(_submit), abandon=items.abandon_form, interactive=True),
     }
 
 

@@ -15,7 +15,7 @@ from storage import inbox
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side. Please try again."
+SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
 
 Body = dict[str, Any]
 
@@ -50,6 +50,32 @@ def claimed(work: Callable[[Runtime, Body], None]) -> Callable[[Runtime, str], N
             respond(body, SORRY)
 
     return handle
+
+
+def retried(work: Callable[[Runtime, Body], None]) -> Callable[[Runtime, str], None]:
+    """A worker handler for work that is safe to repeat: marked processed only once it is done.
+
+    A failure propagates, so the worker tries again later.
+    """
+
+    def handle(rt: Runtime, key: str) -> None:
+        with Session(rt.engine) as session:
+            payload = inbox.get_payload(session=session, event_id=key)
+        if payload is None:
+            return
+        work(rt, json.loads(payload))
+        with Session(rt.engine) as session:
+            inbox.mark_processed(session=session, event_id=key, now=rt.now())
+            session.commit()
+
+    return handle
+
+
+def load(rt: Runtime, key: str) -> Body | None:
+    """The stored request, as Slack sent it."""
+    with Session(rt.engine) as session:
+        payload = inbox.get_payload(session=session, event_id=key)
+    return json.loads(payload) if payload else None
 
 
 def respond(body: Body, text: str, blocks: list[dict[str, Any]] | None = None) -> None:

@@ -1,0 +1,185 @@
+"""What is accepted survives Slack's failures, in order, and nothing is lost or sent twice."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session, select
+
+from bot import delivery, reviews
+from bot.runtime import Runtime
+from bot.worker import MAX_ATTEMPTS, RETRY_DELAY, Route, Worker
+from storage import inbox, outbox
+from storage.models import InboxEvent, OutboxMessage
+from tests.conftest import Bot, Clock
+from tests.fake_slack import FakeSlack
+from tests.test_action_items import confirmations, form_values, items, start_review
+from tests.test_thread_replies import THREAD, prompts, recorded, start
+
+
+def test_replies_waiting_together_are_recorded_in_the_order_they_were_written(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    start(bot, fake_slack)
+    texts = [f"Cause {n} of the outage." for n in range(1, 9)]
+    # Stored but not yet handled, as after a restart or a burst: the worker finds them together.
+    quiet = bot.new_runtime()
+    for n, text in reversed(list(enumerate(texts))):  # Slack's delivery order is not guaranteed
+        body = {
+            "event_id": f"EvQUEUED{n}",
+            "event": {
+                "type": "message",
+                "channel": "CINC",
+                "user": "UBOB",
+                "text": text,
+                "ts": f"1800000100.{n:06d}",
+                "thread_ts": THREAD,
+            },
+        }
+        assert reviews.keep_thread_event(quiet, body)
+    quiet.engine.dispose()
+    bot.rt.notify()
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) == len(texts) + 1)
+    assert recorded(bot) == texts
+    assert prompts(fake_slack)[-1] == f'Why #9: why did "{texts[-1]}" happen?'
+
+
+def test_a_form_whose_owner_lookup_fails_is_recorded_when_the_worker_retries(
+    bot: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    start_review(bot, fake_slack)
+    fake_slack.fail_next("users.info", "internal_error")
+    status, body = bot.slack.view_submission(
+        "coe_add_action_item_form", form_values(), private_metadata="1", user="UBOB"
+    )
+    assert (status, body) == (200, "")
+    fake_slack.wait_for(lambda: fake_slack.calls_to("users.info"))
+    with Session(bot.rt.engine) as session:
+        row = session.exec(select(InboxEvent).where(InboxEvent.kind == "view")).one()
+    assert row.processed_at is None and row.attempts == 1 and items(bot) == []
+
+    clock.advance(seconds=RETRY_DELAY.total_seconds() + 1)
+    fake_slack.wait_for(lambda: confirmations(fake_slack))
+    assert [item.owner_id for item in items(bot)] == ["UCAROL"]
+
+
+def test_a_quoted_answer_does_not_notify_the_channel_again(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    bot.slack.reply("<!channel> the deploy tool was down", thread_ts=THREAD, user="UBOB")
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 2)
+    assert prompts(fake_slack)[-1] == 'Why #2: why did "@channel the deploy tool was down" happen?'
+    assert recorded(bot) == ["<!channel> the deploy tool was down"]
+
+
+def test_a_prompt_whose_post_timed_out_is_sent_again_but_a_nudge_is_not(
+    bot: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    now = clock()
+    with Session(bot.rt.engine) as session:
+        prompt = outbox.enqueue(
+            session=session,
+            method="chat.postMessage",
+            payload={"channel": "CINC", "text": "Why #2: why?"},
+            now=now,
+        )
+        nudge = outbox.enqueue(
+            session=session,
+            method="chat.postMessage",
+            payload={"channel": "UBOB", "text": "Your action item is overdue"},
+            now=now,
+            resend_if_unknown=False,
+        )
+        session.commit()
+    # A 5xx: Slack may have posted it before failing.
+    fake_slack.fail_next("chat.postMessage", "internal_error", status=503, times=2)
+    delivery.deliver(bot.rt, [prompt, nudge])
+    assert status_of(bot, prompt) == "pending" and status_of(bot, nudge) == "unknown"
+
+    clock.advance(minutes=5)
+    delivery.deliver_due(bot.rt)
+    texts = [call["text"] for call in fake_slack.calls_to("chat.postMessage")]
+    assert texts.count("Why #2: why?") == 2  # the failed try, then the one that landed
+    assert texts.count("Your action item is overdue") == 1  # never risked twice
+    assert status_of(bot, prompt) == "sent" and status_of(bot, nudge) == "unknown"
+
+
+def test_one_broken_message_does_not_hold_up_the_rest_of_a_batch(
+    bot: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    with Session(bot.rt.engine) as session:
+        ids = [
+            outbox.enqueue(
+                session=session,
+                method="chat.postMessage",
+                payload={"channel": "CINC", "text": f"message {n}"},
+                now=clock(),
+            )
+            for n in range(3)
+        ]
+        session.commit()
+    fake_slack.fail_next("chat.postMessage", "invalid_blocks")
+    delivery.deliver(bot.rt, ids)
+    assert [status_of(bot, message_id) for message_id in ids] == ["failed", "sent", "sent"]
+
+
+def test_the_worker_gives_up_after_retrying_and_tells_whoever_sent_it(
+    bot: Bot, clock: Clock
+) -> None:
+    abandoned: list[tuple[str, str]] = []
+
+    def always_fails(rt: Runtime, key: str) -> None:
+        raise RuntimeError("the database is on fire")
+
+    routes = {
+        "probe": Route(always_fails, abandon=lambda rt, key, error: abandoned.append((key, error)))
+    }
+    with Session(bot.rt.engine) as session:
+        inbox.keep(session=session, key="probe:1", kind="probe", payload="{}", now=clock())
+        session.commit()
+    for _ in range(MAX_ATTEMPTS):
+        one_pass(bot, routes)
+        clock.advance(seconds=RETRY_DELAY.total_seconds())
+    assert abandoned == [("probe:1", "the database is on fire")]
+    with Session(bot.rt.engine) as session:
+        row = session.get(InboxEvent, "probe:1")
+    assert row is not None and row.processed_at is not None and row.attempts == MAX_ATTEMPTS
+    one_pass(bot, routes)
+    assert len(abandoned) == 1
+
+
+def test_an_abandoned_reply_is_reported_to_its_author(bot: Bot, fake_slack: FakeSlack) -> None:
+    start(bot, fake_slack)
+    body = {
+        "event_id": "EvLOST",
+        "event": {
+            "type": "message",
+            "channel": "CINC",
+            "user": "UBOB",
+            "text": "All the servers were turned off.",
+            "ts": "1800000009.000001",
+            "thread_ts": THREAD,
+        },
+    }
+    with Session(bot.rt.engine) as session:
+        inbox.keep(
+            session=session, key="EvLOST", kind="lost", payload=json.dumps(body), now=bot.rt.now()
+        )
+        session.commit()
+    reviews.abandon_thread_event(bot.rt, "EvLOST", "boom")
+    [told] = fake_slack.calls_to("chat.postEphemeral")
+    assert told["user"] == "UBOB" and told["thread_ts"] == THREAD
+    assert "could not record your reply" in told["text"] and "send it again" in told["text"]
+
+
+def one_pass(bot: Bot, routes: dict[str, Route]) -> None:
+    """What one wake-up of a worker does, waited for to the end."""
+    worker = Worker(bot.rt, routes)
+    worker.run_once()
+    worker.close()
+
+
+def status_of(bot: Bot, message_id: int) -> str:
+    with Session(bot.rt.engine) as session:
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None
+        return message.status
