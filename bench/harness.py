@@ -12,15 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.fake_slack import FakeSlack
+from tests.processes import free_port
 from tests.slack_requests import SIGNING_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager

@@ -272,7 +272,7 @@ def _load_item(session: Session, item_id: int, lock: bool = False) -> tuple[Acti
 
 def _owner_today(rt: Runtime, session: Session, owner_id: str) -> date:
     cached = user_cache.get_user(session=session, user_id=owner_id)
-    return core.local_today(rt.now(), cached.tz if cached else "UTC")
+    return core.local_today(rt.now(), cached.tz if cached else rt.settings.timezone.key)
 
 
 # Lists --------------------------------------------------------------------------------------
@@ -296,7 +296,7 @@ def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> dict[str, Any
             owner_id=item.owner_id,
             due=item.due,
             days_overdue=core.days_overdue(
-                item.due, core.local_today(now, zones.get(item.owner_id, "UTC"))
+                item.due, core.local_today(now, zones.get(item.owner_id, rt.settings.timezone.key))
             ),
             snoozed_until=item.snoozed_until,
         )

@@ -20,16 +20,10 @@ from sqlmodel import Session
 
 from bot import delivery, users
 from bot.core import digest as digest_core
-from bot.core.nudges import (
-    ItemState,
-    NudgePolicy,
-    at_work,
-    due_phrase,
-    latest_today,
-    nudge_due,
-)
+from bot.core.dates import due_phrase
+from bot.core.nudges import ItemState, NudgePolicy, at_work, latest_today, nudge_due
 from bot.runtime import Runtime
-from bot.schedule import latest_digest_time
+from bot.schedule import latest_digest_time, previous_digest_time
 from bot.settings import Settings
 from bot.slack import followup_messages as views
 from storage import followup as store
@@ -233,6 +227,10 @@ def _known_zone(name: str) -> ZoneInfo | None:
 # Digest ---------------------------------------------------------------------------------------
 
 
+# A channel's digest of the period was posted, or the period had nothing to report for it.
+ALREADY_DONE = "already done for this period"
+
+
 @dataclass
 class DigestRun:
     """What a digest run did: the period it was for, what it sent and which channels it skipped."""
@@ -248,14 +246,16 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
     The scheduled job, the catch-up at start-up and `coe-bot digest` all run this: a channel gets
     each period's digest once, however many processes run it and however late. The digest of a
     period covers the COEs that existed at its scheduled time, so a late run does not post to a
-    channel whose first COE came after it. With `force`, post a digest now of everything, under a
-    period of its own, whatever was posted before.
+    channel whose first COE came after it; and every channel it covers is marked done for the
+    period, posted to or not, so an item added mid-week waits for the next period. With
+    `force`, post a digest now of everything, under a period of its own, whatever was posted
+    before.
     """
     now, settings = rt.now(), rt.settings
-    fire = now if force else latest_digest_time(settings.digest_cron, settings.timezone, now)
-    if fire is None:
+    window = _digest_window(settings, now, force)
+    if window is None:
         return DigestRun(period=None)
-    covers_by = fire.astimezone(UTC)
+    covers_by = window.end.astimezone(UTC)
     period = ("manual " if force else "") + covers_by.strftime("%Y-%m-%dT%H:%M:%SZ")
     run = DigestRun(period=period)
     if settings.digest_channel:
@@ -265,7 +265,7 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
             channels = store.digest_channels(session=session, created_by=covers_by)
         targets = [(channel, channel) for channel in channels]
     for channel, scope in targets:
-        outcome = _post_digest(rt, channel, scope, period, covers_by, now)
+        outcome = _post_digest(rt, channel, scope, period, window, now)
         if isinstance(outcome, str):
             run.skipped.append((channel, outcome))
         else:
@@ -275,28 +275,61 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
     return run
 
 
+def _digest_window(settings: Settings, now: datetime, force: bool) -> digest_core.Window | None:
+    """The latest scheduled period, from the digest before it; the past week when forced."""
+    if force:
+        return digest_core.Window.week_to(now.astimezone(settings.timezone))
+    cron, zone = settings.digest_cron, settings.timezone
+    fire = latest_digest_time(cron, zone, now)
+    if fire is None:
+        return None
+    previous = previous_digest_time(cron, zone, fire)
+    return digest_core.Window(previous, fire) if previous else digest_core.Window.week_to(fire)
+
+
 def _post_digest(
-    rt: Runtime, channel: str, scope: str | None, period: str, covers_by: datetime, now: datetime
+    rt: Runtime,
+    channel: str,
+    scope: str | None,
+    period: str,
+    window: digest_core.Window,
+    now: datetime,
 ) -> list[Sent] | str:
     """Record and queue one channel's digest; a reason instead when there is none to post."""
-    today = now.astimezone(rt.settings.timezone).date()
+    zone = rt.settings.timezone
+    covers_by = window.end.astimezone(UTC)
     with Session(rt.engine) as session:
         if store.digest_recorded(session=session, channel_id=channel, period=period):
-            return "already posted"
+            return ALREADY_DONE
         open_items, completed = store.digest_items(
             session=session,
             channel_id=scope,
             created_by=covers_by,
-            closed_since=now - timedelta(days=digest_core.COMPLETED_WINDOW_DAYS),
+            closed_after=window.start.astimezone(UTC),
+            closed_by=covers_by,
         )
         progress = store.coe_progress(session=session, channel_id=scope, created_by=covers_by)
+        owners = sorted({item.owner_id for item in open_items})
+        zones = user_cache.timezones(session=session, user_ids=owners)
         digest = digest_core.build_digest(
-            today=today, open_items=open_items, completed=completed, progress=progress
+            today=now.astimezone(zone).date(),
+            # On the owner's calendar, as their reminders count the days overdue.
+            owner_today={
+                owner: now.astimezone(_zone(zones.get(owner, zone.key), zone)).date()
+                for owner in owners
+            },
+            open_items=open_items,
+            completed=completed,
+            progress=progress,
+            window=window,
         )
-        if digest is None:
-            return "nothing to report"
+        # Recorded even when there is nothing to say: the channel is done for the period, so a
+        # later run (a restart, `coe-bot digest`) does not post this period's digest mid-week.
         if not store.record_digest(session=session, channel_id=channel, period=period, now=now):
-            return "already posted"
+            return ALREADY_DONE
+        if digest is None:
+            session.commit()
+            return "nothing to report"
         pages = views.build_digest_messages(digest)
         queued = []
         for number, page in enumerate(pages, start=1):

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from apscheduler.triggers.cron import CronTrigger
+
+# A digest schedule must fire within this long of the start of a year: one that never comes
+# (31 February) or comes once in four years (29 February) is a mistake, not a schedule.
+MAX_DIGEST_GAP = timedelta(days=400)
+# From a fixed day, so a schedule is accepted or refused the same whatever the day it starts
+# on; the start of a common year, so 29 February is not around the corner.
+_GAP_CHECKED_FROM = datetime(2001, 1, 1, tzinfo=UTC)
 
 
 def digest_trigger(cron: str, timezone: tzinfo) -> CronTrigger:
@@ -14,6 +21,12 @@ def digest_trigger(cron: str, timezone: tzinfo) -> CronTrigger:
     if len(fields) == 5:
         fields[4] = _crontab_weekdays(fields[4])
     return CronTrigger.from_crontab(" ".join(fields), timezone=timezone)
+
+
+def fires_yearly(cron: str) -> bool:
+    """Whether the (valid) schedule `cron` fires at least about once a year."""
+    fire = digest_trigger(cron, UTC).get_next_fire_time(None, _GAP_CHECKED_FROM)
+    return fire is not None and fire - _GAP_CHECKED_FROM <= MAX_DIGEST_GAP
 
 
 def latest_digest_time(cron: str, timezone: tzinfo, now: datetime) -> datetime | None:
@@ -30,6 +43,12 @@ def latest_digest_time(cron: str, timezone: tzinfo, now: datetime) -> datetime |
     while (following := trigger.get_next_fire_time(fire, fire)) is not None and following <= now:
         fire = following
     return fire
+
+
+def previous_digest_time(cron: str, timezone: tzinfo, fire: datetime) -> datetime | None:
+    """The scheduled time of the digest before the one at `fire`: where its period starts."""
+    # Cron times are whole minutes, so a second earlier is past only the one at `fire`.
+    return latest_digest_time(cron, timezone, fire - timedelta(seconds=1))
 
 
 _WEEKDAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")

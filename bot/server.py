@@ -11,10 +11,10 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import text
 from waitress.server import create_server
 
 from bot.runtime import Runtime
+from storage.db import ping
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,7 @@ def build_wsgi(app: App, rt: Runtime) -> Callable[[dict[str, Any], StartResponse
 
 def _health(rt: Runtime, start_response: StartResponse) -> Iterable[bytes]:
     try:
-        with rt.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        ping(rt.engine)
     except Exception:
         log.exception("Health check: database unreachable")
         start_response("503 Service Unavailable", [("Content-Type", "text/plain")])

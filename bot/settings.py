@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.schedule import digest_trigger
+from bot.schedule import digest_trigger, fires_yearly
 
 DEFAULT_DATABASE_URL = "sqlite:///coe-bot.db"
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -131,6 +131,11 @@ def _cron(env: Mapping[str, str]) -> str:
         digest_trigger(raw, ZoneInfo("UTC"))
     except ValueError as error:
         raise SettingsError(f"COE_DIGEST_CRON is not a valid schedule ({error}): {raw!r}") from None
+    if not fires_yearly(raw):
+        raise SettingsError(
+            f"COE_DIGEST_CRON never fires, or less often than once a year (check the day of the "
+            f"month against the month): {raw!r}"
+        )
     return raw
 
 

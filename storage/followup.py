@@ -256,12 +256,18 @@ def digest_channels(*, session: Session, created_by: datetime) -> list[str]:
 
 
 def digest_items(
-    *, session: Session, channel_id: str | None, created_by: datetime, closed_since: datetime
+    *,
+    session: Session,
+    channel_id: str | None,
+    created_by: datetime,
+    closed_after: datetime,
+    closed_by: datetime,
 ) -> tuple[list[DigestItem], list[DigestItem]]:
-    """Open items, and items done since `closed_since`, of the COEs a digest covers.
+    """Open items, and items done after `closed_after` and by `closed_by`, of a digest's COEs.
 
     The COEs are those created by `created_by`, in `channel_id` or, when None, everywhere.
     """
+    closed = col(ActionItem.closed_at)
     statement = (
         select(ActionItem)
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
@@ -269,7 +275,7 @@ def digest_items(
             *_digest_coes(channel_id, created_by),
             or_(
                 ActionItem.status == "open",
-                and_(ActionItem.status == "done", col(ActionItem.closed_at) >= closed_since),
+                and_(ActionItem.status == "done", closed > closed_after, closed <= closed_by),
             ),
         )
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.schedulers.base import BaseScheduler
 
 from bot import followup
 from bot.jobs import build_scheduler, run_digest, run_nudges
@@ -18,7 +19,7 @@ from bot.schedule import latest_digest_time
 from bot.settings import SettingsError, load_settings
 from tests.conftest import Clock, bot_env
 from tests.fake_slack import Call, FakeSlack
-from tests.followup_data import add_coe, add_item, digests, make_runtime
+from tests.followup_data import add_coe, add_item, add_user, digests, make_runtime
 from tests.test_nudges import run_cli
 
 # The clock starts on Wednesday 25 November 2026, 10:00 UTC; the digest is due on Mondays at
@@ -42,16 +43,25 @@ def blocks_text(call: Call) -> str:
     return json.dumps(call["blocks"], ensure_ascii=False)
 
 
+def caught_up(scheduler: BaseScheduler) -> bool:
+    # Once run, the scheduler drops the catch-up job; stopping it before then races with that.
+    return scheduler.get_job("digest-catch-up") is None
+
+
 def two_coes(rt: Runtime) -> tuple[int, int]:
-    """COE-1 in #incident and COE-2 in #database, with items in every state."""
+    """COE-1 in #incident and COE-2 in #database, with items in every state.
+
+    "Done this week" was done on Sunday the 22nd, in the period of the 23rd's digest (from
+    Monday the 16th, 09:00); "Done long ago" on Sunday the 15th, before it.
+    """
     site = add_coe(rt, "CINC", "The site went down")
     db = add_coe(rt, "CDB", "Backups failed")
     now = rt.now()
     add_item(rt, site, "UALICE", WED + timedelta(days=9), "Write the runbook")
     add_item(rt, site, "UALICE", WED - timedelta(days=1), "Add an alarm")
     add_item(rt, site, "UBOB", WED - timedelta(days=3), "Limit the script")
-    add_item(rt, site, "UCAROL", WED, "Done this week", status="done", closed_at=now)
-    add_item(rt, site, "UCAROL", WED, "Done long ago", status="done", closed_at=now - timedelta(8))
+    add_item(rt, site, "UCAROL", WED, "Done this week", status="done", closed_at=now - timedelta(3))
+    add_item(rt, site, "UCAROL", WED, "Done long ago", status="done", closed_at=now - timedelta(10))
     add_item(rt, site, "UBOB", WED, "Not worth it", status="dropped", closed_at=now)
     add_item(rt, db, "UBOB", WED + timedelta(days=2), "Test a restore")
     return site, db
@@ -131,8 +141,8 @@ def test_a_channel_gets_one_digest_per_period_across_runs_restarts_and_processes
     restarted = make_runtime(fake_slack, database_url, clock)
     clock.advance(days=2)
     assert followup.post_digests(restarted).skipped == [
-        ("CDB", "already posted"),
-        ("CINC", "already posted"),
+        ("CDB", "already done for this period"),
+        ("CINC", "already done for this period"),
     ]
     assert len(posts(fake_slack)) == 2
 
@@ -155,7 +165,7 @@ def test_a_digest_missed_while_the_bot_was_down_is_posted_when_it_starts(
     scheduler = build_scheduler(rt)
     scheduler.start()
     try:
-        fake_slack.wait_for(lambda: len(posts(fake_slack)) == 2)
+        fake_slack.wait_for(lambda: len(posts(fake_slack)) == 2 and caught_up(scheduler))
     finally:
         scheduler.shutdown(wait=True)
 
@@ -227,7 +237,93 @@ def test_no_digest_for_a_channel_with_nothing_to_report(rt: Runtime, fake_slack:
 
     assert run.sent == [] and posts(fake_slack) == []
     assert run.skipped == [("CEMPTY", "nothing to report"), ("COLD", "nothing to report")]
-    assert digests(rt) == []
+    # Recorded all the same: the period is done for these channels.
+    assert digests(rt) == [("CEMPTY", PERIOD), ("COLD", PERIOD)]
+
+
+def test_a_period_with_nothing_to_report_is_not_posted_later_in_the_week(
+    rt: Runtime, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    coe = add_coe(rt, "CINC", "No items yet")
+    clock.set(datetime(2026, 11, 23, 9, 0, 5, tzinfo=UTC))
+    assert followup.post_digests(rt).skipped == [("CINC", "nothing to report")]
+    # An item on Wednesday, then a restart: the catch-up has nothing owed to post.
+    clock.set(datetime(2026, 11, 25, 10, tzinfo=UTC))
+    add_item(rt, coe, "UALICE", WED + timedelta(days=2), "Write the runbook")
+    scheduler = build_scheduler(rt)
+    scheduler.start()
+    try:
+        fake_slack.wait_for(lambda: digests(rt) == [("CINC", PERIOD)] and caught_up(scheduler))
+        assert followup.post_digests(rt).skipped == [("CINC", "already done for this period")]
+    finally:
+        scheduler.shutdown(wait=True)
+    assert posts(fake_slack) == []
+
+    # The next Monday's digest has it.
+    clock.set(datetime(2026, 11, 30, 9, 0, 5, tzinfo=UTC))
+    (sent,) = followup.post_digests(rt).sent
+    assert sent.channel == "CINC" and "Write the runbook" in blocks_text(posts(fake_slack)[0])
+
+
+def test_completed_items_are_those_of_the_period_however_late_the_digest(
+    rt: Runtime, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    # The 23rd's period runs from Monday the 16th, 09:00, to Monday the 23rd, 09:00; this run
+    # is two days late.
+    coe = add_coe(rt)
+    add_item(rt, coe, "UALICE", WED, "Still open")
+
+    def done(text: str, closed_at: datetime) -> None:
+        add_item(rt, coe, "UBOB", WED, text, status="done", closed_at=closed_at)
+
+    done("Before the period", datetime(2026, 11, 16, 8, 59, tzinfo=UTC))
+    done("First thing in the period", datetime(2026, 11, 16, 9, 1, tzinfo=UTC))
+    done("Last thing in the period", datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    done("After the digest was due", datetime(2026, 11, 24, 12, tzinfo=UTC))
+
+    followup.post_digests(rt)
+    clock.set(datetime(2026, 11, 30, 9, 0, 5, tzinfo=UTC))
+    followup.post_digests(rt)
+
+    late, next_week = (blocks_text(call) for call in posts(fake_slack, "CINC"))
+    assert "2 completed in the past week" in late
+    assert "First thing in the period" in late and "Last thing in the period" in late
+    assert "Before the period" not in late and "After the digest was due" not in late
+    assert "1 completed in the past week" in next_week
+    assert "After the digest was due" in next_week and "Last thing in the period" not in next_week
+
+
+def test_a_daily_digest_says_since_when_items_were_completed(
+    fake_slack: FakeSlack, database_url: str, clock: Clock
+) -> None:
+    rt = make_runtime(fake_slack, database_url, clock, COE_DIGEST_CRON="0 9 * * 1-5")
+    coe = add_coe(rt)
+    add_item(rt, coe, "UBOB", WED, "Done", status="done", closed_at=rt.now() - timedelta(hours=3))
+
+    followup.post_digests(rt)
+
+    text = blocks_text(posts(fake_slack, "CINC")[0])
+    assert "1 completed since Tue 24 Nov 2026" in text and "Completed since Tue 24 Nov 2026" in text
+    rt.engine.dispose()
+
+
+def test_days_overdue_count_on_the_owners_calendar(
+    fake_slack: FakeSlack, database_url: str, clock: Clock
+) -> None:
+    # 10:00 UTC on Wednesday is already Thursday in Kiritimati (UTC+14).
+    rt = make_runtime(fake_slack, database_url, clock, COE_TIMEZONE="UTC")
+    add_user(rt, "UKIRI", "Pacific/Kiritimati")
+    coe = add_coe(rt)
+    add_item(rt, coe, "UKIRI", WED - timedelta(days=1), "Far east")
+    # Bob's timezone is not known yet: COE_TIMEZONE stands in for it, as for his reminders.
+    add_item(rt, coe, "UBOB", WED - timedelta(days=1), "Here")
+
+    followup.post_digests(rt)
+
+    (digest,) = posts(fake_slack, "CINC")
+    assert "Far east (COE-1, 2 days overdue" in digest["text"]
+    assert "Here (COE-1, 1 day overdue" in digest["text"]
+    rt.engine.dispose()
 
 
 def test_a_coe_started_after_the_scheduled_time_waits_for_the_next_digest(
@@ -308,13 +404,16 @@ def test_coe_bot_digest_posts_this_periods_digest_once_and_prints_it(
     assert lines[0] == f"digest to CINC, message 1 of 1: open items {first}, {second}: sent"
     assert lines[1] == f"digest for {now.year}-01-01T00:00:00Z: 1 message to 1 channel"
     assert again.returncode == 0, again.stderr
-    assert again.stdout.splitlines()[0] == "digest to CINC: skipped, already posted"
+    assert again.stdout.splitlines()[0] == "digest to CINC: skipped, already done for this period"
     assert forced.returncode == 0, forced.stderr
     assert forced.stdout.splitlines()[0].endswith(f"open items {first}, {second}: sent")
     assert len(posts(fake_slack, "CINC")) == 2
 
 
-@pytest.mark.parametrize("cron", ["0 25 * * mon", "0 9 * * 9", "0 9 * * someday"])
+@pytest.mark.parametrize(
+    "cron",
+    ["0 25 * * mon", "0 9 * * 9", "0 9 * * someday", "0 9 31 2 *", "0 9 31 4 *", "0 9 29 2 *"],
+)
 def test_a_digest_schedule_that_cannot_fire_stops_start_up(cron: str) -> None:
     with pytest.raises(SettingsError, match="COE_DIGEST_CRON"):
         load_settings({"COE_DIGEST_CRON": cron}, need_slack=False)

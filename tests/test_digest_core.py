@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.digest import CoeProgress, DigestItem, build_digest
+from bot.core.digest import CoeProgress, DigestItem, Window, build_digest
 from bot.slack.followup_messages import MAX_BLOCKS, build_digest_messages
 
 TODAY = date(2026, 11, 30)  # a Monday
@@ -65,6 +66,57 @@ def test_nothing_open_and_nothing_just_done_is_no_digest() -> None:
         today=TODAY, open_items=[], completed=[item(7, "UCAROL", -3, coe_id=3)], progress=PROGRESS
     )
     assert only_done is not None and [p.coe_id for p in only_done.progress] == [3]
+
+
+def test_days_overdue_count_on_each_owners_calendar() -> None:
+    digest = build_digest(
+        today=TODAY,
+        owner_today={"UEAST": TODAY + timedelta(days=1)},
+        open_items=[item(1, "UEAST", -1), item(2, "UWEST", -1)],
+        completed=[],
+        progress=PROGRESS,
+    )
+    assert digest is not None
+    entries = [entry for group in digest.groups for entry in group.entries]
+    assert [(e.item.id, e.days_overdue) for e in entries] == [(1, 2), (2, 1)]
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "phrase"),
+    [
+        (
+            datetime(2026, 11, 23, 9, tzinfo=NEW_YORK),
+            datetime(2026, 11, 30, 9, tzinfo=NEW_YORK),
+            "in the past week",
+        ),
+        # Across the end of daylight saving time the week is an hour longer, and still a week.
+        (
+            datetime(2026, 10, 26, 9, tzinfo=NEW_YORK),
+            datetime(2026, 11, 2, 9, tzinfo=NEW_YORK),
+            "in the past week",
+        ),
+        (
+            datetime(2026, 11, 27, 9, tzinfo=NEW_YORK),
+            datetime(2026, 11, 30, 9, tzinfo=NEW_YORK),
+            "since Fri 27 Nov 2026",
+        ),
+    ],
+)
+def test_the_completed_window_is_named_for_what_it_covers(
+    start: datetime, end: datetime, phrase: str
+) -> None:
+    assert Window(start, end).phrase() == phrase
+    digest = build_digest(
+        today=TODAY,
+        open_items=[],
+        completed=[item(7, "UCAROL", -3)],
+        progress=PROGRESS,
+        window=Window(start, end),
+    )
+    assert digest is not None and digest.completed_when == phrase
 
 
 def test_the_digest_message_shows_each_section() -> None:

@@ -7,13 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.dates import days_overdue, due_phrase
 from bot.core.nudges import (
     ItemState,
     NudgeKind,
     NudgePolicy,
     at_work,
-    days_overdue,
-    due_phrase,
     latest_today,
     nudge_due,
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -29,11 +28,11 @@ from tests.followup_data import (
     outbox_rows,
     update_item,
 )
+from tests.processes import ROOT, coe_bot
 
 # The clock fixture starts at Wednesday 25 November 2026, 10:00 UTC: 10:00 for Alice in London,
 # 05:00 for Bob in New York, 19:00 for Carol in Tokyo.
 WED = date(2026, 11, 25)
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -314,15 +313,8 @@ def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
         for key, value in os.environ.items()
         if not key.startswith(("SLACK_", "COE_", "DATABASE_"))
     }
-    environment.update(env, PYTHONPATH=str(REPO), LOG_LEVEL="WARNING")
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        env=environment,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    environment.update(env, PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
+    return coe_bot(*args, env=environment, cwd=cwd)
 
 
 def midday_zone(now: datetime) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,18 +22,12 @@ from storage import coes
 from storage.models import InboxEvent
 from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack
+from tests.processes import ROOT, coe_bot, free_port
 from tests.slack_requests import SIGNING_SECRET, SlackSender
 from tests.test_thread_replies import ANSWERS, THREAD, prompts
 
-ROOT = Path(__file__).resolve().parent.parent
 PROBLEM = "Checkout was down for 40 minutes"
 OUR_VARIABLES = ("SLACK_", "COE_", "DATABASE_URL", "PORT", "LOG_LEVEL")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def clean_env(**settings: str) -> dict[str, str]:
@@ -54,18 +47,6 @@ def clean_env(**settings: str) -> dict[str, str]:
         "COE_DIGEST_CHANNEL": "",
     }
     return {**env, **blank, **settings}
-
-
-def coe_bot(*args: str, env: dict[str, str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        **kwargs,
-    )
 
 
 class BotProcess:
@@ -200,6 +181,14 @@ def test_list_of_an_empty_database_prints_nothing(tmp_path: Path) -> None:
         (
             {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "LOG_LEVEL": "chatty"},
             "LOG_LEVEL",
+        ),
+        (
+            {
+                "SLACK_BOT_TOKEN": "xoxb-1",
+                "SLACK_SIGNING_SECRET": "s",
+                "COE_DIGEST_CRON": "0 9 31 2 *",
+            },
+            "COE_DIGEST_CRON",
         ),
     ],
 )

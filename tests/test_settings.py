@@ -112,6 +112,7 @@ def test_socket_mode_needs_no_signing_secret() -> None:
         ({**GOOD, "COE_TIMEZONE": "Mars/Olympus_Mons"}, "COE_TIMEZONE"),
         ({**GOOD, "COE_TIMEZONE": "../etc/passwd"}, "COE_TIMEZONE"),
         ({**GOOD, "COE_DIGEST_CRON": "every monday"}, "COE_DIGEST_CRON"),
+        ({**GOOD, "COE_DIGEST_CRON": "0 9 31 2 *"}, "COE_DIGEST_CRON"),
         ({**GOOD, "COE_NUDGE_INTERVAL_MINUTES": "0"}, "COE_NUDGE_INTERVAL_MINUTES"),
         ({**GOOD, "COE_NUDGE_INTERVAL_MINUTES": "1.5"}, "COE_NUDGE_INTERVAL_MINUTES"),
         ({**GOOD, "COE_NUDGE_DUE_SOON_DAYS": "soon"}, "COE_NUDGE_DUE_SOON_DAYS"),

@@ -14,14 +14,14 @@ from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.dates import MONTH_NAMES, format_day, overdue_first
+from bot.core.dates import days_overdue as days_overdue  # the use cases read it from here
 from bot.core.facilitation import Chain, Step
 
 SNOOZE = timedelta(days=7)
 DROP_REASON_LIMIT = 2000
 HALF_YEAR_DAYS = 182
 
-_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WEEKDAYS = {
     name: number
     for number, names in enumerate(
@@ -176,16 +176,11 @@ class ListedItem:
 # Dates ----------------------------------------------------------------------------------------
 
 
-def format_day(day: date) -> str:
-    """`Fri 4 Dec 2026`: with the weekday, so a misread date stands out."""
-    return f"{_DAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
-
-
 def date_help(today: date) -> str:
     example = today + timedelta(days=9)
     return (
         f"Write the due date as `due {example.isoformat()}`, `due {example.day} "
-        f"{_MONTH_NAMES[example.month - 1]}`, `due tomorrow`, `due friday`, `due next friday`, "
+        f"{MONTH_NAMES[example.month - 1]}`, `due tomorrow`, `due friday`, `due next friday`, "
         "`due next week` or `due in 3 days`."
     )
 
@@ -539,10 +534,8 @@ def _drop_reason(reason: str | None) -> str:
     return text
 
 
-def days_overdue(due: date, today: date) -> int:
-    return max(0, (today - due).days)
-
-
 def list_order(items: list[ListedItem]) -> list[ListedItem]:
     """Overdue first (most overdue at the top), then by due date."""
-    return sorted(items, key=lambda item: (item.days_overdue == 0, item.due, item.item_id))
+    return sorted(
+        items, key=lambda item: (*overdue_first(item.days_overdue, item.due), item.item_id)
+    )

@@ -61,21 +61,6 @@ def nudge_due(item: ItemState, now_local: datetime, policy: NudgePolicy) -> Nudg
     return None
 
 
-def days_overdue(due: date, today: date) -> int:
-    """Whole days past `due`; 0 when it is not overdue."""
-    return max((today - due).days, 0)
-
-
 def latest_today(now_utc: datetime) -> date:
     """The latest calendar day it is anywhere on Earth at `now_utc`."""
     return (now_utc + _MAX_UTC_OFFSET).date()
-
-
-def due_phrase(due: date, today: date) -> str:
-    """How an owner reads the due date: "due today", "due in 2 days", "3 days overdue"."""
-    days = (due - today).days
-    if days < 0:
-        return "1 day overdue" if days == -1 else f"{-days} days overdue"
-    if days == 0:
-        return "due today"
-    return "due tomorrow" if days == 1 else f"due in {days} days"

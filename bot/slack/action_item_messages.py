@@ -6,17 +6,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from bot.core.action_items import (
-    Kind,
-    ListedItem,
-    NewItem,
-    Priority,
-    StatusAction,
-    format_day,
-    why_label,
-)
+from bot.core.action_items import Kind, ListedItem, NewItem, Priority, StatusAction, why_label
+from bot.core.dates import format_day, overdue_phrase
 from bot.core.facilitation import Step
-from bot.slack.messages import Message, clip, coe_key, item_status_buttons
+from bot.slack.blocks import clip, context, mrkdwn, plain, section
+from bot.slack.messages import Message, coe_key, item_status_buttons
 
 ADD_ITEM_CALLBACK = "coe_add_action_item_form"
 DROP_ITEM_CALLBACK = "coe_drop_action_item_form"
@@ -60,8 +54,8 @@ def build_confirmation(coe_id: int, item: NewItem, created_by: str) -> Message:
     return {
         "text": text,
         "blocks": [
-            {"type": "section", "text": _mrkdwn(clip(f"{intro}\n*{quoted}*"))},
-            {"type": "section", "fields": [_mrkdwn(line) for line in lines]},
+            section(clip(f"{intro}\n*{quoted}*")),
+            {"type": "section", "fields": [mrkdwn(line) for line in lines]},
         ],
     }
 
@@ -101,18 +95,15 @@ def build_item_list(title: str, items: Sequence[ListedItem], total: int) -> Mess
     """An ephemeral list with Done / Snooze / Drop on every row, within Slack's block limit."""
     if not items:
         text = f"{title}: none. :tada:"
-        return {"text": text, "blocks": [{"type": "section", "text": _mrkdwn(text)}]}
+        return {"text": text, "blocks": [section(text)]}
     room = (BLOCK_LIMIT - 2) // 2
     shown = list(items[:room])
     left = total - len(shown)
-    blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": _mrkdwn(f"*{title} ({total})*, overdue first")}
-    ]
+    blocks: list[dict[str, Any]] = [section(f"*{title} ({total})*, overdue first")]
     for item in shown:
-        blocks += [{"type": "section", "text": _mrkdwn(clip(item_line(item)))}]
-        blocks.append(item_status_buttons(item.item_id))
+        blocks += [section(clip(item_line(item))), item_status_buttons(item.item_id)]
     if left > 0:
-        blocks.append({"type": "context", "elements": [_mrkdwn(f"…and {left} more.")]})
+        blocks.append(context(f"…and {left} more."))
     lines = [f"{title} ({total}):", *(f"• {item_line(item)}" for item in shown)]
     if left > 0:
         lines.append(f"…and {left} more.")
@@ -122,8 +113,7 @@ def build_item_list(title: str, items: Sequence[ListedItem], total: int) -> Mess
 def item_line(item: ListedItem) -> str:
     parts = [f"due {format_day(item.due)}", f"owner <@{item.owner_id}>"]
     if item.days_overdue:
-        days = "day" if item.days_overdue == 1 else "days"
-        parts.insert(1, f"*{item.days_overdue} {days} overdue*")
+        parts.insert(1, f"*{overdue_phrase(item.days_overdue)}*")
     if item.snoozed_until is not None:
         parts.append(f"snoozed until {format_day(item.snoozed_until)}")
     return f"*{coe_key(item.coe_id)}* {clip(item.description, 500)}\n" + " · ".join(parts)
@@ -149,11 +139,11 @@ def build_add_item_modal(
         "type": "modal",
         "callback_id": ADD_ITEM_CALLBACK,
         "private_metadata": str(coe_id),
-        "title": _plain("Add action item"),
-        "submit": _plain("Add"),
-        "close": _plain("Cancel"),
+        "title": plain("Add action item"),
+        "submit": plain("Add"),
+        "close": plain("Cancel"),
         "blocks": [
-            {"type": "context", "elements": [_mrkdwn(f"{coe_key(coe_id)}")]},
+            context(coe_key(coe_id)),
             _input(
                 DESCRIPTION,
                 "What should be done?",
@@ -161,7 +151,7 @@ def build_add_item_modal(
                     "type": "plain_text_input",
                     "multiline": True,
                     "max_length": DESCRIPTION_LIMIT,
-                    "placeholder": _plain("A mechanism, e.g. an alarm, a limit, a check"),
+                    "placeholder": plain("A mechanism, e.g. an alarm, a limit, a check"),
                 },
             ),
             _input(OWNER, "Owner", {"type": "users_select", "initial_user": owner_id}),
@@ -199,11 +189,11 @@ def build_drop_modal(item_id: int, description: str) -> dict[str, Any]:
         "type": "modal",
         "callback_id": DROP_ITEM_CALLBACK,
         "private_metadata": str(item_id),
-        "title": _plain("Drop action item"),
-        "submit": _plain("Drop"),
-        "close": _plain("Cancel"),
+        "title": plain("Drop action item"),
+        "submit": plain("Drop"),
+        "close": plain("Cancel"),
         "blocks": [
-            {"type": "section", "text": _mrkdwn(f"*{clip(description, 2500)}*")},
+            section(f"*{clip(description, 2500)}*"),
             _input(
                 REASON,
                 "Why won't it be done?",
@@ -217,9 +207,9 @@ def build_result_modal(title: str, text: str) -> dict[str, Any]:
     """Replaces a submitted modal to say what happened."""
     return {
         "type": "modal",
-        "title": _plain(title),
-        "close": _plain("Close"),
-        "blocks": [{"type": "section", "text": _mrkdwn(clip(text))}],
+        "title": plain(title),
+        "close": plain("Close"),
+        "blocks": [section(clip(text))],
     }
 
 
@@ -242,19 +232,11 @@ def _input(
     return {
         "type": "input",
         "block_id": block_id,
-        "label": _plain(label),
+        "label": plain(label),
         "optional": optional,
         "element": {**element, "action_id": block_id},
     }
 
 
 def _option(label: str, value: str) -> dict[str, Any]:
-    return {"text": _plain(label), "value": value}
-
-
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
-
-
-def _mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text}
+    return {"text": plain(label), "value": value}

@@ -7,23 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
+from bot.core.dates import due_phrase, format_day, overdue_phrase
 from bot.core.digest import CoeProgress, Digest, DigestItem, OpenEntry, OwnerGroup
-from bot.core.nudges import NudgeKind, due_phrase
-from bot.slack.messages import HEADER_LIMIT, Message, clip, coe_key, item_status_buttons
-
-Block = dict[str, Any]
+from bot.core.nudges import NudgeKind
+from bot.slack.blocks import Block, chunks, clip, context, header, section
+from bot.slack.messages import Message, coe_key, item_status_buttons
 
 # Slack refuses a message with more blocks than this.
 MAX_BLOCKS = 50
 # The fallback is for notifications and screen readers; the blocks carry the detail.
 TEXT_LIMIT = 3000
 LINE_LIMIT = 2900
-
-
-def day_label(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 # Nudges ---------------------------------------------------------------------------------------
@@ -45,7 +40,7 @@ class NudgeContent:
 def build_nudge(content: NudgeContent, kind: NudgeKind, today: date) -> Message:
     """The DM to an item's owner, with buttons to close or snooze the item."""
     when = due_phrase(content.due, today)
-    due = f"{'due ' if content.due < today else ''}{day_label(content.due)}"
+    due = f"{'due ' if content.due < today else ''}{format_day(content.due)}"
     coe = f"{coe_key(content.coe_id)}: {content.problem}"
     lead = "Overdue action item" if kind is NudgeKind.OVERDUE else "Action item due soon"
     lines = [
@@ -64,8 +59,8 @@ def build_nudge(content: NudgeContent, kind: NudgeKind, today: date) -> Message:
     return {
         "text": clip(text, TEXT_LIMIT),
         "blocks": [
-            {"type": "section", "text": _mrkdwn(clip("\n".join(lines)))},
-            {"type": "context", "elements": [_mrkdwn(repeat)]},
+            section(clip("\n".join(lines))),
+            context(repeat),
             item_status_buttons(content.item_id),
         ],
     }
@@ -128,7 +123,7 @@ def build_digest_messages(digest: Digest) -> list[DigestPage]:
         *(_owner_part(group, coe_problems) for group in digest.groups),
     ]
     if digest.completed:
-        parts.append(_completed_part(digest.completed))
+        parts.append(_completed_part(digest.completed, digest.completed_when))
     if digest.progress:
         parts.append(_progress_part(digest.progress))
     pages = _paginate(parts)
@@ -136,17 +131,14 @@ def build_digest_messages(digest: Digest) -> list[DigestPage]:
 
 
 def _title(digest: Digest) -> _Part:
-    title = f"COE action items: weekly digest, {day_label(digest.today)}"
+    title = f"COE action items: weekly digest, {format_day(digest.today)}"
     summary = (
         f"{digest.open_count} open, {digest.overdue_count} overdue · "
-        f"{len(digest.completed)} completed in the past week"
+        f"{len(digest.completed)} completed {digest.completed_when}"
     )
     return _Part(
         heading=_Row(
-            [
-                {"type": "header", "text": _plain(clip(title, HEADER_LIMIT))},
-                {"type": "context", "elements": [_mrkdwn(summary)]},
-            ],
+            [header(title), context(summary)],
             f"{title}\n{summary}",
         ),
         rows=[],
@@ -157,9 +149,9 @@ def _owner_part(group: OwnerGroup, coe_problems: dict[int, str]) -> _Part:
     counts = f"{len(group.entries)} open" + (f", {group.overdue} overdue" if group.overdue else "")
     heading = f"*<@{group.owner_id}>* · {counts}"
     return _Part(
-        heading=_Row([_section(heading)], f"<@{group.owner_id}> ({counts})"),
+        heading=_Row([section(heading)], f"<@{group.owner_id}> ({counts})"),
         rows=[_entry_row(entry, coe_problems) for entry in group.entries],
-        continued=_Row([_section(f"*<@{group.owner_id}>*, continued")], ""),
+        continued=_Row([section(f"*<@{group.owner_id}>*, continued")], ""),
     )
 
 
@@ -167,27 +159,28 @@ def _entry_row(entry: OpenEntry, coe_problems: dict[int, str]) -> _Row:
     item = entry.item
     coe = coe_key(item.coe_id)
     problem = coe_problems.get(item.coe_id, "")
-    due = f"due {day_label(item.due)}"
-    snoozed = f", snoozed until {day_label(item.snoozed_until)}" if item.snoozed_until else ""
+    due = f"due {format_day(item.due)}"
+    snoozed = f", snoozed until {format_day(item.snoozed_until)}" if item.snoozed_until else ""
     if entry.days_overdue:
-        overdue = f"{entry.days_overdue} day{'s' if entry.days_overdue > 1 else ''} overdue"
+        overdue = overdue_phrase(entry.days_overdue)
         when, plain = f":warning: *{overdue}* ({due}{snoozed})", f"{overdue}, {due}{snoozed}"
     else:
-        when = plain = f"Due {day_label(item.due)}{snoozed}"
+        when = plain = f"Due {format_day(item.due)}{snoozed}"
     body = f"{item.text}\n{when} · *{coe}* {clip(problem, 200)}"
     return _Row(
-        [_section(clip(body)), item_status_buttons(item.id)],
+        [section(clip(body)), item_status_buttons(item.id)],
         f"• {item.text} ({coe}, {plain})",
         item.id,
     )
 
 
-def _completed_part(items: tuple[DigestItem, ...]) -> _Part:
+def _completed_part(items: tuple[DigestItem, ...], when: str) -> _Part:
     lines = [f"✓ {item.text} ({coe_key(item.coe_id)}, <@{item.owner_id}>)" for item in items]
+    heading = f"Completed {when}"
     return _Part(
-        heading=_Row([_section("*Completed in the past week*")], "Completed in the past week:"),
-        rows=[_Row([_section(chunk)], chunk) for chunk in _chunks(lines)],
-        continued=_Row([_section("*Completed in the past week*, continued")], ""),
+        heading=_Row([section(f"*{heading}*")], f"{heading}:"),
+        rows=[_Row([section(chunk)], chunk) for chunk in chunks(lines, LINE_LIMIT)],
+        continued=_Row([section(f"*{heading}*, continued")], ""),
     )
 
 
@@ -198,9 +191,11 @@ def _progress_part(progress: tuple[CoeProgress, ...]) -> _Part:
         done = f"{coe.done}/{coe.total} done{dropped}"
         lines.append(f"*{coe_key(coe.coe_id)}* {clip(coe.problem, 200)}: {done}")
     return _Part(
-        heading=_Row([_section("*Progress by COE*")], "Progress by COE:"),
-        rows=[_Row([_section(chunk)], chunk.replace("*", "")) for chunk in _chunks(lines)],
-        continued=_Row([_section("*Progress by COE*, continued")], ""),
+        heading=_Row([section("*Progress by COE*")], "Progress by COE:"),
+        rows=[
+            _Row([section(chunk)], chunk.replace("*", "")) for chunk in chunks(lines, LINE_LIMIT)
+        ],
+        continued=_Row([section("*Progress by COE*, continued")], ""),
     )
 
 
@@ -230,32 +225,7 @@ def _page_message(page: _Page, number: int, total: int) -> DigestPage:
     lines = [row.text for row in page.rows if row.text]
     if page.continuation:
         label = f"Weekly digest, part {number} of {total}"
-        blocks.insert(0, {"type": "context", "elements": [_mrkdwn(label)]})
+        blocks.insert(0, context(label))
         lines.insert(0, label)
     item_ids = tuple(row.item_id for row in page.rows if row.item_id is not None)
     return DigestPage({"text": clip("\n".join(lines), TEXT_LIMIT), "blocks": blocks}, item_ids)
-
-
-def _chunks(lines: list[str]) -> list[str]:
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        line = clip(line, LINE_LIMIT)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > LINE_LIMIT and current:
-            chunks.append(current)
-            candidate = line
-        current = candidate
-    return [*chunks, current] if current else chunks
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": _mrkdwn(text)}
-
-
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
-
-
-def _mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text}

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
 from bot.core.facilitation import ASIDE_PREFIX, Chain, Status, Step, quote, why_question
+from bot.slack.blocks import button, chunks, clip, context, header, mrkdwn, section
 
 Message = dict[str, Any]
-
-SECTION_LIMIT = 3000
-HEADER_LIMIT = 150
 
 
 class ActionId(StrEnum):
@@ -35,10 +32,6 @@ def coe_key(coe_id: int) -> str:
     return f"COE-{coe_id}"
 
 
-def clip(text: str, limit: int = SECTION_LIMIT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def status_line(chain: Chain) -> str:
     if chain.status is Status.CHAIN_DONE:
         return f"chain complete ({len(chain.answered)} whys), collecting action items"
@@ -53,22 +46,15 @@ def build_parent(coe_id: int, facilitator_id: str, chain: Chain) -> Message:
     return {
         "text": f"{key}: {problem} (facilitator <@{facilitator_id}>, status: {status})",
         "blocks": [
-            {"type": "header", "text": _plain(clip(chain.problem, HEADER_LIMIT))},
+            header(chain.problem),
             {
                 "type": "section",
                 "fields": [
-                    _mrkdwn(f"*Facilitator*\n<@{facilitator_id}>"),
-                    _mrkdwn(f"*Status*\n{status}"),
+                    mrkdwn(f"*Facilitator*\n<@{facilitator_id}>"),
+                    mrkdwn(f"*Status*\n{status}"),
                 ],
             },
-            {
-                "type": "context",
-                "elements": [
-                    _mrkdwn(
-                        f"{key} · Correction of Error review · we look for mechanisms, not blame"
-                    )
-                ],
-            },
+            context(f"{key} · Correction of Error review · we look for mechanisms, not blame"),
         ],
     }
 
@@ -80,12 +66,12 @@ def build_why_prompt(coe_id: int, step: Step, reopened_from: str | None = None) 
     return {
         "text": lead + question,
         "blocks": [
-            {"type": "section", "text": _mrkdwn(clip(f"{lead}*{question}*"))},
-            {"type": "context", "elements": [_mrkdwn(HELP_LINE)]},
+            section(clip(f"{lead}*{question}*")),
+            context(HELP_LINE),
             {
                 "type": "actions",
                 "elements": [
-                    _button("We're out of ideas", ActionId.END_CHAIN, str(coe_id)),
+                    button("We're out of ideas", ActionId.END_CHAIN, str(coe_id)),
                 ],
             },
         ],
@@ -108,18 +94,15 @@ def build_chain_summary(coe_id: int, chain: Chain) -> Message:
         "Now, what mechanisms would stop this from happening again, or limit its impact? "
         "Add action items with `action: <what> @owner due <date>` or the button."
     )
-    body_blocks = [
-        {"type": "section", "text": _mrkdwn(clip(chunk))} for chunk in _chunks(lines, SECTION_LIMIT)
-    ]
     return {
         "text": "\n".join([intro.replace("*", ""), *lines, invite]),
         "blocks": [
-            {"type": "section", "text": _mrkdwn(intro)},
-            *body_blocks,
-            {"type": "section", "text": _mrkdwn(invite)},
+            section(intro),
+            *(section(chunk) for chunk in chunks(lines)),
+            section(invite),
             {
                 "type": "actions",
-                "elements": [_button("Add action item", ActionId.ADD_ACTION_ITEM, str(coe_id))],
+                "elements": [button("Add action item", ActionId.ADD_ACTION_ITEM, str(coe_id))],
             },
         ],
     }
@@ -132,47 +115,13 @@ def item_status_buttons(item_id: int) -> dict[str, Any]:
         "type": "actions",
         "block_id": f"item-{item_id}",
         "elements": [
-            _button("Done", ActionId.ITEM_DONE, value, style="primary"),
-            _button("Snooze a week", ActionId.ITEM_SNOOZE, value),
-            _button("Drop", ActionId.ITEM_DROP, value, style="danger"),
+            button("Done", ActionId.ITEM_DONE, value, style="primary"),
+            button("Snooze a week", ActionId.ITEM_SNOOZE, value),
+            button("Drop", ActionId.ITEM_DROP, value, style="danger"),
         ],
     }
 
 
 def build_notice(text: str) -> Message:
     """A short message with nothing to click: confirmations and errors."""
-    return {"text": text, "blocks": [{"type": "section", "text": _mrkdwn(clip(text))}]}
-
-
-def _chunks(lines: Sequence[str], limit: int) -> list[str]:
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit and current:
-            chunks.append(current)
-            candidate = line
-        current = candidate
-    return [*chunks, current] if current else chunks
-
-
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
-
-
-def _mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text}
-
-
-def _button(
-    label: str, action_id: ActionId, value: str, style: str | None = None
-) -> dict[str, Any]:
-    button: dict[str, Any] = {
-        "type": "button",
-        "text": _plain(label),
-        "action_id": action_id.value,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
+    return {"text": text, "blocks": [section(clip(text))]}
