@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import delivery, users
+from bot import delivery, thread_posts, users
 from bot.core import action_items as core
 from bot.core.action_items import ActionDraft, ActionItemError, NewItem, Person, StatusAction
 from bot.core.commands import ListActions
@@ -20,7 +20,7 @@ from bot.runtime import Runtime
 from bot.slack import action_item_messages as views
 from bot.slack.messages import build_notice
 from storage import action_items as store
-from storage import coes, outbox
+from storage import coes
 from storage import users as user_cache
 from storage.models import ActionItem, Coe
 
@@ -310,25 +310,14 @@ def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> dict[str, Any
 
 
 def _enqueue_thread(rt: Runtime, session: Session, coe: Coe, message: dict[str, Any]) -> int:
-    return outbox.enqueue(
-        session=session,
-        method="chat.postMessage",
-        payload={"channel": coe.channel_id, "thread_ts": coe.parent_ts, **message},
-        now=rt.now(),
+    return thread_posts.in_thread(
+        rt, session, channel_id=coe.channel_id, thread_ts=coe.parent_ts, message=message
     )
 
 
 def _enqueue_ephemeral(rt: Runtime, session: Session, coe: Coe, user_id: str, text: str) -> int:
-    return outbox.enqueue(
-        session=session,
-        method="chat.postEphemeral",
-        payload={
-            "channel": coe.channel_id,
-            "user": user_id,
-            "thread_ts": coe.parent_ts,
-            **build_notice(text),
-        },
-        now=rt.now(),
+    return thread_posts.privately(
+        rt, session, channel_id=coe.channel_id, thread_ts=coe.parent_ts, user_id=user_id, text=text
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import action_items, delivery
+from bot import action_items, delivery, thread_posts
 from bot.core import facilitation as core
 from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
@@ -325,11 +325,8 @@ def _enqueue_prompt(
 
 
 def _enqueue_thread(rt: Runtime, session: Session, coe: Coe, message: dict[str, Any]) -> int:
-    return outbox.enqueue(
-        session=session,
-        method="chat.postMessage",
-        payload={"channel": coe.channel_id, "thread_ts": coe.parent_ts, **message},
-        now=rt.now(),
+    return thread_posts.in_thread(
+        rt, session, channel_id=coe.channel_id, thread_ts=coe.parent_ts, message=message
     )
 
 
@@ -356,14 +353,15 @@ def _enqueue_parent_update(rt: Runtime, session: Session, coe: Coe, chain: Chain
 
 
 def _ephemeral(rt: Runtime, session: Session, message: ThreadMessage, text: str) -> list[int]:
-    payload = {
-        "channel": message.channel_id,
-        "user": message.user_id,
-        "thread_ts": message.thread_ts,
-        **messages.build_notice(text),
-    }
     return [
-        outbox.enqueue(session=session, method="chat.postEphemeral", payload=payload, now=rt.now())
+        thread_posts.privately(
+            rt,
+            session,
+            channel_id=message.channel_id,
+            thread_ts=message.thread_ts,
+            user_id=message.user_id,
+            text=text,
+        )
     ]
 
 
