@@ -1,4 +1,4 @@
-"""The `coe-bot` command: serve, list, nudge, digest."""
+"""The `coe-bot` command: serve, list, nudge, digest, db upgrade."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from bot.runtime import Runtime, make_slack_client
 from bot.settings import Settings, SettingsError, load_settings
-from storage import coes
+from storage import coes, migrate
 from storage.db import make_engine
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="post a digest now even where this period's digest was already posted",
     )
+    db = sub.add_parser("db", help="the database schema").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("upgrade", help="bring the database schema up to this release (run on upgrade)")
     args = parser.parse_args(argv)
     load_dotenv(override=False)
     level = os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
@@ -46,22 +50,57 @@ def main(argv: list[str] | None = None) -> int:
         print(f"coe-bot: LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}", file=sys.stderr)
         return 2
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Alembic narrates every step at INFO; `coe-bot db upgrade` prints the one line that matters.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     try:
         settings = load_settings(
-            os.environ, need_slack=args.command != "list", serving=args.command == "serve"
+            os.environ,
+            need_slack=args.command not in ("list", "db"),
+            serving=args.command == "serve",
         )
     except SettingsError as error:
         print(f"coe-bot: {error}", file=sys.stderr)
         return 2
     try:
-        make_engine(settings.database_url).dispose()
+        if args.command == "db":
+            return _db_upgrade(settings)
+        problem = _prepare_database(settings)
     except OperationalError as error:
         reason = str(error.orig).strip().splitlines()[0]
         print(f"coe-bot: DATABASE_URL: cannot open the database: {reason}", file=sys.stderr)
         return 2
+    if problem:
+        print(f"coe-bot: {problem}", file=sys.stderr)
+        return 2
     if args.command == "digest":
         return _digest(settings, force=args.force)
     return COMMANDS[args.command](settings)
+
+
+def _prepare_database(settings: Settings) -> str | None:
+    """Create a new database; refuse one whose schema is not this release's (why, in one line).
+
+    Upgrading an existing database is an operator's step (`coe-bot db upgrade`), taken once
+    per release, not something each of several instances should race to do on start-up.
+    """
+    current = migrate.status(settings.database_url)
+    if current.state is migrate.SchemaState.EMPTY:
+        migrate.upgrade(settings.database_url)
+        return None
+    return current.problem()
+
+
+def _db_upgrade(settings: Settings) -> int:
+    before, revision = migrate.upgrade(settings.database_url)
+    if before.state is migrate.SchemaState.UNKNOWN:
+        print(f"coe-bot: {before.problem()}", file=sys.stderr)
+        return 2
+    if before.revision == revision:
+        print(f"The database schema is up to date ({revision}).")
+    else:
+        old = before.revision or before.state
+        print(f"The database schema was upgraded from {old} to {revision}.")
+    return 0
 
 
 def _serve(settings: Settings) -> int:

@@ -8,13 +8,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import SQLModel, create_engine
-
-from storage import models  # noqa: F401  (registers the tables)
+from sqlmodel import create_engine
 
 
 def make_engine(database_url: str) -> Engine:
-    """Create the engine and the tables it needs."""
+    """Create the engine; the schema is `storage.migrate`'s business."""
     url = make_url(database_url)
     kwargs: dict[str, Any] = {}
     if url.get_backend_name() == "sqlite":
@@ -27,7 +25,6 @@ def make_engine(database_url: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         _serialize_transactions(engine)
-    SQLModel.metadata.create_all(engine)
     return engine
 
 

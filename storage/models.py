@@ -22,6 +22,11 @@ class Coe(SQLModel, table=True):
     parent_ts: str | None = None
     created_at: datetime
     ended_at: datetime | None = None
+    # Slack's link to the parent message, kept from when it was posted.
+    permalink: str | None = None
+    # A closed COE ignores answers but still follows up on its action items.
+    closed_at: datetime | None = None
+    closed_by: str | None = None
     # Optimistic lock: every transition bumps it, so two replies cannot both answer one why.
     version: int = 0
 
@@ -32,10 +37,17 @@ class WhyStep(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     coe_id: int = Field(foreign_key="coe.id", index=True)
+    # The order the whys were asked in: "Why #3", `action #3:`, `#3 also:`.
     number: int
-    # The chain is a tree with one branch today; several causes per why will hang off parent_id.
+    # The causes form a tree: a step asks about its parent's answer (None: about the problem).
     parent_id: int | None = Field(default=None, foreign_key="why_step.id")
     subject: str = Field(sa_column=Column(Text, nullable=False))
+    # The question as asked when it is not the plain "why did <subject> happen?".
+    question: str | None = Field(default=None, sa_column=Column(Text))
+    # The answer stopped at a person; the next question asks for the mechanism.
+    human_error: bool = False
+    # The team ran out of ideas about this answer: a root cause, not asked about again.
+    branch_done: bool = False
     answer: str | None = Field(default=None, sa_column=Column(Text))
     answer_author: str | None = None
     answer_ts: str | None = None
@@ -103,6 +115,8 @@ class SlackUser(SQLModel, table=True):
     __tablename__ = "slack_user"
 
     user_id: str = Field(primary_key=True)
+    # How the person appears where a mention must not notify them (documents, quotes).
+    name: str | None = None
     tz: str = "UTC"
     is_bot: bool = False
     deleted: bool = False
@@ -171,4 +185,21 @@ class Digest(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel_id: str
     period: str
+    created_at: datetime
+
+
+class CoeNote(SQLModel, table=True):
+    """An `impact: …` or `lesson: …` line from a COE thread, for the document."""
+
+    __tablename__ = "coe_note"
+    __table_args__ = (UniqueConstraint("coe_id", "source_ts", name="uq_coe_note_source"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    coe_id: int = Field(foreign_key="coe.id", index=True)
+    # "impact" or "lesson"
+    kind: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    author_id: str
+    # The Slack message it came from, so a redelivered line is kept once.
+    source_ts: str | None = None
     created_at: datetime

@@ -21,6 +21,7 @@ from bot.settings import load_settings
 from bot.slack.app import build_app
 from bot.slack.routes import worker_routes
 from bot.worker import Worker, run_in_thread
+from storage import migrate
 from storage.db import make_engine
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import SIGNING_SECRET, SlackSender
@@ -64,12 +65,22 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 @pytest.fixture
 def database_url(tmp_path: Any) -> str:
-    return f"sqlite:///{tmp_path / 'coe.db'}"
+    """A new SQLite database with this release's schema."""
+    url = f"sqlite:///{tmp_path / 'coe.db'}"
+    migrate.upgrade(url)
+    return url
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
+def postgres_url(empty_postgres_url: str) -> str:
+    """A new PostgreSQL database with this release's schema, dropped afterwards."""
+    migrate.upgrade(empty_postgres_url)
+    return empty_postgres_url
+
+
+@pytest.fixture
+def empty_postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     name = f"coe_test_{uuid.uuid4().hex[:12]}"
     try:
