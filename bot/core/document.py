@@ -7,7 +7,7 @@ diagram.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -159,9 +159,8 @@ def _moment(moment: datetime) -> str:
     return f"{format_day(utc.date())} {utc:%H:%M} UTC"
 
 
-def _bullets(lines: Iterator[str] | Sequence[str]) -> str:
-    lines = [line for line in lines if line]
-    return "\n".join(f"- {line}" for line in lines) or NONE_RECORDED
+def _bullets(lines: Iterable[str]) -> str:
+    return "\n".join(f"- {line}" for line in lines if line) or NONE_RECORDED
 
 
 def _why_lines(causes: Sequence[Cause], text: Text) -> Iterator[str]:
@@ -171,11 +170,16 @@ def _why_lines(causes: Sequence[Cause], text: Text) -> Iterator[str]:
         indent = "  " * depth
         lines = [
             f"**{text.inline(cause.label)}** {text.inline(cause.question)}",
-            f"**{text.inline(cause.answer)}** — {text.person(cause.author_id)}",
+            f"{_bold(text.inline(cause.answer))} — {text.person(cause.author_id)}",
         ]
         if cause.human_error:
             lines.append(_human_error_note(cause, text))
         yield f"{indent}- " + f"\\\n{indent}  ".join(lines)
+
+
+def _bold(markdown: str) -> str:
+    # `****` would show as four stars: an empty answer reads as what it is.
+    return f"**{markdown}**" if markdown else "*(no answer)*"
 
 
 def _human_error_note(cause: Cause, text: Text) -> str:
