@@ -1,0 +1,245 @@
+"""The COE as a document: Amazon's COE template, in Markdown, from what the review recorded.
+
+Pure: the shell loads a `CoeDocument` and prints or uploads `render_markdown(doc)`. Every piece of
+user text is read back from Slack markup and escaped, so no answer can break the page or the
+diagram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from bot.core.dates import format_day
+from bot.core.document_text import Text, mermaid_label, table_row
+from bot.core.slack_text import slack_to_plain
+
+__all__ = [
+    "Cause",
+    "CoeDocument",
+    "Item",
+    "Related",
+    "mermaid_flowchart",
+    "participants",
+    "render_markdown",
+    "root_causes",
+    "slack_to_plain",
+]
+
+NONE_RECORDED = "None recorded."
+# Node text in the diagram is cut here; the full answer is in the list above it.
+DIAGRAM_TEXT_LIMIT = 80
+ITEM_COLUMNS = ("#", "Action item", "Owner", "Due", "Status", "Type", "Priority", "Addresses")
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One answered why: its place in the tree, the question as asked and the answer."""
+
+    label: str
+    question: str
+    answer: str
+    author_id: str
+    human_error: bool = False
+    mechanism_question: str | None = None
+    children: tuple[Cause, ...] = ()
+
+
+@dataclass(frozen=True)
+class Item:
+    """One action item as the document lists it."""
+
+    description: str
+    owner_id: str
+    due: date
+    status: str
+    kind: str | None
+    priority: str
+    why_label: str | None
+
+
+@dataclass(frozen=True)
+class Related:
+    """A past COE with a similar recorded cause."""
+
+    key: str
+    excerpt: str
+    link: str | None
+
+
+@dataclass(frozen=True)
+class CoeDocument:
+    """Everything the document shows; user text still in Slack markup, people as user ids."""
+
+    key: str
+    problem: str
+    status: str
+    facilitator_id: str
+    participant_ids: tuple[str, ...]
+    started_at: datetime
+    chain_closed_at: datetime | None
+    impact: tuple[str, ...]
+    causes: tuple[Cause, ...]
+    items: tuple[Item, ...]
+    lessons: tuple[str, ...]
+    thread_link: str | None
+    related: tuple[Related, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
+
+
+def walk(causes: Sequence[Cause], depth: int = 0) -> Iterator[tuple[Cause, int]]:
+    """Every cause of the tree with its depth, parents before children."""
+    for cause in causes:
+        yield cause, depth
+        yield from walk(cause.children, depth + 1)
+
+
+def label_key(label: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key of a label: `2.10` after `2.9`."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in label.split("."))
+
+
+def root_causes(causes: Sequence[Cause]) -> list[Cause]:
+    """The leaves of the tree, the deepest cause of each branch, in label order."""
+    leaves = [cause for cause, _ in walk(causes) if not cause.children]
+    return sorted(leaves, key=lambda cause: label_key(cause.label))
+
+
+def participants(causes: Sequence[Cause], items: Sequence[Item] = ()) -> tuple[str, ...]:
+    """Everyone who answered a why or owns an action item, in order of first appearance."""
+    ids = [cause.author_id for cause, _ in walk(causes)] + [item.owner_id for item in items]
+    return tuple(dict.fromkeys(ids))
+
+
+def render_markdown(doc: CoeDocument) -> str:
+    """The whole COE as one Markdown document."""
+    text = Text(doc.names)
+    blocks = [
+        f"# {text.inline(doc.key)}: {text.inline(doc.problem)}",
+        "\n".join(_facts(doc, text)),
+        "## Problem",
+        text.line(doc.problem) or NONE_RECORDED,
+        "## Impact",
+        _bullets(text.line(line) for line in doc.impact),
+        "## Five whys",
+        "\n".join(_why_lines(doc.causes, text)) or NONE_RECORDED,
+    ]
+    if doc.causes:
+        blocks.append(f"```mermaid\n{mermaid_flowchart(doc)}\n```")
+    blocks += [
+        "## Root causes",
+        _bullets(_root_cause_line(cause, text) for cause in root_causes(doc.causes)),
+        "## Action items",
+        _item_table(doc.items, text),
+        "## Lessons learned",
+        _bullets(text.line(lesson) for lesson in doc.lessons),
+    ]
+    if doc.related:
+        blocks += ["## Related COEs", _bullets(_related_line(r, text) for r in doc.related)]
+    return "\n\n".join(blocks) + "\n"
+
+
+def _facts(doc: CoeDocument, text: Text) -> list[str]:
+    people = ", ".join(text.person(user_id) for user_id in doc.participant_ids)
+    thread = text.link("Slack thread", doc.thread_link) if doc.thread_link else NONE_RECORDED
+    return [
+        f"- **Status:** {text.inline(doc.status)}",
+        f"- **Facilitator:** {text.person(doc.facilitator_id)}",
+        f"- **Participants:** {people or NONE_RECORDED}",
+        f"- **Started:** {_moment(doc.started_at)}",
+        f"- **Chain closed:** {_moment(doc.chain_closed_at) if doc.chain_closed_at else 'not yet'}",
+        f"- **Thread:** {thread}",
+    ]
+
+
+def _moment(moment: datetime) -> str:
+    """`Mon 4 May 2026 14:05 UTC`; a naive time is taken as UTC."""
+    utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return f"{format_day(utc.date())} {utc:%H:%M} UTC"
+
+
+def _bullets(lines: Iterable[str]) -> str:
+    return "\n".join(f"- {line}" for line in lines if line) or NONE_RECORDED
+
+
+def _why_lines(causes: Sequence[Cause], text: Text) -> Iterator[str]:
+    # A backslash at the end of a line is a hard line break: question, answer and any
+    # human-error note each on their own line within the same list item.
+    for cause, depth in walk(causes):
+        indent = "  " * depth
+        lines = [
+            f"**{text.inline(cause.label)}** {text.inline(cause.question)}",
+            f"{_bold(text.inline(cause.answer))} — {text.person(cause.author_id)}",
+        ]
+        if cause.human_error:
+            lines.append(_human_error_note(cause, text))
+        yield f"{indent}- " + f"\\\n{indent}  ".join(lines)
+
+
+def _bold(markdown: str) -> str:
+    # `****` would show as four stars: an empty answer reads as what it is.
+    return f"**{markdown}**" if markdown else "*(no answer)*"
+
+
+def _human_error_note(cause: Cause, text: Text) -> str:
+    note = "⚠️ *Human error:* this answer names a person, not a mechanism."
+    if cause.mechanism_question:
+        note += f" Asked next: {text.inline(cause.mechanism_question)}"
+    return note
+
+
+def _root_cause_line(cause: Cause, text: Text) -> str:
+    line = f"**{text.inline(cause.label)}** {text.inline(cause.answer)}"
+    if cause.human_error:
+        line += " ⚠️ *(human error: the mechanism behind it is still to be found)*"
+    return line
+
+
+def _item_table(items: Sequence[Item], text: Text) -> str:
+    if not items:
+        return NONE_RECORDED
+    rows = [table_row(ITEM_COLUMNS), table_row(("---",) * len(ITEM_COLUMNS))]
+    for number, item in enumerate(items, start=1):
+        cells = (
+            str(number),
+            text.inline(item.description),
+            text.person(item.owner_id),
+            format_day(item.due),
+            text.inline(item.status),
+            text.inline(item.kind) if item.kind else "—",
+            text.inline(item.priority),
+            f"Why {text.inline(item.why_label)}" if item.why_label else "—",
+        )
+        rows.append(table_row(cells))
+    return "\n".join(rows)
+
+
+def _related_line(related: Related, text: Text) -> str:
+    key = text.link(related.key, related.link) if related.link else text.inline(related.key)
+    return f"{key}: {text.inline(related.excerpt)}"
+
+
+def mermaid_flowchart(doc: CoeDocument) -> str:
+    """The cause tree as a Mermaid `flowchart TD`: the problem on top, human errors marked."""
+    nodes = [f'    P["{mermaid_label(slack_to_plain(doc.problem, doc.names))}"]']
+    edges: list[str] = []
+    marked: list[str] = []
+
+    def add(causes: Sequence[Cause], parent: str) -> None:
+        for cause in causes:
+            node = f"N{len(nodes)}"
+            mark = "⚠ " if cause.human_error else ""
+            body = f"{mark}{cause.label} {slack_to_plain(cause.answer, doc.names)}"
+            nodes.append(f'    {node}["{mermaid_label(body, DIAGRAM_TEXT_LIMIT)}"]')
+            edges.append(f"    {parent} --> {node}")
+            if cause.human_error:
+                marked.append(node)
+            add(cause.children, node)
+
+    add(doc.causes, "P")
+    lines = ["flowchart TD", *nodes, *edges]
+    if marked:
+        lines.append("    classDef humanError fill:#fdecea,stroke:#c62828,stroke-width:2px")
+        lines.append(f"    class {','.join(marked)} humanError")
+    return "\n".join(lines)
