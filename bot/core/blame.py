@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 def _set(words: str) -> frozenset[str]:
@@ -56,7 +57,10 @@ ROLES = _set(
     analyst analysts technician technicians programmer programmers coder coders author committer
     deployer owner owners architect designer consultant consultants vendor shift lead commander
     ic secops netops sec security infra platform helpdesk tech techs management leadership exec
-    execs
+    execs captain captains coordinator shepherd steward specialist scientist scientists director
+    directors vp cto ceo cio ciso founder boss supervisor supervisors freelancer student
+    volunteer auditor accountant clerk pilot dispatcher planner trader salesperson marketer
+    recruiter finance legal marketing sales hr
     """
 )
 # Words that may stand between a determiner and the person ("the tired new on-call engineer").
@@ -268,7 +272,8 @@ STRONG_MARKERS = _words(
     r"careless\w*|sloppy|sloppily|lazy(?! (?:load\w*|init\w*|eval\w*))|lazily",
     r"(?:went|gone|fell|going) back to sleep|dozed|nodded off|zoned out|spaced out",
     r"slept through|sleeping through|overslept|slept in|asleep|sleepy",
-    r"tired|exhausted|fatigued|drunk|hungover|burn(?:ed|t) out|distracted",
+    r"tired|exhausted|fatigued|drunk|hungover|burn(?:ed|t) out|distracted|panick\w*",
+    r"over-?confident|multitasking",
     r"negligen\w*|inattentive|rush(?:ed|ing)?|in a hurry|hurried(?:ly)?|hast(?:y|ily)",
     r"neglect\w*|overlook\w*",
     r"(?:should|ought to|would) have(?! been (?:\w+ )?(?:paged|alerted|notified|told|warned"
@@ -306,10 +311,24 @@ WEAK_MARKERS = _words(
     r"left (?:\w+ ){0,3}(?:on|off|open|running|enabled|disabled|behind|unlocked)",
     r"(?:thought|thinking|believed|believing) (?:\w+ ){0,3}(?:was|were|is|would)",
     r"twice|two times|(?:one|a) too many",
+    r"(?:pushed|committed|pasted|posted|shared|leaked|exposed|emailed|uploaded|checked in)"
+    r" (?:\w+ ){0,3}(?:secrets?|credentials|passwords?|keys?|tokens?)",
+    r"to save time|to go faster|to make the deadline|(?:took|taking) a shortcut|shortcuts?",
+    r"glanced|skimmed|eyeballed|cursory|superficial(?:ly)?|barely|blindly|half-read",
+    r"clicked through|(?:hit|clicked|pressed) (?:approve|enter|merge|deploy|send|yes|ok|return)",
+    r"too (?:soon|early|quickly|fast|late|aggressive(?:ly)?)|prematurely|jumped the gun",
+    r"dismiss(?:ed|es|ing)?|brushed off|shrugged off|waved off|snoozed|silenced|muted",
+    r"copy-?past\w*|copy/past\w*|pasted",
+    r"(?:against|contrary to) (?:the |our )?(?:runbook|policy|process|procedure|guidance"
+    r"|advice|instructions|rules)|violat\w*|went rogue|winged it|guessed",
     r"untested|unreviewed|unvetted|broken|buggy|faulty",
     r"wrong(?:ly)?|incorrect(?:ly)?|improper(?:ly)?|bad|badly|instead of|assum(?:ed|es|ing)",
     r"misconfigur\w*|mislabel\w*|misnam\w*|mis-?set|broke|caus(?:ed|es) (?:the|this|it|an|a)",
-    r"(?:did not|never|was not|were not) (?:follow|read|check|test|verify|look)\w*",
+    r"(?:did not|never|was not|were not|had not|have not) (?:follow|read|check|test|verify|look"
+    r"|seen|run|done|written)\w*",
+    r"did nothing|did not do anything|never did anything|sat on it",
+    r"before (?:\w+ ){1,3}(?:finished|completed|passed|ran|was done|were done|had finished"
+    r"|was ready|were ready|came back)",
 )
 # Destructive acts are blame when a named person or role did them, not when "we" did.
 DESTRUCTIVE = _words(
@@ -370,6 +389,8 @@ FAULT_NOUNS = _set(
 
 # A clause after one of these is a consequence of the one before: "no alarm, so we missed it".
 CONSEQUENCE_WORDS = _set("so therefore hence thus")
+# A clause after one of these (or after "and" or a comma) may share the subject before it.
+SHARED_SUBJECT_WORDS = frozenset({None, "but", "yet"}) | CONSEQUENCE_WORDS
 # A clause after one of these gives the cause of the one before.
 CAUSE_WORDS = _set("because cause cuz bc")
 CLAUSE_WORDS = (
@@ -426,14 +447,20 @@ def blames_a_person(text: str) -> bool:
     """Whether an answer stops at a person (human error as the cause) instead of a mechanism."""
     clauses = _clauses(_tokens(text))
     verdict = False
+    subject = _Subject(0, False, 0)
     for index, clause in enumerate(clauses):
+        # "Bob acked the page and then did nothing": a clause without a subject shares the
+        # subject of the clause before ("..., which was wrong" does not).
+        own = _person(clause)
+        shares = clause.connector in SHARED_SUBJECT_WORDS and _acts(clause.tokens[0].word)
+        subject = subject._replace(at=-1) if shares and not own.strength else own
         # "No alarm, so the on-call missed it": a consequence is not the deeper cause.
         if clause.connector in CONSEQUENCE_WORDS and index > 0:
             continue
-        kind = _classify(clause)
+        kind = _classify(clause, subject)
         if kind is not None:
             verdict = kind == "blame"
-        elif clause.connector in CAUSE_WORDS and not _person(clause)[0]:
+        elif clause.connector in CAUSE_WORDS and not subject.strength:
             # "The reviewer missed it because the diff was 3,000 lines": past the person.
             verdict = False
     return verdict or _only_a_person(clauses)
@@ -480,13 +507,14 @@ def _clauses(tokens: list[_Token]) -> list[_Clause]:
 # --- Classifying a clause ----------------------------------------------------------------------
 
 
-def _classify(clause: _Clause) -> str | None:
-    """ "blame", "mechanism" or None (neither) for one clause."""
+def _classify(clause: _Clause, subject: _Subject) -> str | None:
+    """ "blame", "mechanism" or None (neither) for one clause whose acting person is `subject`."""
     text = clause.text
-    strength, first_person_only, first_at = _person(clause)
+    strength, first_person_only, first_at = subject
     if MECHANISM.search(text):
         return "mechanism"
-    if strength and GENERIC_MODAL.search(text):
+    modal = GENERIC_MODAL.search(text)
+    if modal and 0 < _token_index(text, modal.start()) - first_at <= 2:
         return "mechanism"
     label = LABELS.search(text)
     if label and not LABEL_GUARDS.search(text):
@@ -511,9 +539,16 @@ def _token_index(text: str, offset: int) -> int:
     return text[:offset].count(" ")
 
 
-def _person(clause: _Clause) -> tuple[int, bool, int]:
-    """The strongest person acting in `clause` (0 none, 1 "nobody", 2 someone), whether every
-    such person is "I" or "we", and the index of the first."""
+class _Subject(NamedTuple):
+    """Who acts in a clause: 0 nobody, 1 "nobody"/"no one", 2 a person."""
+
+    strength: int
+    first_person_only: bool  # every such person is "I" or "we"
+    at: int  # index of the first one in the clause; -1 when shared with the clause before
+
+
+def _person(clause: _Clause) -> _Subject:
+    """The strongest person acting in `clause`."""
     strength, first_person_only, first_at = 0, True, len(clause.tokens)
     for index in range(len(clause.tokens)):
         found = _person_at(clause.tokens, index)
@@ -522,7 +557,7 @@ def _person(clause: _Clause) -> tuple[int, bool, int]:
             first_at = min(first_at, index)
             if found == 2 and clause.tokens[index].word not in FIRST_PERSON:
                 first_person_only = False
-    return strength, first_person_only and strength == 2, first_at
+    return _Subject(strength, first_person_only and strength == 2, first_at)
 
 
 def _person_at(tokens: tuple[_Token, ...], index: int) -> int:
