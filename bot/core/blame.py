@@ -95,7 +95,10 @@ IRREGULAR_PAST = _set(
     ran made hit put set took left wrote chose broke sent let got went did read misread thought
     forgot kept built caught cut drove fell felt found held knew lost meant paid quit said saw
     shut told understood overrode overwrote reran rewrote undid misunderstood mistook began gave
-    slept spun wiped pushed typed blew stuck hid bit
+    slept spun wiped pushed typed blew stuck hid bit reset rerun spread split upset threw drew
+    withdrew froze spoke stole woke led fed spent lent bent dealt dug hung lit met misled rang
+    sat shot shook slid sold sought stood struck swept swung taught tore wore won wound bought
+    brought fought mislaid mistyped overran overlooked overdid outran rode rose sank sang
     """
 )
 PREPOSITIONS = _set(
@@ -285,7 +288,8 @@ STRONG_MARKERS = _words(
     r"did not bother|could not be bothered|did not care|did not think|without thinking",
     r"double[- ]?check\w*",
     r"(?:not|never|no) pa(?:y|ying|id) (?:any |much |enough )?attention",
-    r"cut(?:ting)? corners|(?:screw|mess|goof|slip)(?:ed|ing|s)? up|goofed|blunder\w*",
+    r"made a (?:\w+ )?mess|cut(?:ting)? corners|goofed|blunder\w*",
+    r"(?:screw|mess|goof|slip)(?:ed|ing|s)? up",
     r"botch\w*|bungl\w*",
     r"made (?:a|an|the|two|several|some|one)(?: \w+)? (?:mistake|error|typo|blunder|slip"
     r"|bad call|wrong call|poor decision|bad decision|wrong decision|oversight|bad choice)",
@@ -305,8 +309,8 @@ WEAK_MARKERS = _words(
     r"|show|be|go)\b)\w+",
     r"(?:never|had not|have not) (?!(?:been|got|gotten|had|received|heard|known|needed)\b)\w+ed",
     r"without (?:\w+ ){0,2}\w+ing",
-    r"without (?:a review|review|approval|permission|tests|a test|a second look|a ticket"
-    r"|a change request|notice)",
+    r"without (?:a |an |any )?(?:\w+ )?(?:review|approval|permission|tests?|testing|sign-?off"
+    r"|ticket|change request|second look|notice|limit|where clause|backup|dry-run|canary)",
     r"(?:approved|merged|reviewed|signed off on) (?:his|her|their|my|our) own",
     r"left (?:\w+ ){0,3}(?:on|off|open|running|enabled|disabled|behind|unlocked)",
     r"(?:thought|thinking|believed|believing) (?:\w+ ){0,3}(?:was|were|is|would)",
@@ -345,8 +349,6 @@ MECHANISM = _words(
     r"|locks?|protection|monitoring|paging|runbook|owner|process|procedure|steps?|way|undo"
     r"|backups?|canary|gates?|quotas?|throttl\w*|rate|difference|distinction|separation"
     r"|safety|visibility|dashboards?|metrics?|two-person|four-eyes|sanity)\b",
-    r"without (?:a|an|any) (?:\w+ ){0,2}(?:alarm|alert|guard|guardrail|safeguard|validation"
-    r"|confirmation|prompt|warning|limit|cap|lock|protection|dry-run|rollback|undo|gate)",
     r"nothing (?:\w+ ){0,2}(?:stopped|stops|prevented|prevents|blocked|blocks|caught|catches"
     r"|warned|warns|flagged|flags|checks|checked|limits|limited|alerted|alerts|paged)",
     r"(?:possible|impossible|able|unable|easy|easier|trivial|too easy) (?:for \S+ (?:\S+ )?)?to",
@@ -358,6 +360,8 @@ MECHANISM = _words(
     r"|testing|tests|guardrails?|safeguards?|checks?|review|process|documentation"
     r"|permissions?|limits?|redundancy|training|oversight)",
     r"(?:has|had|have) no|lacks|lacked|lacking",
+    r"(?:is|are|was|were|get|gets|got) (?:told|asked|instructed|trained|expected|required"
+    r"|allowed|encouraged|taught) to",
     r"missing (?:alarms?|alerts?|checks?|validation|guards?|tests?|limits?|monitoring|approval"
     r"|confirmation)",
     r"(?:no-one|nobody|noone|not \w+) (?:is|was|are|were) (?:to blame|at fault)",
@@ -371,6 +375,8 @@ THING_MECHANISM = _words(
     r"|validate|check|alert|page|catch|flag|stop|ask|fire|trigger|exist|reject|detect|notice"
     r"|remind|cover|support|show|protect)",
     r"never (?:fired|triggered|alerted|paged|existed)",
+    r"without (?:a|an|any) (?:\w+ ){0,2}(?:alarm|alert|guard|guardrail|safeguard|validation"
+    r"|confirmation|prompt|warning|limit|cap|lock|protection|dry-run|rollback|undo|gate)",
     r"(?:allowed|allows|allow|lets|let|permits|permitted|enabled|enables) ",
 )
 # "An engineer can delete prod with one command": what people can do is about the system.
@@ -582,7 +588,8 @@ def _person_at(tokens: tuple[_Token, ...], index: int) -> int:
         or following.word.endswith("'s")
     ):
         return 0  # "the QA engineer": the last word names the person
-    if following is not None and not _acts(following.word):
+    named = word.startswith("@") or word in NAMES  # a person whatever follows: "Chloe reset"
+    if following is not None and not named and not _acts(following.word):
         return 0  # "the on-call rotation", "the admin UI", "the operator pattern"
     previous = _previous_word(tokens, index)
     if previous in PREPOSITIONS or previous in OBJECT_VERBS or _is_past_verb(previous):
