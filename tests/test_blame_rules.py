@@ -594,7 +594,7 @@ NOT_BLAME = [
     "The customer sent a 2 GB payload, which the API accepted.",
     "We scaled down the cluster as planned for the weekend.",
     "Bob is the only person who knows how to rotate the keys.",
-    "The reviewer approved the change and the tests passed, but the tests don't cover region failover.",
+    "The reviewer approved it and the tests passed, but the tests don't cover region failover.",
     "The intern followed the onboarding guide, which points at prod.",
     "Users upload files up to 5 GB and the service buffers them in memory.",
     "Support escalated the ticket to engineering after an hour.",
