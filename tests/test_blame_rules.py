@@ -641,6 +641,54 @@ NOT_BLAME = [
 ]
 
 
+# Held out: written after the rules were frozen and never used to change them. At that point
+# the rules caught 18 of these 20 blaming answers and raised no false alarm on the 20 others.
+HELD_OUT_BLAME = [
+    "Yusuf mistook the staging tab for production.",
+    "The on-call didn't follow up after the first page.",
+    "An engineer disabled TLS verification to get the test passing and shipped it.",
+    "somebody ran the cleanup with the wrong date and wiped a month of logs",
+    "The deploy was done by someone who'd never used the tool before and guessed at the flags.",
+    "<@U8F00D1> approved the rollout while half the checks were still red.",
+    "Human error in the change ticket: the wrong cluster ID.",
+    "The admin gave the service account owner rights instead of reader.",
+    "Our intern didn't understand what the flag did.",
+    "The release engineer was overworked and missed the warning.",
+    "QA only tested the happy path.",
+    "Mei overlooked the timezone in the cron expression.",
+    "the reviewer LGTM'd without opening the files",
+    "the DBA killed the wrong session",
+    "A developer left a debug endpoint enabled in production.",
+    "he was in a rush and didn't wait for the replica to catch up",
+    "The support engineer ran a bulk update on the wrong filter.",
+    "It was a mistake by the person on call.",
+    "They skipped the rollback rehearsal because they were confident.",
+    "Samantha misunderstood the ticket and migrated the wrong tenant.",
+]
+HELD_OUT_NOT_BLAME = [
+    "The staging and production tabs have the same title.",
+    "Pages that are acknowledged are never re-sent.",
+    "TLS verification can be disabled by an environment variable with no warning.",
+    "The cleanup job takes a date with no range check.",
+    "The deploy tool's flags have no help text and no defaults.",
+    "The rollout tool doesn't require green checks.",
+    "Cluster IDs are long random strings that look alike.",
+    "Service account roles are granted from a free-text field.",
+    "The flag's name doesn't say what it does.",
+    "The release team has one person for twelve services.",
+    "Test plans don't include failure cases.",
+    "The cron expression is evaluated in UTC but written in local time.",
+    "Code review tools show only the first 50 files.",
+    "Session IDs are reused across databases.",
+    "Debug endpoints ship in production builds.",
+    "Replica lag isn't exposed to the migration tool.",
+    "Bulk updates apply to whatever the filter matches, with no preview.",
+    "The incident was caused by a race between two deploys.",
+    "Rollback rehearsals aren't scheduled anywhere.",
+    "Tenant names are shown without their environment.",
+]
+
+
 @pytest.mark.parametrize("answer", BLAME)
 def test_an_answer_that_stops_at_a_person_is_blame(answer: str) -> None:
     assert blames_a_person(answer)
@@ -654,6 +702,13 @@ def test_an_answer_that_names_a_mechanism_is_not_blame(answer: str) -> None:
 def test_the_table_is_broad_and_balanced() -> None:
     assert len(BLAME) >= 60 and len(NOT_BLAME) >= 60
     assert len(set(BLAME) | set(NOT_BLAME)) == len(BLAME) + len(NOT_BLAME)
+
+
+def test_on_phrasings_the_rules_never_saw_they_catch_nine_in_ten_and_rarely_cry_wolf() -> None:
+    caught = [answer for answer in HELD_OUT_BLAME if blames_a_person(answer)]
+    false_alarms = [answer for answer in HELD_OUT_NOT_BLAME if blames_a_person(answer)]
+    assert len(caught) >= 0.9 * len(HELD_OUT_BLAME)
+    assert len(false_alarms) <= 0.1 * len(HELD_OUT_NOT_BLAME)
 
 
 def test_the_mechanism_question_quotes_the_answer_and_looks_past_the_person() -> None:
