@@ -13,8 +13,12 @@ Pure: no Slack, no database, no clock. The rules, in order:
    failed to catch it ("there was no alarm", "nothing stops ...", "it was possible for anyone
    to ...", "the tool doesn't require ..."), or speaks of what people generally can do
    ("an engineer can delete prod with one command").
-4. The answer blames a person when its deepest cause is a blaming clause: a mechanism given
-   after the blame ("Bob forgot because the tool has no reminder") goes past the person.
+4. Within a clause a mechanism wins. Across clauses the answer blames a person when its
+   deepest cause is a blaming clause: a mechanism given after the blame ("Bob forgot because
+   the tool has no reminder"), or a reason that names no person ("the reviewer missed it
+   because the diff was 3,000 lines"), goes past the person; a consequence ("no alarm, so the
+   on-call missed it") is not the deeper cause. A clause with no subject of its own ("..., and
+   then did nothing") shares the one before.
 
 Passive statements about a process ("the config change was not reviewed") name no person, so
 they do not blame: the next why asks about the process.
@@ -116,8 +120,6 @@ OBJECT_VERBS = _set(
     protect
     """
 )
-# Tokens that end a noun phrase like a verb would: a role word before them is a person.
-STOP_AFTER_PERSON = frozenset({",", ".", ";", "!", "?", ":", "'", '"', ")"})
 
 # Capitalised words that are not people's names. Slack users start sentences with these, and
 # products sit where a person would: "Terraform deleted the bucket".
@@ -430,6 +432,7 @@ _NEGATIONS = (
     (re.compile(r"\b(it|that|there|he|she|what|who)'s\b", re.I), r"\1 is"),
     (re.compile(r"\bi'm\b", re.I), "i am"),
 )
+_CAUSE_BEFORE = re.compile(r"\b(?:because of|due to|thanks to|by|blame)(?: \S+){0,3}$")
 _TOKEN = re.compile(r"@[\w.\-]+(?:'s)?|[^\W_][\w'\-]*|[.,;:!?\n]")
 
 
@@ -643,7 +646,7 @@ def _acts(word: str) -> bool:
     return (
         word in AUXILIARIES
         or word in IRREGULAR_PAST
-        or word in STOP_AFTER_PERSON
+        or word == ","
         or _is_past_verb(word)
         or (len(word) > 4 and word.endswith("ing"))  # "the person doing the migration"
         or bool(STRONG_MARKERS.fullmatch(word) or WEAK_MARKERS.fullmatch(word))
@@ -672,8 +675,9 @@ def _previous_word(tokens: tuple[_Token, ...], index: int) -> str | None:
 
 
 def _cause_before(tokens: tuple[_Token, ...], index: int) -> bool:
+    """ "because of the intern", "misconfigured by a contractor": the person is the cause."""
     before = " ".join(token.word for token in tokens[:index])
-    return bool(re.search(r"\b(?:because of|due to|thanks to|by|blame)(?: \S+){0,3}$", before))
+    return bool(_CAUSE_BEFORE.search(before))
 
 
 def _possessive_fault(clause: _Clause) -> bool:
