@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ASIDE_PREFIX = "//"
+from bot.core.facilitation import ASIDE_PREFIX
 
 
 def _phrases(text: str) -> frozenset[str]:
