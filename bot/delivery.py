@@ -7,6 +7,7 @@ import logging
 import socket
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError
@@ -17,6 +18,8 @@ from storage import coes, outbox
 
 log = logging.getLogger(__name__)
 
+UPLOAD = "files.upload_v2"
+REACTIONS = ("reactions.add", "reactions.remove")
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=2)
 # Retrying these cannot succeed: the channel, message or payload is wrong for good.
@@ -67,7 +70,7 @@ def deliver_due(rt: Runtime) -> int:
 
 def _send(rt: Runtime, message: outbox.Claimed) -> None:
     try:
-        response = rt.slack.api_call(message.method, json=json.loads(message.payload))
+        response = _call(rt, message)
     except SlackApiError as error:
         if error.response.status_code >= 500:
             _unknown(rt, message, f"http {error.response.status_code}")
@@ -91,6 +94,22 @@ def _send(rt: Runtime, message: outbox.Claimed) -> None:
         if message.why_step_id is not None and ts:
             coes.set_prompt_ts(session=session, step_id=message.why_step_id, ts=ts)
         session.commit()
+
+
+def _call(rt: Runtime, message: outbox.Claimed) -> dict[str, Any]:
+    payload = json.loads(message.payload)
+    if message.method == UPLOAD:
+        # Three calls in one (get an upload URL, upload, complete), done by the SDK.
+        return dict(rt.slack.files_upload_v2(**payload).data)
+    if message.method in REACTIONS:
+        try:
+            return dict(rt.slack.api_call(message.method, json=payload).data)
+        except SlackApiError as error:
+            # The mark is already there, or already gone: what was asked for is so.
+            if error.response.get("error") in ("already_reacted", "no_reaction"):
+                return {"ok": True}
+            raise
+    return dict(rt.slack.api_call(message.method, json=payload).data)
 
 
 def _refused(rt: Runtime, message: outbox.Claimed, error: SlackApiError) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import action_items, delivery, thread_posts
+from bot import action_items, delivery, documents, thread_posts
 from bot.core import facilitation as core
 from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
@@ -68,14 +68,26 @@ def start_review(
     except Exception as error:
         _forget(rt, coe_id)
         return _start_failed(coe_id, channel_id, error)
+    permalink = _permalink(rt, channel_id, str(parent["ts"]))
     with Session(rt.engine) as session:
         coe = _reload(session, coe_id)
-        coes.mark_started(session=session, coe=coe, parent_ts=str(parent["ts"]))
+        coes.mark_started(
+            session=session, coe=coe, parent_ts=str(parent["ts"]), permalink=permalink
+        )
         rows = coes.save_chain(session=session, coe=coe, chain=chain, now=rt.now())
         ids = [_enqueue_prompt(rt, session, coe, chain, rows)]
         session.commit()
     delivery.deliver(rt, ids)
     return None
+
+
+def _permalink(rt: Runtime, channel_id: str, ts: str) -> str | None:
+    """Slack's link to the parent, kept for every place that names the COE; None if refused."""
+    try:
+        return str(rt.slack.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"])
+    except Exception as error:
+        log.warning("No permalink for %s/%s: %r", channel_id, ts, error)
+        return None
 
 
 def _forget(rt: Runtime, coe_id: int) -> None:
@@ -184,7 +196,7 @@ def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:
 
 
 def _prepare_action(rt: Runtime, message: ThreadMessage | None) -> action_items.Prepared | None:
-    if message is None or message.kind != "reply":
+    if message is None or message.kind == "deleted":
         return None
     reply = core.read_reply(message.text)
     if not isinstance(reply, core.ActionRequest):
@@ -204,39 +216,91 @@ def _apply_thread_message(
     coe = coes.find_coe_by_thread(
         session=session, channel_id=message.channel_id, thread_ts=message.thread_ts, lock=True
     )
-    if coe is None or coe.status == "starting":
+    if coe is None or coe.status == core.Status.STARTING:
         return []
     chain = coes.load_chain(session=session, coe=coe)
     if message.kind == "deleted":
         return _take_back_deleted(rt, session, coe, chain, message)
     if message.kind == "edited":
-        return _revise(rt, session, coe, chain, message)
+        return _revise(rt, session, coe, chain, message, prepared)
     reply = core.read_reply(message.text)
+    if coe.closed_at is not None and not isinstance(reply, core.ActionRequest | core.Export):
+        return _closed(rt, session, coe, message, reply)
     try:
-        match reply:
-            case core.Answer(text):
-                new = core.record_answer(chain, text, message.user_id, message.ts)
-            case core.EndChain():
-                new = core.end_chain(chain)
-            case core.Undo():
-                new = core.take_back(chain)
-            case core.ActionRequest() as request:
-                return action_items.capture(
-                    rt,
-                    session,
-                    coe=coe,
-                    chain=chain,
-                    request=request,
-                    # Read before the transaction from the same text, so never missing here.
-                    prepared=prepared or action_items.Prepared(),
-                    author_id=message.user_id,
-                    source_ts=message.ts,
-                )
-            case _:
-                return []
+        return _apply_reply(rt, session, coe, chain, message, reply, prepared)
     except (FacilitationError, ActionItemError) as error:
         return _ephemeral(rt, session, message, str(error))
+
+
+def _apply_reply(
+    rt: Runtime,
+    session: Session,
+    coe: Coe,
+    chain: Chain,
+    message: ThreadMessage,
+    reply: core.Reply | None,
+    prepared: action_items.Prepared | None,
+) -> list[int]:
+    """One reply, one transition; raises `FacilitationError` with the message for its author."""
+    match reply:
+        case core.Answer(text) if chain.open_step is not None:
+            new = core.record_answer(chain, text, message.user_id, message.ts)
+        case core.AlsoCause(text, beside):
+            new = core.add_cause(chain, text, message.user_id, message.ts, beside)
+        case core.AskWhy(question):
+            new = core.ask(chain, question)
+        case core.EndChain():
+            new = core.end_branch(chain)
+        case core.Undo():
+            new = core.take_back(chain)
+        case core.Note(kind, text):
+            return _keep_note(rt, session, coe, message, kind, text)
+        case core.Export():
+            return documents.queue_upload(rt, session, coe=coe, user_id=message.user_id)
+        case core.ActionRequest() as request:
+            return action_items.capture(
+                rt,
+                session,
+                coe=coe,
+                chain=chain,
+                request=request,
+                # Read before the transaction from the same text, so never missing here.
+                prepared=prepared or action_items.Prepared(),
+                author_id=message.user_id,
+                source_ts=message.ts,
+            )
+        case _:
+            # Chatter, asides, and discussion once the team ran out of ideas: nothing to record.
+            return []
     return _save_and_announce(rt, session, coe, chain, new)
+
+
+def _closed(
+    rt: Runtime, session: Session, coe: Coe, message: ThreadMessage, reply: core.Reply | None
+) -> list[int]:
+    """A closed COE keeps following up on its items but takes no more answers."""
+    if isinstance(reply, core.Answer | core.Aside) or reply is None:
+        return []
+    text = (
+        f"{messages.coe_key(_id(coe))} is closed, so that was not recorded. "
+        f"The facilitator can reopen it with `/coe reopen {messages.coe_key(_id(coe))}`."
+    )
+    return _ephemeral(rt, session, message, text)
+
+
+def _keep_note(
+    rt: Runtime, session: Session, coe: Coe, message: ThreadMessage, kind: str, text: str
+) -> list[int]:
+    kept = coes.add_note(
+        session=session,
+        coe_id=_id(coe),
+        kind=kind,
+        text=text,
+        author_id=message.user_id,
+        source_ts=message.ts,
+        now=rt.now(),
+    )
+    return [_reaction(rt, session, coe, message.ts)] if kept else []
 
 
 def _take_back_deleted(
@@ -248,12 +312,35 @@ def _take_back_deleted(
         if any(step.answer_ts == message.ts for step in chain.answered):
             return [_thread_notice(rt, session, coe, f"A deleted message was an answer. {error}")]
         return []
-    return _save_and_announce(rt, session, coe, chain, new)
+    return _save_and_announce(rt, session, coe, chain, new, message_deleted=True)
 
 
 def _revise(
-    rt: Runtime, session: Session, coe: Coe, chain: Chain, message: ThreadMessage
+    rt: Runtime,
+    session: Session,
+    coe: Coe,
+    chain: Chain,
+    message: ThreadMessage,
+    prepared: action_items.Prepared | None,
 ) -> list[int]:
+    """An edited answer is recorded as edited; an edited `action:` line that was refused is
+    read again."""
+    if isinstance(request := core.read_reply(message.text), core.ActionRequest):
+        if action_items.recorded_from(session, coe=coe, source_ts=message.ts):
+            return []
+        try:
+            return action_items.capture(
+                rt,
+                session,
+                coe=coe,
+                chain=chain,
+                request=request,
+                prepared=prepared or action_items.Prepared(),
+                author_id=message.user_id,
+                source_ts=message.ts,
+            )
+        except ActionItemError as error:
+            return _ephemeral(rt, session, message, str(error))
     try:
         new = core.revise_answer(chain, message.ts, message.text)
     except FacilitationError:
@@ -263,14 +350,81 @@ def _revise(
 
 
 def end_chain_by_button(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
-    """The "out of ideas" button; returns an error to show the user, or None."""
+    """The "out of ideas" button on a why: this branch is done; returns an error, or None."""
+    return _by_button(rt, coe_id, core.end_branch)
 
+
+def finish_by_button(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
+    """ "No, we're done" on the offered angles: the chain is complete."""
+    return _by_button(rt, coe_id, core.end_chain)
+
+
+def ask_angle_by_button(rt: Runtime, *, coe_id: int, angle: str, user_id: str) -> str | None:
+    """One of the offered angles: its question as a new branch."""
+    try:
+        picked = core.angles.Angle(angle)
+    except ValueError:
+        return "I don't know that angle."
+    return _by_button(rt, coe_id, lambda chain: core.ask_angle(chain, picked))
+
+
+def export_to_thread(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
+    """Upload the COE document to its thread; returns an error to show the user, or None."""
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id)
+        if coe is None or coe.status == core.Status.STARTING:
+            return f"There is no {messages.coe_key(coe_id)}."
+        ids = documents.queue_upload(rt, session, coe=coe, user_id=user_id)
+        session.commit()
+    delivery.deliver(rt, ids)
+    return None
+
+
+def set_closed(rt: Runtime, *, coe_id: int, user_id: str, closed: bool) -> str:
+    """`/coe close` and `/coe reopen`, by the facilitator; returns what to tell the user."""
+    key = messages.coe_key(coe_id)
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
+        if coe is None or coe.status == core.Status.STARTING:
+            return f"There is no {key}. `/coe list` shows this channel's COEs."
+        if coe.facilitator_id != user_id:
+            verb = "close" if closed else "reopen"
+            return f"Only {key}'s facilitator, <@{coe.facilitator_id}>, can {verb} it."
+        if (coe.closed_at is not None) == closed:
+            return f"{key} is already {'closed' if closed else 'open'}."
+        coes.set_closed(
+            session=session,
+            coe=coe,
+            user_id=user_id if closed else None,
+            now=rt.now() if closed else None,
+        )
+        note = (
+            f"<@{user_id}> closed {key}: answers are no longer recorded; its action items "
+            "are still followed up."
+            if closed
+            else f"<@{user_id}> reopened {key}: answers are recorded again."
+        )
+        ids = [_thread_notice(rt, session, coe, note)]
+        session.commit()
+    delivery.deliver(rt, ids)
+    return f"{key} is now {'closed' if closed else 'open'}."
+
+
+def latest_in_channel(rt: Runtime, channel_id: str) -> int | None:
+    """The channel's most recent COE, for `/coe export` without an id."""
+    with Session(rt.engine) as session:
+        return coes.latest_in_channel(session=session, channel_id=channel_id)
+
+
+def _by_button(rt: Runtime, coe_id: int, transition: Callable[[Chain], Chain]) -> str | None:
     def apply(session: Session) -> list[int]:
         coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
-        if coe is None or coe.status == "starting":
+        if coe is None or coe.status == core.Status.STARTING:
             raise FacilitationError("That COE no longer exists.")
+        if coe.closed_at is not None:
+            raise FacilitationError(f"{messages.coe_key(coe_id)} is closed.")
         chain = coes.load_chain(session=session, coe=coe)
-        return _save_and_announce(rt, session, coe, chain, core.end_chain(chain))
+        return _save_and_announce(rt, session, coe, chain, transition(chain))
 
     try:
         ids = _transact(rt, apply)
@@ -284,24 +438,92 @@ def end_chain_by_button(rt: Runtime, *, coe_id: int, user_id: str) -> str | None
 
 
 def _save_and_announce(
-    rt: Runtime, session: Session, coe: Coe, before: Chain, after: Chain
+    rt: Runtime,
+    session: Session,
+    coe: Coe,
+    before: Chain,
+    after: Chain,
+    message_deleted: bool = False,
 ) -> list[int]:
+    """Store the transition and queue what the thread should see of it."""
     rows = coes.save_chain(session=session, coe=coe, chain=after, now=rt.now())
     coe_id = _id(coe)
+    ids = _answer_reactions(rt, session, coe, before, after, message_deleted)
     if after.status is core.Status.CHAIN_DONE:
-        summary = messages.build_chain_summary(coe_id, after)
-        ids = [_enqueue_thread(rt, session, coe, summary)]
+        related = documents.similar_causes(session, coe=coe, chain=after)
+        ids += [
+            _enqueue_thread(rt, session, coe, part)
+            for part in messages.build_chain_summary(coe_id, after, related)
+        ]
+    elif after.status is core.Status.OFFERING:
+        offer = messages.build_angle_offer(coe_id, core.missing_angles(after))
+        ids.append(_enqueue_thread(rt, session, coe, offer))
+    elif _asks_anew(before, after):
+        ids.append(_enqueue_prompt(rt, session, coe, after, rows, _prompt_lead(before, after)))
     else:
-        taken_back = _taken_back_answer(before, after)
-        ids = [_enqueue_prompt(rt, session, coe, after, rows, taken_back)]
+        ids += [
+            _enqueue_thread(rt, session, coe, messages.build_second_cause(coe_id, after, step))
+            for step in _new_causes(before, after)
+        ]
     ids.append(_enqueue_parent_update(rt, session, coe, after))
     return ids
 
 
-def _taken_back_answer(before: Chain, after: Chain) -> str | None:
+def _asks_anew(before: Chain, after: Chain) -> bool:
+    """Whether the open why is a different question from the one already asked."""
+    old, new = before.open_step, after.open_step
+    if new is None:
+        return False
+    return (
+        old is None
+        or (old.number, old.subject, old.question, old.answer)
+        != (
+            new.number,
+            new.subject,
+            new.question,
+            new.answer,
+        )
+        or len(after.answered) < len(before.answered)
+    )
+
+
+def _prompt_lead(before: Chain, after: Chain) -> str | None:
+    """A line before the question: an answer taken back, or a branch the bot goes back to."""
     if len(after.answered) < len(before.answered):
-        return before.answered[-1].answer
+        taken = {s.answer_ts for s in before.answered} - {s.answer_ts for s in after.answered}
+        gone = next(s for s in before.answered if s.answer_ts in taken)
+        return messages.took_back(gone.answer or "")
+    step, latest = after.open_step, after.latest_answer
+    if step is not None and step.parent is not None and latest and step.parent != latest.number:
+        about = after.step(step.parent)
+        return messages.back_to(about) if about else None
     return None
+
+
+def _new_causes(before: Chain, after: Chain) -> list[core.Step]:
+    known = {step.answer_ts for step in before.answered}
+    return [step for step in after.answered if step.answer_ts not in known]
+
+
+def _answer_reactions(
+    rt: Runtime, session: Session, coe: Coe, before: Chain, after: Chain, message_deleted: bool
+) -> list[int]:
+    """A mark on each message taken as an answer, taken off when the answer is taken back."""
+    old = {s.answer_ts for s in before.answered if s.answer_ts}
+    new = {s.answer_ts for s in after.answered if s.answer_ts}
+    ids = [_reaction(rt, session, coe, ts) for ts in sorted(new - old)]
+    if not message_deleted:
+        ids += [_reaction(rt, session, coe, ts, remove=True) for ts in sorted(old - new)]
+    return ids
+
+
+def _reaction(rt: Runtime, session: Session, coe: Coe, ts: str, remove: bool = False) -> int:
+    return outbox.enqueue(
+        session=session,
+        method="reactions.remove" if remove else "reactions.add",
+        payload={"channel": coe.channel_id, "timestamp": ts, "name": messages.RECORDED_REACTION},
+        now=rt.now(),
+    )
 
 
 def _enqueue_prompt(
@@ -310,11 +532,12 @@ def _enqueue_prompt(
     coe: Coe,
     chain: Chain,
     rows: dict[int, WhyStep],
-    taken_back: str | None = None,
+    lead: str | None = None,
 ) -> int:
     step = chain.open_step
     assert step is not None
-    prompt = messages.build_why_prompt(_id(coe), step, taken_back)
+    first = not chain.answered and step.number == 1
+    prompt = messages.build_why_prompt(_id(coe), step, lead, with_help=first)
     return outbox.enqueue(
         session=session,
         method="chat.postMessage",

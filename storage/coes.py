@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core.facilitation import Chain, Status, Step
-from storage.models import Coe, WhyStep
+from storage.models import Coe, CoeNote, WhyStep
 
 
 def create_coe(
@@ -61,8 +62,21 @@ def load_steps(*, session: Session, coe_id: int) -> list[WhyStep]:
 
 def load_chain(*, session: Session, coe: Coe) -> Chain:
     rows = load_steps(session=session, coe_id=_id(coe))
+    numbers = {row.id: row.number for row in rows}
     steps = tuple(
-        Step(row.number, row.subject, row.answer, row.answer_author, row.answer_ts) for row in rows
+        Step(
+            row.number,
+            row.subject,
+            answer=row.answer,
+            author=row.answer_author,
+            answer_ts=row.answer_ts,
+            parent=numbers.get(row.parent_id) if row.parent_id is not None else None,
+            question=row.question,
+            human_error=row.human_error,
+            branch_done=row.branch_done,
+            prompt_ts=row.prompt_ts,
+        )
+        for row in rows
     )
     return Chain(problem=coe.problem, status=Status(coe.status), steps=steps)
 
@@ -85,45 +99,36 @@ def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> di
         raise ConcurrentChange(_id(coe))
     rows = {row.number: row for row in load_steps(session=session, coe_id=_id(coe))}
     numbers = {step.number for step in chain.steps}
-    for number in [number for number in rows if number not in numbers]:
-        session.delete(rows.pop(number))
-    for step in chain.steps:
-        row = rows.get(step.number)
-        if row is None:
-            rows[step.number] = _new_step(session, coe, step, rows.get(step.number - 1), now)
-        elif (row.subject, row.answer, row.answer_author, row.answer_ts) != (
-            step.subject,
-            step.answer,
-            step.author,
-            step.answer_ts,
-        ):
-            if row.answer_ts != step.answer_ts:
-                row.answered_at = now if step.answer is not None else None
-            row.subject, row.answer = step.subject, step.answer
-            row.answer_author, row.answer_ts = step.author, step.answer_ts
-            session.add(row)
+    gone = [rows.pop(number) for number in list(rows) if number not in numbers]
+    for row in gone:
+        session.delete(row)
+    if gone:
+        session.flush()
+    # A step is asked after its parent, so by number parents come first and have their ids.
+    for step in sorted(chain.steps, key=lambda step: step.number):
+        row = rows.get(step.number) or WhyStep(coe_id=_id(coe), number=0, subject="", asked_at=now)
+        rows[step.number] = row
+        _write_step(row, step, rows, now)
+        session.add(row)
+        if row.id is None:
+            session.flush()
     session.flush()
     return rows
 
 
-def _new_step(
-    session: Session, coe: Coe, step: Step, parent: WhyStep | None, now: datetime
-) -> WhyStep:
-    if parent is not None and parent.id is None:
-        session.flush()
-    row = WhyStep(
-        coe_id=_id(coe),
-        number=step.number,
-        parent_id=parent.id if parent else None,
-        subject=step.subject,
-        answer=step.answer,
-        answer_author=step.author,
-        answer_ts=step.answer_ts,
-        answered_at=now if step.answer is not None else None,
-        asked_at=now,
-    )
-    session.add(row)
-    return row
+def _write_step(row: WhyStep, step: Step, rows: dict[int, WhyStep], now: datetime) -> None:
+    parent = rows.get(step.parent) if step.parent is not None else None
+    parent_id = parent.id if parent is not None else None
+    asks = (parent_id, step.subject, step.question)
+    changed = row.id is not None and asks != (row.parent_id, row.subject, row.question)
+    if changed and step.answer is None:
+        # Another question now: its prompt has not been posted yet.
+        row.prompt_ts, row.asked_at = None, now
+    if row.answer_ts != step.answer_ts:
+        row.answered_at = now if step.answer is not None else None
+    row.number, row.parent_id, row.subject, row.question = step.number, parent_id, *asks[1:]
+    row.answer, row.answer_author, row.answer_ts = step.answer, step.author, step.answer_ts
+    row.human_error, row.branch_done = step.human_error, step.branch_done
 
 
 def set_prompt_ts(*, session: Session, step_id: int, ts: str) -> None:
@@ -132,8 +137,11 @@ def set_prompt_ts(*, session: Session, step_id: int, ts: str) -> None:
     )
 
 
-def mark_started(*, session: Session, coe: Coe, parent_ts: str) -> None:
+def mark_started(
+    *, session: Session, coe: Coe, parent_ts: str, permalink: str | None = None
+) -> None:
     coe.parent_ts = parent_ts
+    coe.permalink = permalink
     coe.status = Status.ASKING.value
     session.add(coe)
     session.flush()
@@ -146,3 +154,71 @@ class ConcurrentChange(Exception):
 def _id(coe: Coe) -> int:
     assert coe.id is not None, "COE must be flushed before use"
     return coe.id
+
+
+def add_note(
+    *,
+    session: Session,
+    coe_id: int,
+    kind: str,
+    text: str,
+    author_id: str,
+    source_ts: str,
+    now: datetime,
+) -> bool:
+    """Keep an impact or lesson line; False when that message was already kept."""
+    try:
+        with session.begin_nested():
+            session.add(
+                CoeNote(
+                    coe_id=coe_id,
+                    kind=kind,
+                    text=text,
+                    author_id=author_id,
+                    source_ts=source_ts,
+                    created_at=now,
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def notes(*, session: Session, coe_id: int) -> list[CoeNote]:
+    statement = select(CoeNote).where(CoeNote.coe_id == coe_id).order_by(col(CoeNote.id))
+    return list(session.exec(statement).all())
+
+
+def past_causes(*, session: Session, before_coe_id: int, limit: int = 500) -> dict[int, list[str]]:
+    """The recorded answers of the `limit` COEs started before this one, by COE."""
+    recent = select(Coe.id).where(col(Coe.id) < before_coe_id).order_by(col(Coe.id).desc())
+    statement = (
+        select(WhyStep.coe_id, WhyStep.answer)
+        .where(col(WhyStep.coe_id).in_(recent.limit(limit)), col(WhyStep.answer).is_not(None))
+        .order_by(col(WhyStep.coe_id), col(WhyStep.number))
+    )
+    causes: dict[int, list[str]] = {}
+    for coe_id, answer in session.exec(statement).all():
+        causes.setdefault(coe_id, []).append(answer)
+    return causes
+
+
+def links(*, session: Session, coe_ids: Sequence[int]) -> dict[int, str | None]:
+    statement = select(Coe.id, Coe.permalink).where(col(Coe.id).in_(list(coe_ids)))
+    return {coe_id: permalink for coe_id, permalink in session.exec(statement).all()}
+
+
+def set_closed(*, session: Session, coe: Coe, user_id: str | None, now: datetime | None) -> None:
+    """Close the COE (with `now`), or reopen it (None)."""
+    coe.closed_at, coe.closed_by = now, user_id
+    session.add(coe)
+    session.flush()
+
+
+def latest_in_channel(*, session: Session, channel_id: str) -> int | None:
+    statement = (
+        select(Coe.id)
+        .where(Coe.channel_id == channel_id, col(Coe.parent_ts).is_not(None))
+        .order_by(col(Coe.id).desc())
+    )
+    return session.exec(statement).first()

@@ -52,3 +52,11 @@ def timezones(*, session: Session, user_ids: list[str]) -> dict[str, str]:
         return {}
     statement = select(SlackUser).where(col(SlackUser.user_id).in_(user_ids))
     return {user.user_id: user.tz for user in session.exec(statement).all()}
+
+
+def names(*, session: Session, user_ids: list[str]) -> dict[str, str]:
+    """The cached display name of each user that has one."""
+    if not user_ids:
+        return {}
+    statement = select(SlackUser).where(col(SlackUser.user_id).in_(user_ids))
+    return {user.user_id: user.name for user in session.exec(statement).all() if user.name}

@@ -139,6 +139,9 @@ class FakeSlack:
         self, path: str, raw: str, content_type: str
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
         params = _parse(raw, content_type)
+        if path.startswith("/upload/"):
+            self._record("file_upload", {"file_id": path.removeprefix("/upload/"), "content": raw})
+            return 200, {"ok": True}, {}
         if path.startswith("/respond/"):
             self._record("response_url", {"url_name": path.removeprefix("/respond/"), **params})
             return 200, {"ok": True}, {}
@@ -189,6 +192,18 @@ class FakeSlack:
                 "ok": True,
                 "view": {"id": "V" + self.next_ts().replace(".", ""), **(params.get("view") or {})},
             }
+        if method == "chat.getPermalink":
+            ts = str(params.get("message_ts", "")).replace(".", "")
+            return {"ok": True, "permalink": f"https://acme.slack.com/archives/{channel}/p{ts}"}
+        if method == "files.getUploadURLExternal":
+            file_id = "F" + self.next_ts().replace(".", "")
+            return {
+                "ok": True,
+                "upload_url": f"{self.base_url}/upload/{file_id}",
+                "file_id": file_id,
+            }
+        if method == "files.completeUploadExternal":
+            return {"ok": True, "files": json.loads(params.get("files") or "[]")}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users", "X"))[1:]}}
         return {"ok": True}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.core.facilitation import (
@@ -35,11 +37,29 @@ ANSWERS = [
 
 
 def answered(*answers: str, problem: str = PROBLEM) -> Chain:
-    """A chain with `answers` recorded in order, by UBOB, at ts 1.000001, 1.000002, ..."""
+    """A chain with `answers` recorded in order, by UBOB, at ts 1.000001, 1.000002, ...
+
+    Each answer comes after the bot posted the why it answers (at ts 0.5, 1.000001 + 0.5, ...).
+    """
     chain = start(problem)
     for number, text in enumerate(answers, start=1):
+        chain = posted(chain, f"1.{number - 1:06d}5")
         chain = record_answer(chain, text, "UBOB", f"1.{number:06d}")
     return chain
+
+
+def posted(chain: Chain, ts: str) -> Chain:
+    """The chain once the bot's question for the open why was posted at `ts`."""
+    step = chain.open_step
+    assert step is not None
+    return replace(
+        chain, steps=tuple(replace(s, prompt_ts=ts) if s is step else s for s in chain.steps)
+    )
+
+
+def asks(step: Step | None) -> tuple[int, str, int | None] | None:
+    """What a why asks: its number, what it asks about, and the answer that is."""
+    return (step.number, step.subject, step.parent) if step else None
 
 
 # Reading replies --------------------------------------------------------------------------------
@@ -157,7 +177,7 @@ def test_an_answer_is_recorded_with_its_author_and_the_next_why_quotes_it() -> N
     before = start(PROBLEM)
     after = record_answer(before, ANSWERS[0], "UBOB", "1.000001")
     assert after.steps[0] == Step(1, PROBLEM, ANSWERS[0], "UBOB", "1.000001")
-    assert after.open_step == Step(2, ANSWERS[0])
+    assert after.open_step == Step(2, ANSWERS[0], parent=1)
     assert why_question(after.steps[1]) == f'Why #2: why did "{ANSWERS[0]}" happen?'
     # Transitions return a new chain; the old one is untouched.
     assert before == start(PROBLEM)
@@ -167,7 +187,7 @@ def test_the_chain_keeps_going_past_five_whys() -> None:
     answers = [f"cause {n}" for n in range(1, 8)]
     chain = answered(*answers)
     assert [step.answer for step in chain.answered] == answers
-    assert chain.open_step == Step(8, "cause 7")
+    assert asks(chain.open_step) == (8, "cause 7", 7)
     assert chain.status is Status.ASKING
 
 
@@ -197,13 +217,14 @@ def test_an_answer_after_the_end_is_refused_and_says_how_to_reopen() -> None:
 def test_taking_back_the_latest_answer_reopens_its_question() -> None:
     chain = take_back(answered(*ANSWERS))
     assert [step.answer for step in chain.answered] == ANSWERS[:2]
-    assert chain.open_step == Step(3, ANSWERS[1])
+    assert asks(chain.open_step) == (3, ANSWERS[1], 2)
     assert len(chain.steps) == 3
 
 
 def test_taking_back_the_only_answer_reopens_why_one() -> None:
     chain = take_back(answered(ANSWERS[0]))
-    assert chain == start(PROBLEM)
+    assert chain.answered == () and len(chain.steps) == 1
+    assert asks(chain.open_step) == (1, PROBLEM, None)
 
 
 def test_nothing_to_take_back_before_the_first_answer() -> None:
@@ -232,15 +253,16 @@ def test_undo_after_the_end_reopens_the_chain_where_it_stopped() -> None:
     reopened = take_back(done)
     assert reopened.status is Status.ASKING
     assert [step.answer for step in reopened.answered] == ANSWERS
-    assert reopened.open_step == Step(4, ANSWERS[2])
+    assert asks(reopened.open_step) == (4, ANSWERS[2], 3)
     # ...and the chain goes on from there.
-    assert record_answer(reopened, "more", "UBOB", "1.000004").open_step == Step(5, "more")
+    more = record_answer(posted(reopened, "1.0000035"), "more", "UBOB", "1.000004")
+    assert asks(more.open_step) == (5, "more", 4)
 
 
 def test_deleting_the_latest_answer_after_the_end_reopens_its_question() -> None:
     reopened = take_back(end_chain(answered(*ANSWERS)), answer_ts="1.000003")
     assert reopened.status is Status.ASKING
-    assert reopened.open_step == Step(3, ANSWERS[1])
+    assert asks(reopened.open_step) == (3, ANSWERS[1], 2)
 
 
 def test_revising_an_answer_rewords_it_and_the_why_asked_about_it() -> None:
@@ -257,7 +279,7 @@ def test_revising_an_answer_rewords_it_and_the_why_asked_about_it() -> None:
 
 def test_revising_the_latest_answer_rewords_the_open_question() -> None:
     chain = revise_answer(answered(*ANSWERS), "1.000003", "Nobody reviewed it.")
-    assert chain.open_step == Step(4, "Nobody reviewed it.")
+    assert asks(chain.open_step) == (4, "Nobody reviewed it.", 3)
 
 
 def test_revising_the_last_answer_of_a_finished_chain() -> None:

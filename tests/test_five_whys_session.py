@@ -46,8 +46,9 @@ def test_the_seed_session_from_start_to_recorded_chain(bot: Bot, fake_slack: Fak
     summary = fake_slack.wait_for(
         lambda: [t for t in prompts(fake_slack, thread_ts) if "chain of whys" in t]
     )[0]
-    for number, answer in enumerate(SEED_ANSWERS, start=1):
-        assert f"{number}. Why?" in summary and answer in summary
+    labels = ["1", "1.1", "1.1.1", "1.1.1.1", "1.1.1.1.1"]
+    for label, answer in zip(labels, SEED_ANSWERS, strict=True):
+        assert f"{label} {answer}" in summary and summary.count(answer) == 1
     assert "<@UBOB>" in summary and "<@UCAROL>" in summary
     assert "action" in summary.lower()
     update = fake_slack.wait_for(

@@ -245,11 +245,14 @@ def test_a_typed_end_phrase_posts_the_chain_and_updates_the_parent(
     answer(bot, fake_slack, ANSWERS[0], user="UBOB")
     answer(bot, fake_slack, ANSWERS[1], user="UCAROL")
     answer(bot, fake_slack, ":tada: That’s the root cause!!")
+    # The tree says nothing of detection, blast radius or process: those are offered first.
+    assert "Before we close the chain" in prompts(fake_slack)[-1]
+    answer(bot, fake_slack, "done")
     summary = prompts(fake_slack)[-1]
     assert "chain of whys" in summary
-    assert f"1. Why? {PROBLEM}" in summary and f"→ {ANSWERS[0]} (<@UBOB>)" in summary
-    assert f"2. Why? {ANSWERS[0]}" in summary and f"→ {ANSWERS[1]} (<@UCAROL>)" in summary
-    assert "3. Why?" not in summary
+    assert f"\n1 {ANSWERS[0]} (<@UBOB>)" in summary
+    assert f"1.1 {ANSWERS[1]} (<@UCAROL>)" in summary
+    assert summary.count(ANSWERS[0]) == 1 and PROBLEM not in summary
     assert "action item" in summary
     update = fake_slack.wait_for(
         lambda: [c for c in fake_slack.calls_to("chat.update") if "chain complete" in c["text"]]
@@ -269,6 +272,11 @@ def test_the_out_of_ideas_button_ends_the_chain(bot: Bot, fake_slack: FakeSlack)
     status, _ = bot.slack.action("coe_end_chain", button["value"], message_ts="1700000000.000003")
     assert status == 200
     fake_slack.wait_for(lambda: len(prompts(fake_slack)) > count)
+    offer = fake_slack.posted(thread_ts=THREAD)[-1]
+    finish = offer["blocks"][-1]["elements"][-1]
+    assert (finish["action_id"], finish["text"]["text"]) == ("coe_finish_chain", "No, we're done")
+    bot.slack.action("coe_finish_chain", finish["value"], message_ts="1700000000.000004")
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) > count + 1)
     assert "chain of whys" in prompts(fake_slack)[-1]
     assert chain(bot).status == "chain_done"
     assert recorded(bot) == [ANSWERS[0]]
@@ -288,16 +296,17 @@ def test_ending_before_any_answer_is_explained(bot: Bot, fake_slack: FakeSlack) 
     assert len(prompts(fake_slack)) == 1
 
 
-def test_after_the_end_an_answer_is_refused_and_undo_reopens(
+def test_after_the_end_discussion_is_left_alone_and_undo_reopens(
     bot: Bot, fake_slack: FakeSlack
 ) -> None:
     start(bot, fake_slack)
     answer(bot, fake_slack, ANSWERS[0])
     answer(bot, fake_slack, "done")
+    answer(bot, fake_slack, "done")
+    assert chain(bot).status == "chain_done"
     bot.slack.reply("One more idea.", thread_ts=THREAD, user="UCAROL")
-    (notice,) = fake_slack.wait_for(lambda: fake_slack.calls_to("chat.postEphemeral"))
-    assert notice["user"] == "UCAROL" and "already complete" in notice["text"]
     answer(bot, fake_slack, "undo")
+    assert fake_slack.calls_to("chat.postEphemeral") == []
     assert prompts(fake_slack)[-1] == f'Why #2: why did "{ANSWERS[0]}" happen?'
     answer(bot, fake_slack, ANSWERS[1])
     assert recorded(bot) == ANSWERS[:2]
@@ -397,6 +406,7 @@ def test_two_reviews_in_one_channel_stay_separate(bot: Bot, fake_slack: FakeSlac
     assert prompts(fake_slack, second)[-1] == (
         'Why #2: why did "The index was rebuilt at noon." happen?'
     )
+    answer(bot, fake_slack, "done", thread_ts=second)
     answer(bot, fake_slack, "done", thread_ts=second)
     assert "chain of whys" in prompts(fake_slack, second)[-1]
     assert recorded(bot, 1) == ["The pool ran out.", "A deploy halved it."]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.core.facilitation import ASIDE_PREFIX
+# A reply starting with this is an aside, not an answer.
+ASIDE_PREFIX = "//"
 
 
 def _phrases(text: str) -> frozenset[str]:

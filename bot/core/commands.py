@@ -6,12 +6,28 @@ import re
 from dataclasses import dataclass
 
 USAGE = (
-    "*Usage*\n"
+    "*Commands*\n"
     "• `/coe start <what went wrong>` opens a 5-Whys review in this channel, "
     "e.g. `/coe start Checkout was down for 40 minutes`\n"
     "• `/coe actions` lists your open action items; `/coe actions @someone` theirs; "
     "`/coe actions all` everyone's, overdue first\n"
-    "• `/coe help` shows this message"
+    "• `/coe export COE-12` uploads the COE as a document to its thread "
+    "(`/coe export`: this channel's latest)\n"
+    "• `/coe close COE-12`, `/coe reopen COE-12`: the facilitator stops or resumes taking "
+    "answers (action items are followed up either way)\n"
+    "• `/coe help` shows this message\n"
+    "*In a COE's thread*\n"
+    "• Reply to answer the open why; the bot asks why about your answer next\n"
+    "• `// …` an aside, not an answer (so are thanks, +1s and questions)\n"
+    "• `why: <question>` asks your own why next\n"
+    "• `also: <cause>` adds a second cause beside the latest answer; "
+    "`#2 also: <cause>` beside answer #2\n"
+    "• `undo` takes back the latest answer\n"
+    '• `done` (or "we\'re out of ideas") ends this branch; the bot goes back to the next\n'
+    "• `action: <what> @owner due <date>` records an action item "
+    "(`action #3: …` for why #3)\n"
+    "• `impact: …` and `lesson: …` go into the document\n"
+    "• `export` uploads the document to the thread"
 )
 
 _MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -36,11 +52,24 @@ class Help:
 
 
 @dataclass(frozen=True)
+class Export:
+    """`coe_id` None: the channel's latest COE."""
+
+    coe_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SetClosed:
+    coe_id: int
+    closed: bool
+
+
+@dataclass(frozen=True)
 class Invalid:
     reason: str
 
 
-Command = Start | ListActions | Help | Invalid
+Command = Start | ListActions | Help | Export | SetClosed | Invalid
 
 
 def parse_command(text: str) -> Command:
@@ -57,6 +86,16 @@ def parse_command(text: str) -> Command:
         return Start(rest)
     if verb in ("actions", "action", "items"):
         return _list_actions(rest)
+    if verb == "export":
+        if not rest:
+            return Export()
+        coe_id = read_coe_id(rest)
+        return Export(coe_id) if coe_id else Invalid(_NOT_AN_ID.format(verb="export", rest=rest))
+    if verb in ("close", "reopen"):
+        coe_id = read_coe_id(rest)
+        if coe_id is None:
+            return Invalid(_NOT_AN_ID.format(verb=verb, rest=rest))
+        return SetClosed(coe_id, closed=verb == "close")
     return Invalid(f"I don't know `/coe {verb}`.")
 
 
@@ -69,3 +108,13 @@ def _list_actions(rest: str) -> Command:
     if mention:
         return ListActions(owner_id=mention.group("id"))
     return Invalid(f"`/coe actions {rest}`: name someone with an @mention, or use `all`.")
+
+
+_COE_ID = re.compile(r"^(?:coe[-\s]?)?#?(?P<id>\d{1,9})$", re.I)
+_NOT_AN_ID = "`/coe {verb} {rest}`: name the COE by its id, e.g. `/coe {verb} COE-12`."
+
+
+def read_coe_id(text: str) -> int | None:
+    """`COE-12`, `coe 12`, `#12` or `12` as 12; None for anything else."""
+    match = _COE_ID.match(text.strip())
+    return int(match.group("id")) if match else None

@@ -1,7 +1,11 @@
-"""The 5-Whys chain: its states, its transitions and how a thread reply is read.
+"""The 5-Whys review: a tree of causes, its transitions and how a thread reply is read.
 
 Pure: no Slack, no database, no clock. The shell loads a `Chain`, applies one transition
 and stores the result.
+
+Each `Step` is one question and, once someone replies, its answer: a cause. A step asks about
+its parent's answer (no parent: about the problem). The bot follows one branch at a time, down
+to where the team runs out of ideas, then goes back to the next cause nobody has asked about.
 """
 
 from __future__ import annotations
@@ -9,9 +13,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-ASIDE_PREFIX = "//"
+from bot.core import angles, blame, chatter
+from bot.core.chatter import ASIDE_PREFIX
 
 # Compared after `normalize`: lower case, no punctuation, apostrophes or emoji.
 END_PHRASES = frozenset(
@@ -33,14 +39,21 @@ END_PHRASES = frozenset(
     }
 )
 UNDO_PHRASES = frozenset({"undo", "take back", "undo that"})
+EXPORT_PHRASES = frozenset({"export", "export the coe", "export coe"})
 
 _ACTION = re.compile(r"^\s*action\s*(?:#\s*(?P<number>\d+))?\s*:\s*(?P<rest>.*)$", re.I | re.S)
+_WHY = re.compile(r"^\s*why\s*:\s*(?P<rest>.*)$", re.I | re.S)
+_ALSO = re.compile(r"^\s*(?:#\s*(?P<number>\d+)\s+)?also\s*:\s*(?P<rest>.*)$", re.I | re.S)
+_NOTE = re.compile(r"^\s*(?P<kind>impact|lesson)\s*:\s*(?P<rest>.*)$", re.I | re.S)
 _EMOJI_CODE = re.compile(r":[a-z0-9_+\-']+:")
 _BROADCAST = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 
 
 class Status(StrEnum):
+    STARTING = "starting"  # until the parent message exists in Slack
     ASKING = "asking"
+    # The team ran out of ideas, and the bot offers the angles the tree does not cover yet.
+    OFFERING = "offering"
     CHAIN_DONE = "chain_done"
 
 
@@ -53,6 +66,14 @@ class Step:
     answer: str | None = None
     author: str | None = None
     answer_ts: str | None = None
+    parent: int | None = None
+    # The question as asked, when it is not the plain "why did <subject> happen?".
+    question: str | None = None
+    human_error: bool = False
+    branch_done: bool = False
+    # When the bot's question was posted (Slack ts); a reply written before it answered the
+    # question before, so it is a second cause beside the first, not an answer to this one.
+    prompt_ts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,13 +84,25 @@ class Chain:
 
     @property
     def open_step(self) -> Step | None:
-        if self.status is Status.ASKING and self.steps and self.steps[-1].answer is None:
-            return self.steps[-1]
-        return None
+        if self.status is not Status.ASKING:
+            return None
+        return next((step for step in self.steps if step.answer is None), None)
 
     @property
     def answered(self) -> tuple[Step, ...]:
         return tuple(step for step in self.steps if step.answer is not None)
+
+    @property
+    def latest_answer(self) -> Step | None:
+        """The answer given last (by Slack ts), which `undo` and `also:` refer to."""
+        answered = self.answered
+        return max(answered, key=lambda step: _ts(step.answer_ts)) if answered else None
+
+    def step(self, number: int) -> Step | None:
+        return next((step for step in self.steps if step.number == number), None)
+
+    def children(self, number: int | None) -> tuple[Step, ...]:
+        return tuple(step for step in self.steps if step.parent == number)
 
 
 class FacilitationError(Exception):
@@ -107,7 +140,35 @@ class ActionRequest:
     why_number: int | None
 
 
-Reply = Answer | Aside | EndChain | Undo | ActionRequest
+@dataclass(frozen=True)
+class AskWhy:
+    """`why: <question>`: the wording of the next question."""
+
+    question: str
+
+
+@dataclass(frozen=True)
+class AlsoCause:
+    """`also: <cause>` beside the latest answer, or `#2 also: <cause>` beside answer #2."""
+
+    text: str
+    beside: int | None
+
+
+@dataclass(frozen=True)
+class Note:
+    """`impact: …` or `lesson: …`, for the COE document."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Export:
+    pass
+
+
+Reply = Answer | Aside | EndChain | Undo | ActionRequest | AskWhy | AlsoCause | Note | Export
 
 
 def normalize(text: str) -> str:
@@ -124,24 +185,42 @@ def normalize(text: str) -> str:
 
 
 def read_reply(text: str) -> Reply | None:
-    """Classify a human reply in a COE thread; None when there is nothing in it to record."""
+    """Classify a human reply in a COE thread; None when there is nothing in it to record.
+
+    Chatter (thanks, +1, a question, a request to someone) is None: not an answer.
+    """
     stripped = text.strip()
     if not stripped:
         return None
     if stripped.startswith(ASIDE_PREFIX):
         return Aside()
-    action = _ACTION.match(stripped)
-    if action:
-        number = action.group("number")
-        return ActionRequest(action.group("rest").strip(), int(number) if number else None)
+    keyword = _keyword(stripped)
+    if keyword is not None:
+        return keyword
     words = normalize(stripped)
     if words in END_PHRASES:
         return EndChain()
     if words in UNDO_PHRASES:
         return Undo()
-    if not words:
+    if words in EXPORT_PHRASES:
+        return Export()
+    if not words or chatter.is_chatter(stripped):
         return None
     return Answer(stripped)
+
+
+def _keyword(text: str) -> Reply | None:
+    if action := _ACTION.match(text):
+        number = action.group("number")
+        return ActionRequest(action.group("rest").strip(), int(number) if number else None)
+    if (why := _WHY.match(text)) and why.group("rest").strip():
+        return AskWhy(why.group("rest").strip())
+    if (also := _ALSO.match(text)) and also.group("rest").strip():
+        number = also.group("number")
+        return AlsoCause(also.group("rest").strip(), int(number) if number else None)
+    if (note := _NOTE.match(text)) and note.group("rest").strip():
+        return Note(note.group("kind").lower(), note.group("rest").strip())
+    return None
 
 
 # Transitions -----------------------------------------------------------------------------------
@@ -153,66 +232,232 @@ def start(problem: str) -> Chain:
 
 
 def record_answer(chain: Chain, text: str, author: str, answer_ts: str) -> Chain:
-    """Record `text` as the answer to the open why and ask why about it next."""
+    """Record `text` as the answer to the open why and ask why about it next.
+
+    A reply written before the open why was posted answered the question before it: it is a
+    second cause beside that answer (see `is_second_cause`), recorded and explored later.
+    """
     step = chain.open_step
     if step is None:
         raise FacilitationError(
             "This chain is already complete, so that reply was not recorded as an answer. "
             "Type `undo` to reopen it, or add an action item with `action: ...`."
         )
-    answered = replace(step, answer=text, author=author, answer_ts=answer_ts)
-    return replace(chain, steps=(*chain.steps[:-1], answered, Step(step.number + 1, text)))
+    if is_second_cause(chain, answer_ts):
+        latest = chain.latest_answer
+        assert latest is not None
+        return add_cause(chain, text, author, answer_ts, beside=latest.number)
+    answered = _answered(step, text, author, answer_ts)
+    return _replace_step(chain, answered, next_question(chain, answered))
 
 
-def end_chain(chain: Chain) -> Chain:
-    """Close the chain: the participants have run out of ideas."""
+def is_second_cause(chain: Chain, answer_ts: str) -> bool:
+    """Whether a reply came in before the open why was posted, while it asks about an answer."""
+    step, latest = chain.open_step, chain.latest_answer
+    if step is None or latest is None or step.parent != latest.number:
+        return False
+    if _ts(answer_ts) <= _ts(latest.answer_ts):
+        return False
+    return step.prompt_ts is None or _ts(answer_ts) < _ts(step.prompt_ts)
+
+
+def add_cause(
+    chain: Chain, text: str, author: str, answer_ts: str, beside: int | None = None
+) -> Chain:
+    """`also:`: another cause beside answer `beside` (default: the latest), to explore later."""
+    target = chain.step(beside) if beside is not None else chain.latest_answer
+    if target is None or target.answer is None:
+        if beside is None:
+            raise FacilitationError("There is no answer yet to add a cause beside.")
+        raise FacilitationError(f"There is no answer #{beside} to add a cause beside.")
+    cause = Step(
+        _next_number(chain),
+        target.subject,
+        answer=text,
+        author=author,
+        answer_ts=answer_ts,
+        parent=target.parent,
+        question=target.question,
+        human_error=blame.blames_a_person(text),
+    )
+    added = replace(chain, steps=(*chain.steps, cause))
+    if chain.status is Status.ASKING:
+        return added
+    # After the team ran out of ideas, a new cause reopens the review to ask about it.
+    return replace(added, status=Status.ASKING, steps=(*added.steps, next_question(added, cause)))
+
+
+def ask(chain: Chain, question: str) -> Chain:
+    """`why: <question>`: the open why takes this wording; with none open, a new branch."""
+    step = chain.open_step
+    if step is not None:
+        return _replace_step(chain, replace(step, question=question, prompt_ts=None))
+    if chain.status is Status.STARTING:
+        raise FacilitationError("This COE has not started yet.")
+    new = Step(_next_number(chain), chain.problem, question=question)
+    return replace(chain, status=Status.ASKING, steps=(*chain.steps, new))
+
+
+def end_branch(chain: Chain, *, offer_angles: bool = True) -> Chain:
+    """The team ran out of ideas here: mark the root cause and go back to the next branch.
+
+    With no branch left, the chain is done; first, if the tree misses an angle of the incident
+    (detection, blast radius, process), the bot offers those as new branches (`OFFERING`).
+    """
+    if chain.status is Status.OFFERING:
+        return _done(chain)
     if chain.status is not Status.ASKING:
         raise FacilitationError("This chain is already complete.")
     if not chain.answered:
         raise FacilitationError(
             "No answer has been recorded yet, so there is no chain to close. Answer Why #1 first."
         )
+    step = chain.open_step
+    steps = tuple(s for s in chain.steps if s is not step)
+    if step is not None and step.parent is not None:
+        steps = tuple(replace(s, branch_done=True) if s.number == step.parent else s for s in steps)
+    closed = replace(chain, steps=steps)
+    unexplored = next_unexplored(closed)
+    if unexplored is not None:
+        return replace(closed, steps=(*steps, next_question(closed, unexplored)))
+    if offer_angles and missing_angles(closed):
+        return replace(closed, status=Status.OFFERING)
+    return _done(closed)
+
+
+def ask_angle(chain: Chain, angle: angles.Angle) -> Chain:
+    """A missing angle the team picked: its question as a new branch about the problem."""
+    if chain.status is not Status.OFFERING:
+        raise FacilitationError("The review is not offering other angles right now.")
+    return ask(replace(chain, status=Status.ASKING), angles.ANGLE_QUESTIONS[angle])
+
+
+def missing_angles(chain: Chain) -> list[angles.Angle]:
+    """The angles of the incident that no question or answer in the tree covers yet."""
+    texts = []
+    for step in chain.answered:
+        texts += [question_text(step), step.answer or ""]
+    return [angle for angle in angles.missing_angles(texts) if angle is not angles.Angle.TRIGGER]
+
+
+def next_unexplored(chain: Chain) -> Step | None:
+    """The first answer nobody has asked about yet and whose branch is not finished."""
+    asked_about = {step.parent for step in chain.steps}
+    for step in chain.answered:
+        if step.number not in asked_about and not step.branch_done:
+            return step
+    return None
+
+
+def _done(chain: Chain) -> Chain:
     return replace(chain, status=Status.CHAIN_DONE, steps=chain.answered)
 
 
+def end_chain(chain: Chain) -> Chain:
+    """Close the whole chain at once: the "out of ideas" of the summary's button."""
+    if chain.status is Status.CHAIN_DONE:
+        raise FacilitationError("This chain is already complete.")
+    if not chain.answered:
+        raise FacilitationError(
+            "No answer has been recorded yet, so there is no chain to close. Answer Why #1 first."
+        )
+    return _done(chain)
+
+
 def take_back(chain: Chain, answer_ts: str | None = None) -> Chain:
-    """Undo the latest change: reopen a closed chain, or withdraw the latest answer.
+    """Undo the latest change: reopen a finished chain, or withdraw the latest answer.
 
     With `answer_ts` (a deleted message), only that answer is withdrawn, and only when it is the
     latest one: dropping an earlier answer would silently orphan the whys asked about it.
     """
-    if chain.status is Status.CHAIN_DONE and answer_ts is None:
-        last = chain.steps[-1]
-        return replace(
-            chain,
-            status=Status.ASKING,
-            steps=(*chain.steps, Step(last.number + 1, last.answer or "")),
-        )
-    answered = chain.answered
-    if not answered:
+    latest = chain.latest_answer
+    if chain.status in (Status.CHAIN_DONE, Status.OFFERING) and answer_ts is None:
+        if latest is None:
+            raise FacilitationError("There is no answer to take back yet.")
+        reopened = replace(latest, branch_done=False)
+        steps = tuple(reopened if s.number == latest.number else s for s in chain.steps)
+        asking = replace(chain, status=Status.ASKING, steps=steps)
+        return replace(asking, steps=(*steps, next_question(asking, reopened)))
+    if latest is None:
         raise FacilitationError("There is no answer to take back yet.")
-    latest = answered[-1]
     if answer_ts is not None and latest.answer_ts != answer_ts:
-        if any(step.answer_ts == answer_ts for step in answered):
+        if any(step.answer_ts == answer_ts for step in chain.answered):
             raise FacilitationError(
                 "That message was an earlier answer in the chain; later whys build on it, "
                 "so it stays recorded. Only the latest answer can be taken back."
             )
         raise FacilitationError("That message is not an answer in this chain.")
-    reopened = replace(latest, answer=None, author=None, answer_ts=None)
-    return replace(chain, status=Status.ASKING, steps=(*answered[:-1], reopened))
+    # The why asked about the latest answer goes; if another why is still open, the answer
+    # was a second cause beside it and goes too, else its own why is asked again.
+    steps = tuple(s for s in chain.steps if not (s.parent == latest.number and s.answer is None))
+    still_open = any(s.answer is None for s in steps)
+    if still_open:
+        steps = tuple(s for s in steps if s.number != latest.number)
+    else:
+        cleared = replace(latest, answer=None, author=None, answer_ts=None, human_error=False)
+        steps = tuple(cleared if s.number == latest.number else s for s in steps)
+    return replace(chain, status=Status.ASKING, steps=steps)
 
 
 def revise_answer(chain: Chain, answer_ts: str, text: str) -> Chain:
-    """Apply an edit of an answer's message; the why asked about it quotes the new text."""
-    steps = list(chain.steps)
-    for index, step in enumerate(steps):
-        if step.answer_ts == answer_ts:
-            steps[index] = replace(step, answer=text)
-            if index + 1 < len(steps):
-                steps[index + 1] = replace(steps[index + 1], subject=text)
-            return replace(chain, steps=tuple(steps))
-    raise FacilitationError("That message is not an answer in this chain.")
+    """Apply an edit of an answer's message; the whys asked about it quote the new text."""
+    target = next((step for step in chain.steps if step.answer_ts == answer_ts), None)
+    if target is None:
+        raise FacilitationError("That message is not an answer in this chain.")
+    revised = replace(target, answer=text, human_error=blame.blames_a_person(text))
+    steps = []
+    for step in chain.steps:
+        if step.number == target.number:
+            step = revised
+        elif step.parent == target.number:
+            step = replace(step, subject=text)
+            if step.answer is None and step.question == _default_follow_up(target):
+                step = replace(step, question=_default_follow_up(revised))
+        steps.append(step)
+    return replace(chain, steps=tuple(steps))
+
+
+def next_question(chain: Chain, about: Step) -> Step:
+    """The why to ask about answer `about`: for a human error, the mechanism behind it."""
+    return Step(
+        _next_number(chain, about),
+        about.answer or "",
+        parent=about.number,
+        question=_default_follow_up(about),
+    )
+
+
+def _default_follow_up(step: Step) -> str | None:
+    return blame.mechanism_question(step.answer or "") if step.human_error else None
+
+
+def _answered(step: Step, text: str, author: str, answer_ts: str) -> Step:
+    return replace(
+        step,
+        answer=text,
+        author=author,
+        answer_ts=answer_ts,
+        human_error=blame.blames_a_person(text),
+    )
+
+
+def _replace_step(chain: Chain, step: Step, *added: Step) -> Chain:
+    steps = tuple(step if s.number == step.number else s for s in chain.steps)
+    return replace(chain, steps=(*steps, *added))
+
+
+def _next_number(chain: Chain, *also: Step) -> int:
+    return max((step.number for step in (*chain.steps, *also)), default=0) + 1
+
+
+def _ts(ts: str | None) -> Decimal:
+    try:
+        return Decimal(ts or "0")
+    except InvalidOperation:
+        return Decimal(0)
+
+
+# Wording ---------------------------------------------------------------------------------------
 
 
 def quote(text: str) -> str:
@@ -220,6 +465,33 @@ def quote(text: str) -> str:
     return _BROADCAST.sub(lambda match: "@" + match.group(1), text)
 
 
+def question_text(step: Step) -> str:
+    """The question itself, as asked: a custom or mechanism question, else the plain why."""
+    if step.question:
+        return step.question
+    return f'why did "{step.subject}" happen?'
+
+
 def why_question(step: Step) -> str:
-    """The question for `step`, quoting what it asks about."""
-    return f'Why #{step.number}: why did "{quote(step.subject)}" happen?'
+    """The question for `step` as posted, numbered."""
+    return f"Why #{step.number}: {question_text(step)}"
+
+
+def tree_labels(chain: Chain) -> dict[int, str]:
+    """Each answered step's place in the tree: "1", "2", "2.1", in the order they were asked."""
+    labels: dict[int, str] = {}
+
+    def walk(parent: int | None, prefix: str) -> None:
+        children = [step for step in chain.children(parent) if step.answer is not None]
+        for index, step in enumerate(children, start=1):
+            labels[step.number] = f"{prefix}{index}"
+            walk(step.number, f"{prefix}{index}.")
+
+    walk(None, "")
+    return labels
+
+
+def root_causes(chain: Chain) -> tuple[Step, ...]:
+    """The leaves of the tree: answers nobody found a further why for."""
+    asked = {step.parent for step in chain.answered}
+    return tuple(step for step in chain.answered if step.number not in asked)

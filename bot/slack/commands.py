@@ -7,7 +7,16 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot import action_items, reviews
-from bot.core.commands import USAGE, Help, Invalid, ListActions, Start, parse_command
+from bot.core.commands import (
+    USAGE,
+    Export,
+    Help,
+    Invalid,
+    ListActions,
+    SetClosed,
+    Start,
+    parse_command,
+)
 from bot.runtime import Runtime
 from bot.slack import stored
 
@@ -50,6 +59,23 @@ def run(rt: Runtime, command: dict[str, Any]) -> None:
         case ListActions() as query:
             listing = action_items.list_for(rt, asker_id=command["user_id"], query=query)
             stored.respond(command, listing["text"], listing.get("blocks"))
+        case Export(coe_id):
+            _export(rt, command, coe_id)
+        case SetClosed(coe_id, closed):
+            answer = reviews.set_closed(
+                rt, coe_id=coe_id, user_id=command["user_id"], closed=closed
+            )
+            stored.respond(command, answer)
+
+
+def _export(rt: Runtime, command: dict[str, Any], coe_id: int | None) -> None:
+    if coe_id is None:
+        coe_id = reviews.latest_in_channel(rt, command["channel_id"])
+        if coe_id is None:
+            stored.respond(command, "This channel has no COE yet. Name one: `/coe export COE-12`.")
+            return
+    error = reviews.export_to_thread(rt, coe_id=coe_id, user_id=command["user_id"])
+    stored.respond(command, error or f"Uploading COE-{coe_id} to its thread as a document.")
 
 
 def _is_direct_message(command: dict[str, Any]) -> bool:

@@ -8,11 +8,37 @@ from bot import reviews
 from bot.runtime import Runtime
 from bot.slack import stored
 
+Body = dict[str, Any]
 
-def end_chain(rt: Runtime, body: dict[str, Any], action: dict[str, Any]) -> None:
-    """The worker's half of "We're out of ideas"."""
+
+def end_chain(rt: Runtime, body: Body, action: Body) -> None:
+    """The worker's half of "We're out of ideas": this branch has no more whys."""
     error = reviews.end_chain_by_button(
         rt, coe_id=int(action["value"]), user_id=stored.user_id(body)
     )
+    if error:
+        stored.respond(body, error)
+
+
+def finish_chain(rt: Runtime, body: Body, action: Body) -> None:
+    """ "No, we're done" on the offered angles."""
+    error = reviews.finish_by_button(rt, coe_id=int(action["value"]), user_id=stored.user_id(body))
+    if error:
+        stored.respond(body, error)
+
+
+def ask_angle(rt: Runtime, body: Body, action: Body) -> None:
+    """One of the offered angles, asked as a new branch."""
+    coe_id, _, angle = str(action["value"]).partition(":")
+    error = reviews.ask_angle_by_button(
+        rt, coe_id=int(coe_id), angle=angle, user_id=stored.user_id(body)
+    )
+    if error:
+        stored.respond(body, error)
+
+
+def export(rt: Runtime, body: Body, action: Body) -> None:
+    """The "Export" button on the chain summary: the document, uploaded to the thread."""
+    error = reviews.export_to_thread(rt, coe_id=int(action["value"]), user_id=stored.user_id(body))
     if error:
         stored.respond(body, error)

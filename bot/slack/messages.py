@@ -5,6 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from bot.core import facilitation as core
+from bot.core.angles import ANGLE_QUESTIONS, Angle
+from bot.core.blame import mechanism_question
 from bot.core.facilitation import ASIDE_PREFIX, Chain, Status, Step, quote, why_question
 from bot.slack.blocks import button, chunks, clip, context, header, mrkdwn, section
 
@@ -19,12 +22,24 @@ class ActionId(StrEnum):
     ITEM_DONE = "coe_item_done"
     ITEM_SNOOZE = "coe_item_snooze"
     ITEM_DROP = "coe_item_drop"
+    ASK_ANGLE = "coe_ask_angle"
+    FINISH_CHAIN = "coe_finish_chain"
+    EXPORT = "coe_export"
+
+
+# The mark on each thread message the bot took as an answer (or an impact or lesson line).
+RECORDED_REACTION = "ballot_box_with_check"
+# Quotes of answers in prompts are clipped; the full text stays stored and goes into the document.
+QUOTE_LIMIT = 500
+# Slack takes about 12,000 characters of block text in one message; leave room for the rest.
+MESSAGE_TEXT_BUDGET = 10_000
 
 
 HELP_LINE = (
     f"Reply in this thread to answer. Start with `{ASIDE_PREFIX}` for an aside that is not an "
-    'answer. `undo` takes back the latest answer. Say `done` (or "we\'re out of ideas") when '
-    "you have run out of whys. `action: <what> @owner due <date>` records an action item."
+    "answer. `why: <question>` asks your own why, `also: <cause>` adds a second cause, `undo` "
+    'takes back the latest answer. Say `done` (or "we\'re out of ideas") when this branch has '
+    "no more whys. `action: <what> @owner due <date>` records an action item."
 )
 
 
@@ -35,6 +50,8 @@ def coe_key(coe_id: int) -> str:
 def status_line(chain: Chain) -> str:
     if chain.status is Status.CHAIN_DONE:
         return f"chain complete ({len(chain.answered)} whys), collecting action items"
+    if chain.status is Status.OFFERING:
+        return f"out of ideas after {len(chain.answered)} whys, other angles offered"
     step = chain.open_step
     return f"asking why #{step.number}" if step else "starting"
 
@@ -42,7 +59,7 @@ def status_line(chain: Chain) -> str:
 def build_parent(coe_id: int, facilitator_id: str, chain: Chain) -> Message:
     """The channel message that anchors the COE thread."""
     key, status = coe_key(coe_id), status_line(chain)
-    problem = quote(chain.problem)
+    problem = quote(clip(chain.problem, QUOTE_LIMIT))
     return {
         "text": f"{key}: {problem} (facilitator <@{facilitator_id}>, status: {status})",
         "blocks": [
@@ -59,53 +76,148 @@ def build_parent(coe_id: int, facilitator_id: str, chain: Chain) -> Message:
     }
 
 
-def build_why_prompt(coe_id: int, step: Step, reopened_from: str | None = None) -> Message:
-    """Ask the open why; `reopened_from` is the answer that was just taken back, if any."""
-    question = why_question(step)
-    lead = f"Took back “{clip(quote(reopened_from), 500)}”. " if reopened_from is not None else ""
-    return {
-        "text": lead + question,
-        "blocks": [
-            section(clip(f"{lead}*{question}*")),
-            context(HELP_LINE),
-            {
-                "type": "actions",
-                "elements": [
-                    button("We're out of ideas", ActionId.END_CHAIN, str(coe_id)),
-                ],
-            },
-        ],
-    }
+def took_back(answer: str) -> str:
+    return f"Took back “{short(answer)}”."
+
+
+def back_to(step: Step) -> str:
+    return f"Back to #{step.number}, “{short(step.answer or '')}”."
+
+
+def short(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """User text quoted by the bot: clipped, and no longer able to notify anyone."""
+    return quote(clip(text, limit))
+
+
+def prompt_question(step: Step) -> str:
+    """The numbered question, with the answer it quotes clipped for the message."""
+    if step.question and step.question == mechanism_question(step.subject):
+        shown = mechanism_question(clip(step.subject, QUOTE_LIMIT))
+        return quote(f"Why #{step.number}: {shown}")
+    if step.question:
+        return quote(f"Why #{step.number}: {clip(step.question, QUOTE_LIMIT)}")
+    return quote(why_question(Step(step.number, clip(step.subject, QUOTE_LIMIT))))
+
+
+def build_why_prompt(
+    coe_id: int, step: Step, lead: str | None = None, with_help: bool = False
+) -> Message:
+    """Ask the open why; `lead` is a line before it (an answer taken back, a branch revisited).
+
+    The help line goes with the first question only: later ones are the question and the button.
+    """
+    question = prompt_question(step)
+    lead = f"{lead} " if lead else ""
+    blocks: list[dict[str, Any]] = [section(clip(f"{lead}*{question}*"))]
+    if with_help:
+        blocks.append(context(HELP_LINE))
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [button("We're out of ideas", ActionId.END_CHAIN, str(coe_id))],
+        }
+    )
+    return {"text": clip(lead + question), "blocks": blocks}
+
+
+def build_second_cause(coe_id: int, chain: Chain, step: Step) -> Message:
+    """One line: a second answer to the same why is a cause of its own, explored later."""
+    sibling = next(
+        (s for s in chain.answered if s.parent == step.parent and s.number != step.number),
+        None,
+    )
+    beside = f" beside “{short(sibling.answer or '', 200)}” (#{sibling.number})" if sibling else ""
+    return build_notice(
+        f"Recorded “{short(step.answer or '', 300)}” (#{step.number}) as another cause{beside}. "
+        "I'll follow this branch first and come back to it."
+    )
+
+
+def build_angle_offer(coe_id: int, angles: list[Angle]) -> Message:
+    """The angles of the incident the tree does not cover yet, a button each."""
+    intro = (
+        "Before we close the chain: nothing recorded so far says "
+        + ", ".join(f"_{ANGLE_QUESTIONS[angle].lower().rstrip('?')}_" for angle in angles)
+        + ". Want to look at one of these? (Say `done` again, or press the last button, if not.)"
+    )
+    elements = [
+        button(ANGLE_QUESTIONS[angle], ActionId.ASK_ANGLE, f"{coe_id}:{angle.value}")
+        for angle in angles
+    ]
+    elements.append(button("No, we're done", ActionId.FINISH_CHAIN, str(coe_id)))
+    return {"text": intro, "blocks": [section(intro), {"type": "actions", "elements": elements}]}
 
 
 def chain_lines(chain: Chain) -> list[str]:
-    return [
-        f"{step.number}. Why? {quote(step.subject)}\n"
-        f"    → {quote(step.answer or '')} (<@{step.author}>)"
-        for step in chain.answered
-    ]
+    """The tree, each answer once: "2.1", the question when it was not the plain why, the
+    answer and its author; a human-error step says so."""
+    labels = core.tree_labels(chain)
+    lines = []
+    for step in sorted(chain.answered, key=lambda s: [int(n) for n in labels[s.number].split(".")]):
+        label = labels[step.number]
+        indent = "    " * label.count(".")
+        asked = f"_{short(step.question, 300)}_ → " if step.question else ""
+        line = f"{indent}*{label}* {asked}{short(step.answer or '')} (<@{step.author}>)"
+        if step.human_error:
+            line += "\n" + indent + "    ⚠️ _stops at a person: we asked for the mechanism_"
+        lines.append(line)
+    return lines
 
 
-def build_chain_summary(coe_id: int, chain: Chain) -> Message:
-    """The recorded chain, posted when the participants run out of ideas."""
+def build_chain_summary(
+    coe_id: int, chain: Chain, related: list[tuple[str, str, str | None]] | None = None
+) -> list[Message]:
+    """The recorded tree of causes, posted when the team has run out of ideas.
+
+    Split over several messages when long; the buttons go on the last one.
+    """
     lines = chain_lines(chain)
-    intro = f"*{coe_key(coe_id)}: the chain of whys ({len(lines)})*"
+    intro = f"*{coe_key(coe_id)}: the chain of whys ({len(lines)} causes)*"
     invite = (
         "Now, what mechanisms would stop this from happening again, or limit its impact? "
         "Add action items with `action: <what> @owner due <date>` or the button."
     )
-    return {
-        "text": "\n".join([intro.replace("*", ""), *lines, invite]),
-        "blocks": [
-            section(intro),
-            *(section(chunk) for chunk in chunks(lines)),
-            section(invite),
-            {
-                "type": "actions",
-                "elements": [button("Add action item", ActionId.ADD_ACTION_ITEM, str(coe_id))],
-            },
-        ],
-    }
+    similar = [
+        f"• Similar causes in <{link}|{key}>: “{short(cause, 200)}”"
+        if link
+        else f"• Similar causes in {key}: “{short(cause, 200)}”"
+        for key, cause, link in related or []
+    ]
+    texts = [intro, *lines]
+    if similar:
+        texts += ["*A cause that keeps coming back is a missing mechanism:*", *similar]
+    texts.append(invite)
+    parts = _split(texts)
+    messages: list[Message] = [
+        {
+            "text": clip(part.replace("*", ""), 3000),
+            "blocks": [section(c) for c in chunks(part.split("\n"))],
+        }
+        for part in parts
+    ]
+    messages[-1]["blocks"].append(
+        {
+            "type": "actions",
+            "elements": [
+                button("Add action item", ActionId.ADD_ACTION_ITEM, str(coe_id)),
+                button("Export", ActionId.EXPORT, str(coe_id)),
+            ],
+        }
+    )
+    return messages
+
+
+def _split(lines: list[str]) -> list[str]:
+    """Lines grouped into message-sized texts (block text budget, and 40 sections at most)."""
+    parts: list[str] = []
+    current = ""
+    for line in lines:
+        line = clip(line)
+        if current and len(current) + len(line) + 1 > MESSAGE_TEXT_BUDGET:
+            parts.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    return [*parts, current] if current else parts
 
 
 def item_status_buttons(item_id: int) -> dict[str, Any]:

@@ -19,6 +19,9 @@ Body = dict[str, Any]
 
 BUTTONS: dict[ActionId, Callable[[Runtime, Body, Body], None]] = {
     ActionId.END_CHAIN: interactions.end_chain,
+    ActionId.FINISH_CHAIN: interactions.finish_chain,
+    ActionId.ASK_ANGLE: interactions.ask_angle,
+    ActionId.EXPORT: interactions.export,
     ActionId.ADD_ACTION_ITEM: items.open_add_form,
     ActionId.ITEM_DONE: items.mark_done,
     ActionId.ITEM_SNOOZE: items.snooze,

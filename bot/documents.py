@@ -1,0 +1,139 @@
+"""Use cases of the COE document: build it from what was recorded, export it, find related COEs."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from bot.core import document, similarity
+from bot.core import facilitation as core
+from bot.core.facilitation import Chain, Step
+from bot.delivery import UPLOAD
+from bot.runtime import Runtime
+from bot.slack import messages
+from storage import action_items, coes, outbox, users
+from storage.models import Coe
+
+
+def build(session: Session, *, coe: Coe) -> document.CoeDocument:
+    """The COE as recorded so far, as the document's content."""
+    coe_id = _id(coe)
+    chain = coes.load_chain(session=session, coe=coe)
+    labels = core.tree_labels(chain)
+    items = action_items.list_items(session=session, coe_id=coe_id)
+    notes = coes.notes(session=session, coe_id=coe_id)
+    people = sorted(
+        {coe.facilitator_id}
+        | {step.author for step in chain.answered if step.author}
+        | {item.owner_id for item in items}
+        | {note.author_id for note in notes}
+    )
+    participants = [step.author for step in chain.answered if step.author]
+    participants += [note.author_id for note in notes]
+    return document.CoeDocument(
+        key=messages.coe_key(coe_id),
+        problem=coe.problem,
+        status=status_text(coe, chain),
+        facilitator_id=coe.facilitator_id,
+        participant_ids=tuple(dict.fromkeys(participants)),
+        started_at=coe.created_at,
+        chain_closed_at=coe.ended_at,
+        impact=tuple(note.text for note in notes if note.kind == "impact"),
+        causes=_causes(chain, None, labels),
+        items=tuple(
+            document.Item(
+                description=item.text,
+                owner_id=item.owner_id,
+                due=item.due,
+                status=item.status,
+                kind=item.kind,
+                priority=item.priority,
+                why_label=labels.get(item.why_number) if item.why_number else None,
+            )
+            for item in items
+        ),
+        lessons=tuple(note.text for note in notes if note.kind == "lesson"),
+        thread_link=coe.permalink,
+        related=tuple(
+            document.Related(key, cause, link)
+            for key, cause, link in similar_causes(session, coe=coe, chain=chain)
+        ),
+        names=users.names(session=session, user_ids=people),
+    )
+
+
+def status_text(coe: Coe, chain: Chain) -> str:
+    if coe.closed_at is not None:
+        return "closed"
+    return messages.status_line(chain)
+
+
+def _causes(chain: Chain, parent: int | None, labels: dict[int, str]) -> tuple[document.Cause, ...]:
+    return tuple(
+        document.Cause(
+            label=labels[step.number],
+            question=core.question_text(step),
+            answer=step.answer or "",
+            author_id=step.author or "",
+            human_error=step.human_error,
+            mechanism_question=_follow_up(chain, step),
+            children=_causes(chain, step.number, labels),
+        )
+        for step in chain.children(parent)
+        if step.answer is not None
+    )
+
+
+def _follow_up(chain: Chain, step: Step) -> str | None:
+    if not step.human_error:
+        return None
+    asked = [child.question for child in chain.children(step.number) if child.question]
+    return asked[0] if asked else core.next_question(chain, step).question
+
+
+def markdown(session: Session, *, coe: Coe) -> str:
+    return document.render_markdown(build(session, coe=coe))
+
+
+def export(rt: Runtime, coe_id: int) -> str | None:
+    """The COE as Markdown, for the command line; None when there is no such COE."""
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id)
+        if coe is None or coe.status == core.Status.STARTING:
+            return None
+        return markdown(session, coe=coe)
+
+
+def queue_upload(rt: Runtime, session: Session, *, coe: Coe, user_id: str) -> list[int]:
+    """Upload the document, as it is now, to the COE's thread as a Markdown file."""
+    key = messages.coe_key(_id(coe))
+    payload = {
+        "channel": coe.channel_id,
+        "thread_ts": coe.parent_ts,
+        "filename": f"{key}.md",
+        "title": f"{key}: {messages.clip(coe.problem, 200)}",
+        "content": markdown(session, coe=coe),
+        "initial_comment": f"{key} as a document, exported by <@{user_id}>.",
+    }
+    return [outbox.enqueue(session=session, method=UPLOAD, payload=payload, now=rt.now())]
+
+
+def similar_causes(
+    session: Session, *, coe: Coe, chain: Chain
+) -> list[tuple[str, str, str | None]]:
+    """Up to three earlier COEs whose recorded causes resemble this one's: key, cause, link."""
+    causes = [step.answer for step in chain.answered if step.answer]
+    if not causes:
+        return []
+    past = coes.past_causes(session=session, before_coe_id=_id(coe))
+    found = similarity.similar_coes(
+        causes, [similarity.PastCoe(coe_id, tuple(texts)) for coe_id, texts in past.items()]
+    )
+    links = coes.links(session=session, coe_ids=[match.coe_id for match in found])
+    return [
+        (messages.coe_key(match.coe_id), match.cause, links.get(match.coe_id)) for match in found
+    ]
+
+
+def _id(coe: Coe) -> int:
+    assert coe.id is not None
+    return coe.id
