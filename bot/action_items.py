@@ -102,6 +102,11 @@ def capture(
     return _record(rt, session, coe, item, author_id, source_ts)
 
 
+def recorded_from(session: Session, *, coe: Coe, source_ts: str) -> bool:
+    """Whether that thread message already made an item (an edit of it makes no second one)."""
+    return store.exists_from(session=session, coe_id=_coe_id(coe), source_ts=source_ts)
+
+
 def _record(
     rt: Runtime, session: Session, coe: Coe, item: NewItem, author_id: str, source_ts: str
 ) -> list[int]:

@@ -1,4 +1,4 @@
-"""The `coe-bot` command: serve, list, nudge, digest, db upgrade."""
+"""The `coe-bot` command: serve, list, nudge, digest, export, try, db upgrade."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="post a digest now even where this period's digest was already posted",
     )
+    export = sub.add_parser("export", help="print a COE as a Markdown document")
+    export.add_argument("coe", help="the COE's id, e.g. COE-12")
+    sub.add_parser(
+        "try", help="run a 5-Whys review in this terminal, without Slack (reads standard input)"
+    )
     db = sub.add_parser("db", help="the database schema").add_subparsers(
         dest="db_command", required=True
     )
@@ -55,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(
             os.environ,
-            need_slack=args.command not in ("list", "db"),
+            need_slack=args.command not in ("list", "db", "export", "try"),
             serving=args.command == "serve",
         )
     except SettingsError as error:
@@ -74,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "digest":
         return _digest(settings, force=args.force)
+    if args.command == "export":
+        return _export(settings, args.coe)
     return COMMANDS[args.command](settings)
 
 
@@ -192,6 +199,26 @@ def _list(settings: Settings) -> int:
     return 0
 
 
+def _export(settings: Settings, name: str) -> int:
+    from bot import documents
+    from bot.core.commands import read_coe_id
+
+    coe_id = read_coe_id(name)
+    markdown = documents.export(_runtime(settings), coe_id) if coe_id else None
+    if markdown is None:
+        print(f"coe-bot: there is no COE {name!r}; `coe-bot list` shows them all", file=sys.stderr)
+        return 1
+    print(markdown)
+    return 0
+
+
+def _try(settings: Settings) -> int:
+    from bot import terminal
+
+    user = os.environ.get("USER") or "you"
+    return terminal.run(_runtime(settings), sys.stdin, print, user)
+
+
 def _nudge(settings: Settings) -> int:
     from bot import followup
 
@@ -233,7 +260,7 @@ def _runtime(settings: Settings) -> Runtime:
     )
 
 
-COMMANDS = {"serve": _serve, "list": _list, "nudge": _nudge, "digest": _digest}
+COMMANDS = {"serve": _serve, "list": _list, "nudge": _nudge, "digest": _digest, "try": _try}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -159,3 +159,11 @@ def _open_filter(owner_id: str | None) -> list[Any]:
 def _id(item: ActionItem) -> int:
     assert item.id is not None, "action item must be flushed before use"
     return item.id
+
+
+def exists_from(*, session: Session, coe_id: int, source_ts: str) -> bool:
+    """Whether the message at `source_ts` already made an item in this COE."""
+    statement = select(ActionItem.id).where(
+        ActionItem.coe_id == coe_id, ActionItem.source_ts == source_ts
+    )
+    return session.exec(statement).first() is not None

@@ -26,7 +26,7 @@ from tests.conftest import Clock, run_bot
 from tests.fake_slack import FakeSlack
 from tests.processes import coe_bot
 from tests.test_restart import clean_env
-from tests.test_thread_replies import answer, prompts, recorded
+from tests.test_thread_replies import prompts, recorded
 
 DUMPS = Path(__file__).parent / "data" / "release_4695ac9"
 LEGACY_THREAD = "1700000000.000001"
@@ -97,9 +97,14 @@ def test_the_release_before_migrations_upgrades_keeping_every_row_and_the_chain_
     assert row_counts(legacy_url) == ROWS
     assert schema_differences(legacy_url) == []
     for bot in run_bot(fake_slack, legacy_url, clock):
-        answer(
-            bot, fake_slack, "The pool size was hard-coded in the deploy.", thread_ts=LEGACY_THREAD
+        # Later than every reply the old release recorded, as Slack's ts would be.
+        bot.slack.reply(
+            "The pool size was hard-coded in the deploy.",
+            thread_ts=LEGACY_THREAD,
+            user="UBOB",
+            ts="1900000000.000001",
         )
+        fake_slack.wait_for(lambda: len(prompts(fake_slack, LEGACY_THREAD)) == 1)
         assert recorded(bot) == [
             "The payment service ran out of database connections.",
             "A deploy halved the connection pool.",

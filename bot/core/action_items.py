@@ -398,8 +398,8 @@ def pick_why(chain: Chain, number: int | None) -> Step:
     A named why must be answered or be the open one.
     """
     if number is None:
-        if chain.answered:
-            return chain.answered[-1]
+        if chain.latest_answer is not None:
+            return chain.latest_answer
         if chain.steps:
             return chain.steps[-1]
         raise ActionItemError("This COE has no whys yet.")

@@ -319,7 +319,9 @@ def end_branch(chain: Chain, *, offer_angles: bool = True) -> Chain:
     closed = replace(chain, steps=steps)
     unexplored = next_unexplored(closed)
     if unexplored is not None:
-        return replace(closed, steps=(*steps, next_question(closed, unexplored)))
+        # Numbered after the why just dropped: "Why #7" names one question only.
+        back = replace(next_question(closed, unexplored), number=_next_number(chain))
+        return replace(closed, steps=(*steps, back))
     if offer_angles and missing_angles(closed):
         return replace(closed, status=Status.OFFERING)
     return _done(closed)

@@ -9,6 +9,7 @@ from typing import Any
 from bot.core.action_items import Kind, ListedItem, NewItem, Priority, StatusAction, why_label
 from bot.core.dates import format_day, overdue_phrase
 from bot.core.facilitation import Step
+from bot.core.mechanisms import WEAK_ACTION_ADVICE, is_weak_action
 from bot.slack.blocks import clip, context, mrkdwn, plain, section
 from bot.slack.messages import Message, coe_key, item_status_buttons
 
@@ -51,13 +52,15 @@ def build_confirmation(coe_id: int, item: NewItem, created_by: str) -> Message:
     intro = f"<@{created_by}> added an action item to {coe_key(coe_id)}:"
     quoted = f"“{clip(item.description, 1500)}”"
     text = "\n".join([f"{intro} {quoted}", *(f"• {line}" for line in lines)])
-    return {
-        "text": text,
-        "blocks": [
-            section(clip(f"{intro}\n*{quoted}*")),
-            {"type": "section", "fields": [mrkdwn(line) for line in lines]},
-        ],
-    }
+    blocks = [
+        section(clip(f"{intro}\n*{quoted}*")),
+        {"type": "section", "fields": [mrkdwn(line) for line in lines]},
+    ]
+    if is_weak_action(item.description):
+        # Informational: the item is recorded all the same.
+        text += f"\n{WEAK_ACTION_ADVICE}"
+        blocks.append(context(f":bulb: {WEAK_ACTION_ADVICE}"))
+    return {"text": text, "blocks": blocks}
 
 
 def status_note(
