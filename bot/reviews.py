@@ -12,13 +12,15 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import action_items, delivery, documents, thread_posts
+from bot import action_items, delivery, documents, thread_posts, users
 from bot.core import facilitation as core
 from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
+from bot.core.slack_text import mentioned
 from bot.runtime import Runtime
 from bot.slack import messages
 from storage import coes, inbox, outbox
+from storage import users as user_cache
 from storage.models import Coe, WhyStep
 
 log = logging.getLogger(__name__)
@@ -171,8 +173,11 @@ def process_thread_event(rt: Runtime, event_id: str) -> None:
     if payload is None:
         return
     message = parse_thread_message(json.loads(payload).get("event") or {})
-    # The owner's timezone is a Slack call: made here, never inside the transaction.
+    # Slack calls are made here, never inside the transaction: the owner's timezone, and the
+    # names of people mentioned, so that quoting them pings no one.
     prepared = _prepare_action(rt, message)
+    if message is not None:
+        users.learn_names(rt, mentioned(message.text))
     ids = _transact(
         rt, lambda session: _apply_thread_message(rt, session, event_id, message, prepared)
     )
@@ -447,26 +452,40 @@ def _save_and_announce(
 ) -> list[int]:
     """Store the transition and queue what the thread should see of it."""
     rows = coes.save_chain(session=session, coe=coe, chain=after, now=rt.now())
-    coe_id = _id(coe)
+    coe_id, names = _id(coe), _names(session, after)
     ids = _answer_reactions(rt, session, coe, before, after, message_deleted)
     if after.status is core.Status.CHAIN_DONE:
         related = documents.similar_causes(session, coe=coe, chain=after)
         ids += [
             _enqueue_thread(rt, session, coe, part)
-            for part in messages.build_chain_summary(coe_id, after, related)
+            for part in messages.build_chain_summary(coe_id, after, related, names)
         ]
     elif after.status is core.Status.OFFERING:
         offer = messages.build_angle_offer(coe_id, core.missing_angles(after))
         ids.append(_enqueue_thread(rt, session, coe, offer))
     elif _asks_anew(before, after):
-        ids.append(_enqueue_prompt(rt, session, coe, after, rows, _prompt_lead(before, after)))
+        lead = _prompt_lead(before, after, names)
+        ids.append(_enqueue_prompt(rt, session, coe, after, rows, lead, names))
     else:
         ids += [
-            _enqueue_thread(rt, session, coe, messages.build_second_cause(coe_id, after, step))
+            _enqueue_thread(
+                rt, session, coe, messages.build_second_cause(coe_id, after, step, names)
+            )
             for step in _new_causes(before, after)
         ]
-    ids.append(_enqueue_parent_update(rt, session, coe, after))
+    ids.append(_enqueue_parent_update(rt, session, coe, after, names))
     return ids
+
+
+def _names(session: Session, chain: Chain) -> dict[str, str]:
+    """How to show the people mentioned in the chain's texts, as far as the cache knows."""
+    texts = [
+        chain.problem,
+        *(s.answer or "" for s in chain.steps),
+        *(s.question or "" for s in chain.steps),
+    ]
+    ids = sorted(set().union(*(mentioned(text) for text in texts)))
+    return user_cache.names(session=session, user_ids=ids)
 
 
 def _asks_anew(before: Chain, after: Chain) -> bool:
@@ -487,16 +506,17 @@ def _asks_anew(before: Chain, after: Chain) -> bool:
     )
 
 
-def _prompt_lead(before: Chain, after: Chain) -> str | None:
+def _prompt_lead(before: Chain, after: Chain, names: messages.Names) -> str | None:
     """A line before the question: an answer taken back, or a branch the bot goes back to."""
     if len(after.answered) < len(before.answered):
         taken = {s.answer_ts for s in before.answered} - {s.answer_ts for s in after.answered}
         gone = next(s for s in before.answered if s.answer_ts in taken)
-        return messages.took_back(gone.answer or "")
-    step, latest = after.open_step, after.latest_answer
-    if step is not None and step.parent is not None and latest and step.parent != latest.number:
-        about = after.step(step.parent)
-        return messages.back_to(about) if about else None
+        return messages.took_back(gone.answer or "", names)
+    old, new = before.open_step, after.open_step
+    answered_now = {step.number for step in _new_causes(before, after)}
+    if old and new and new.parent is not None and new.parent not in (old.parent, *answered_now):
+        about = after.step(new.parent)
+        return messages.back_to(about, names) if about else None
     return None
 
 
@@ -533,11 +553,12 @@ def _enqueue_prompt(
     chain: Chain,
     rows: dict[int, WhyStep],
     lead: str | None = None,
+    names: messages.Names = messages.NO_NAMES,
 ) -> int:
     step = chain.open_step
     assert step is not None
     first = not chain.answered and step.number == 1
-    prompt = messages.build_why_prompt(_id(coe), step, lead, with_help=first)
+    prompt = messages.build_why_prompt(_id(coe), step, lead, with_help=first, names=names)
     return outbox.enqueue(
         session=session,
         method="chat.postMessage",
@@ -557,13 +578,15 @@ def _thread_notice(rt: Runtime, session: Session, coe: Coe, text: str) -> int:
     return _enqueue_thread(rt, session, coe, messages.build_notice(text))
 
 
-def _enqueue_parent_update(rt: Runtime, session: Session, coe: Coe, chain: Chain) -> int:
+def _enqueue_parent_update(
+    rt: Runtime, session: Session, coe: Coe, chain: Chain, names: messages.Names
+) -> int:
     """Refresh the parent's status line; "asking why #n" waits a moment to absorb a burst.
 
     chat.update is rate limited per workspace (Tier 3), and a lively thread changes the why
     number faster than anyone reads it; a closed chain is news and goes out at once.
     """
-    parent = messages.build_parent(_id(coe), coe.facilitator_id, chain)
+    parent = messages.build_parent(_id(coe), coe.facilitator_id, chain, names)
     urgent = chain.status is core.Status.CHAIN_DONE
     return outbox.enqueue(
         session=session,

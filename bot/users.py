@@ -34,6 +34,7 @@ def look_up(rt: Runtime, user_id: str) -> Person | None:
             return None
         return _stale_or_raise(rt, user_id, error)
     info = response.get("user") or {}
+    name = display_name(info)
     person = Person(
         user_id=user_id,
         tz=str(info.get("tz") or "UTC"),
@@ -48,9 +49,34 @@ def look_up(rt: Runtime, user_id: str) -> Person | None:
             is_bot=person.is_bot,
             deleted=person.deleted,
             now=rt.now(),
+            name=name,
         )
         session.commit()
     return person
+
+
+def display_name(info: dict[str, object]) -> str | None:
+    """How Slack shows the person: the display name, else the real name, else the handle."""
+    profile = info.get("profile")
+    profile = profile if isinstance(profile, dict) else {}
+    for candidate in (
+        profile.get("display_name"),
+        profile.get("real_name"),
+        info.get("real_name"),
+        info.get("name"),
+    ):
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate.strip()
+    return None
+
+
+def learn_names(rt: Runtime, user_ids: set[str]) -> None:
+    """Cache the names of these users (users.info, at most daily); failures leave them unnamed."""
+    for user_id in sorted(user_ids):
+        try:
+            look_up(rt, user_id)
+        except SlackApiError as error:
+            log.warning("No name for %s: %s", user_id, error.response.get("error"))
 
 
 def known(rt: Runtime, user_id: str) -> Person | None:

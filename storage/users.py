@@ -25,7 +25,14 @@ def get_fresh_user(*, session: Session, user_id: str, now: datetime) -> SlackUse
 
 
 def save_user(
-    *, session: Session, user_id: str, tz: str, is_bot: bool, deleted: bool, now: datetime
+    *,
+    session: Session,
+    user_id: str,
+    tz: str,
+    is_bot: bool,
+    deleted: bool,
+    now: datetime,
+    name: str | None = None,
 ) -> SlackUser:
     """Insert or refresh the cached entry; another process caching the same user is fine."""
     user = session.get(SlackUser, user_id)
@@ -33,7 +40,12 @@ def save_user(
         try:
             with session.begin_nested():
                 user = SlackUser(
-                    user_id=user_id, tz=tz, is_bot=is_bot, deleted=deleted, fetched_at=now
+                    user_id=user_id,
+                    name=name,
+                    tz=tz,
+                    is_bot=is_bot,
+                    deleted=deleted,
+                    fetched_at=now,
                 )
                 session.add(user)
             return user
@@ -41,6 +53,7 @@ def save_user(
             user = session.get(SlackUser, user_id, populate_existing=True)
             assert user is not None
     user.tz, user.is_bot, user.deleted, user.fetched_at = tz, is_bot, deleted, now
+    user.name = name or user.name
     session.add(user)
     session.flush()
     return user

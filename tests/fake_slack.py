@@ -91,7 +91,16 @@ class FakeSlack:
         return f"{self.base_url}/respond/{name}"
 
     def add_user(self, user_id: str, tz: str = "UTC", **extra: Any) -> None:
-        self.users[user_id] = {"id": user_id, "tz": tz, "is_bot": False, "deleted": False, **extra}
+        name = user_id[1:].title()  # UCAROL is "Carol"
+        self.users[user_id] = {
+            "id": user_id,
+            "name": name.lower(),
+            "tz": tz,
+            "is_bot": False,
+            "deleted": False,
+            "profile": {"display_name": name, "real_name": f"{name} Example"},
+            **extra,
+        }
 
     def fail_next(
         self,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from bot.core.blame import mechanism_question
 from bot.core.mechanisms import WEAK_ACTION_ADVICE
 from tests.conftest import Bot
 from tests.fake_slack import FakeSlack
@@ -36,7 +35,8 @@ def test_the_seed_session_with_custom_whys_branches_and_a_blame_answer(
     blame = "<@UCAROL> ran the script wrong, she should have double-checked the server list."
     answer(bot, fake_slack, f"#2 also: {blame}")
     notice = prompts(fake_slack)[-1]
-    assert "another cause" in notice and "(#5)" in notice and "<@UCAROL>" not in notice
+    assert "another cause" in notice and "(#5)" in notice
+    assert "“@Carol ran the script wrong" in notice and "<@UCAROL>" not in notice
     # Out of ideas on permissions: back to the blame, asking for the mechanism, not the person.
     answer(bot, fake_slack, "done")
     mechanism = prompts(fake_slack)[-1]
@@ -44,16 +44,17 @@ def test_the_seed_session_with_custom_whys_branches_and_a_blame_answer(
     assert "What made it possible" in mechanism and "<@UCAROL>" not in mechanism
     answer(bot, fake_slack, "Nothing limits how many servers one run may stop.")
     answer(bot, fake_slack, "done")
-    # Detection and process are not covered: offered, and the team takes one.
+    # The process angle is not covered (the mechanism question asked about detection):
+    # offered, and the team takes it.
     offer = fake_slack.posted(thread_ts=THREAD)[-1]
     buttons = {e["text"]["text"]: e for e in offer["blocks"][-1]["elements"]}
-    assert "Why didn't we notice sooner?" in buttons and "No, we're done" in buttons
-    pick = buttons["Why didn't we notice sooner?"]
+    assert list(buttons) == ["Why was this done by hand?", "No, we're done"]
+    pick = buttons["Why was this done by hand?"]
     count = len(prompts(fake_slack))
     bot.slack.action(pick["action_id"], pick["value"])
     fake_slack.wait_for(lambda: len(prompts(fake_slack)) > count)
-    assert prompts(fake_slack)[-1].endswith("Why didn't we notice sooner?")
-    answer(bot, fake_slack, "There were no alarms on the number of servers shutting down.")
+    assert prompts(fake_slack)[-1].endswith("Why was this done by hand?")
+    answer(bot, fake_slack, "The hardware team has no UI for replacing servers.")
     answer(bot, fake_slack, "done")
     if "chain of whys" not in prompts(fake_slack)[-1]:
         answer(bot, fake_slack, "done")  # the process angle may still be offered
@@ -63,11 +64,11 @@ def test_the_seed_session_with_custom_whys_branches_and_a_blame_answer(
     for line in [
         "1 All the servers were turned off.",
         "1.1 A script was run which shut them off.",
-        "1.1.1 Why was a script able to turn off so many servers? → There are no permission",
-        "1.2 @",
+        "1.1.1 _Why was a script able to turn off so many servers?_ → There are no permission",
+        "1.2 @Carol ran the script wrong",
         "stops at a person",
-        "1.2.1 People will always make mistakes.",
-        "2 Why didn't we notice sooner? → There were no alarms",
+        "1.2.1 _People will always make mistakes.",
+        "2 _Why was this done by hand?_ → The hardware team has no UI",
     ]:
         assert line in summary, line
     assert [s.human_error for s in chain(bot).answered].count(True) == 1

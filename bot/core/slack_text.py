@@ -97,3 +97,28 @@ def _merged(result: list[Piece]) -> list[Piece]:
         else:
             merged.append(piece)
     return merged
+
+
+def neutralize(text: str, names: Mapping[str, str]) -> str:
+    """User text as the bot posts it in mrkdwn: it pings no one and is no markup.
+
+    Mentions become names, `@here`/`@channel`/`@everyone` and user groups plain words; `&`, `<`
+    and `>` are escaped as Slack's formatting rules ask; a link Slack made stays a link.
+    """
+    return "".join(
+        f"<{piece.url}|{escape(piece.text)}>" if piece.url else escape(piece.text)
+        for piece in pieces(text, names)
+    )
+
+
+def escape(text: str) -> str:
+    """The three characters Slack's mrkdwn gives a meaning, as entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mentioned(text: str) -> set[str]:
+    """The user ids mentioned in `text` (`<@U123>`, `<@U123|dana>`)."""
+    return set(_MENTIONED.findall(text))
+
+
+_MENTIONED = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")

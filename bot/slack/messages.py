@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
 from bot.core import facilitation as core
 from bot.core.angles import ANGLE_QUESTIONS, Angle
 from bot.core.blame import mechanism_question
-from bot.core.facilitation import ASIDE_PREFIX, Chain, Status, Step, quote, why_question
+from bot.core.facilitation import ASIDE_PREFIX, Chain, Status, Step, why_question
+from bot.core.slack_text import neutralize, slack_to_plain
 from bot.slack.blocks import button, chunks, clip, context, header, mrkdwn, section
 
 Message = dict[str, Any]
+Names = Mapping[str, str]
+NO_NAMES: Names = {}
 
 
 class ActionId(StrEnum):
@@ -56,14 +60,16 @@ def status_line(chain: Chain) -> str:
     return f"asking why #{step.number}" if step else "starting"
 
 
-def build_parent(coe_id: int, facilitator_id: str, chain: Chain) -> Message:
+def build_parent(
+    coe_id: int, facilitator_id: str, chain: Chain, names: Names = NO_NAMES
+) -> Message:
     """The channel message that anchors the COE thread."""
     key, status = coe_key(coe_id), status_line(chain)
-    problem = quote(clip(chain.problem, QUOTE_LIMIT))
+    problem = short(chain.problem, names=names)
     return {
         "text": f"{key}: {problem} (facilitator <@{facilitator_id}>, status: {status})",
         "blocks": [
-            header(chain.problem),
+            header(slack_to_plain(chain.problem, names)),
             {
                 "type": "section",
                 "fields": [
@@ -76,37 +82,42 @@ def build_parent(coe_id: int, facilitator_id: str, chain: Chain) -> Message:
     }
 
 
-def took_back(answer: str) -> str:
-    return f"Took back “{short(answer)}”."
+def took_back(answer: str, names: Names = NO_NAMES) -> str:
+    return f"Took back “{short(answer, names=names)}”."
 
 
-def back_to(step: Step) -> str:
-    return f"Back to #{step.number}, “{short(step.answer or '')}”."
+def back_to(step: Step, names: Names = NO_NAMES) -> str:
+    return f"Back to #{step.number}, “{short(step.answer or '', names=names)}”."
 
 
-def short(text: str, limit: int = QUOTE_LIMIT) -> str:
+def short(text: str, limit: int = QUOTE_LIMIT, names: Names = NO_NAMES) -> str:
     """User text quoted by the bot: clipped, and no longer able to notify anyone."""
-    return quote(clip(text, limit))
+    return neutralize(clip(text, limit), names)
 
 
-def prompt_question(step: Step) -> str:
+def prompt_question(step: Step, names: Names = NO_NAMES) -> str:
     """The numbered question, with the answer it quotes clipped for the message."""
     if step.question and step.question == mechanism_question(step.subject):
         shown = mechanism_question(clip(step.subject, QUOTE_LIMIT))
-        return quote(f"Why #{step.number}: {shown}")
-    if step.question:
-        return quote(f"Why #{step.number}: {clip(step.question, QUOTE_LIMIT)}")
-    return quote(why_question(Step(step.number, clip(step.subject, QUOTE_LIMIT))))
+    elif step.question:
+        shown = clip(step.question, QUOTE_LIMIT)
+    else:
+        return neutralize(why_question(Step(step.number, clip(step.subject, QUOTE_LIMIT))), names)
+    return neutralize(f"Why #{step.number}: {shown}", names)
 
 
 def build_why_prompt(
-    coe_id: int, step: Step, lead: str | None = None, with_help: bool = False
+    coe_id: int,
+    step: Step,
+    lead: str | None = None,
+    with_help: bool = False,
+    names: Names = NO_NAMES,
 ) -> Message:
     """Ask the open why; `lead` is a line before it (an answer taken back, a branch revisited).
 
     The help line goes with the first question only: later ones are the question and the button.
     """
-    question = prompt_question(step)
+    question = prompt_question(step, names)
     lead = f"{lead} " if lead else ""
     blocks: list[dict[str, Any]] = [section(clip(f"{lead}*{question}*"))]
     if with_help:
@@ -120,15 +131,20 @@ def build_why_prompt(
     return {"text": clip(lead + question), "blocks": blocks}
 
 
-def build_second_cause(coe_id: int, chain: Chain, step: Step) -> Message:
+def build_second_cause(coe_id: int, chain: Chain, step: Step, names: Names = NO_NAMES) -> Message:
     """One line: a second answer to the same why is a cause of its own, explored later."""
     sibling = next(
         (s for s in chain.answered if s.parent == step.parent and s.number != step.number),
         None,
     )
-    beside = f" beside “{short(sibling.answer or '', 200)}” (#{sibling.number})" if sibling else ""
+    beside = (
+        f" beside “{short(sibling.answer or '', 200, names)}” (#{sibling.number})"
+        if sibling
+        else ""
+    )
     return build_notice(
-        f"Recorded “{short(step.answer or '', 300)}” (#{step.number}) as another cause{beside}. "
+        f"Recorded “{short(step.answer or '', 300, names)}” (#{step.number}) as another "
+        f"cause{beside}. "
         "I'll follow this branch first and come back to it."
     )
 
@@ -148,7 +164,7 @@ def build_angle_offer(coe_id: int, angles: list[Angle]) -> Message:
     return {"text": intro, "blocks": [section(intro), {"type": "actions", "elements": elements}]}
 
 
-def chain_lines(chain: Chain) -> list[str]:
+def chain_lines(chain: Chain, names: Names = NO_NAMES) -> list[str]:
     """The tree, each answer once: "2.1", the question when it was not the plain why, the
     answer and its author; a human-error step says so."""
     labels = core.tree_labels(chain)
@@ -156,8 +172,10 @@ def chain_lines(chain: Chain) -> list[str]:
     for step in sorted(chain.answered, key=lambda s: [int(n) for n in labels[s.number].split(".")]):
         label = labels[step.number]
         indent = "    " * label.count(".")
-        asked = f"_{short(step.question, 300)}_ → " if step.question else ""
-        line = f"{indent}*{label}* {asked}{short(step.answer or '')} (<@{step.author}>)"
+        asked = f"_{short(step.question, 300, names)}_ → " if step.question else ""
+        line = (
+            f"{indent}*{label}* {asked}{short(step.answer or '', names=names)} (<@{step.author}>)"
+        )
         if step.human_error:
             line += "\n" + indent + "    ⚠️ _stops at a person: we asked for the mechanism_"
         lines.append(line)
@@ -165,22 +183,25 @@ def chain_lines(chain: Chain) -> list[str]:
 
 
 def build_chain_summary(
-    coe_id: int, chain: Chain, related: list[tuple[str, str, str | None]] | None = None
+    coe_id: int,
+    chain: Chain,
+    related: list[tuple[str, str, str | None]] | None = None,
+    names: Names = NO_NAMES,
 ) -> list[Message]:
     """The recorded tree of causes, posted when the team has run out of ideas.
 
     Split over several messages when long; the buttons go on the last one.
     """
-    lines = chain_lines(chain)
+    lines = chain_lines(chain, names)
     intro = f"*{coe_key(coe_id)}: the chain of whys ({len(lines)} causes)*"
     invite = (
         "Now, what mechanisms would stop this from happening again, or limit its impact? "
         "Add action items with `action: <what> @owner due <date>` or the button."
     )
     similar = [
-        f"• Similar causes in <{link}|{key}>: “{short(cause, 200)}”"
+        f"• Similar causes in <{link}|{key}>: “{short(cause, 200, names)}”"
         if link
-        else f"• Similar causes in {key}: “{short(cause, 200)}”"
+        else f"• Similar causes in {key}: “{short(cause, 200, names)}”"
         for key, cause, link in related or []
     ]
     texts = [intro, *lines]
