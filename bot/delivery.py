@@ -7,11 +7,13 @@ import logging
 import socket
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
+from bot import home
 from bot.runtime import Runtime
 from storage import coes, outbox
 
@@ -67,7 +69,13 @@ def deliver_due(rt: Runtime) -> int:
 
 def _send(rt: Runtime, message: outbox.Claimed) -> None:
     try:
-        response = rt.slack.api_call(message.method, json=json.loads(message.payload))
+        payload = _payload(rt, message)
+    except Exception as error:
+        log.exception("Building outbox message %s failed", message.id)
+        _retry(rt, message, f"building it failed: {error!r}", None)
+        return
+    try:
+        response = rt.slack.api_call(message.method, json=payload)
     except SlackApiError as error:
         if error.response.status_code >= 500:
             _unknown(rt, message, f"http {error.response.status_code}")
@@ -91,6 +99,14 @@ def _send(rt: Runtime, message: outbox.Claimed) -> None:
         if message.why_step_id is not None and ts:
             coes.set_prompt_ts(session=session, step_id=message.why_step_id, ts=ts)
         session.commit()
+
+
+def _payload(rt: Runtime, message: outbox.Claimed) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(message.payload)
+    if message.method == home.PUBLISH and "view" not in payload:
+        # A Home is queued as whose it is and built now, from what is committed by now.
+        return home.publish_payload(rt, str(payload["user_id"]))
+    return payload
 
 
 def _refused(rt: Runtime, message: outbox.Claimed, error: SlackApiError) -> None:

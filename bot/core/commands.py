@@ -11,6 +11,7 @@ USAGE = (
     "e.g. `/coe start Checkout was down for 40 minutes`\n"
     "• `/coe actions` lists your open action items; `/coe actions @someone` theirs; "
     "`/coe actions all` everyone's, overdue first\n"
+    "• `/coe list` lists this channel's COEs; `/coe list all` those of every channel you are in\n"
     "• `/coe help` shows this message"
 )
 
@@ -31,6 +32,13 @@ class ListActions:
 
 
 @dataclass(frozen=True)
+class ListCoes:
+    """This channel's COEs, or with `everyone` those of every channel the caller is in."""
+
+    everyone: bool = False
+
+
+@dataclass(frozen=True)
 class Help:
     pass
 
@@ -40,7 +48,7 @@ class Invalid:
     reason: str
 
 
-Command = Start | ListActions | Help | Invalid
+Command = Start | ListActions | ListCoes | Help | Invalid
 
 
 def parse_command(text: str) -> Command:
@@ -57,6 +65,10 @@ def parse_command(text: str) -> Command:
         return Start(rest)
     if verb in ("actions", "action", "items"):
         return _list_actions(rest)
+    if verb == "list":
+        if rest.lower() in ("", "all"):
+            return ListCoes(everyone=bool(rest))
+        return Invalid(f"`/coe list {rest}`: use `/coe list` for this channel, or `/coe list all`.")
     return Invalid(f"I don't know `/coe {verb}`.")
 
 
