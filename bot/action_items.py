@@ -283,14 +283,17 @@ def _owner_today(rt: Runtime, session: Session, owner_id: str) -> date:
 def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> dict[str, Any]:
     """`/coe actions [@someone|all]`: open items, overdue first, as an ephemeral message."""
     owner_id = None if query.everyone else (query.owner_id or asker_id)
-    shown = None  # one's own items are listed wherever they are: their nudges say as much
+    # Others' items show where the asker may see their COE; one's own items show wherever they
+    # are, as their nudges do.
+    shown = None
     if owner_id != asker_id:
         with Session(rt.engine) as session:
             held = store.open_item_channels(session=session, owner_id=owner_id)
         shown = visibility.visible_channels(rt, visibility.reader(rt, asker_id), held)
+    scope: dict[str, Any] = {"owner_id": owner_id, "channel_ids": shown, "or_owner": asker_id}
     with Session(rt.engine) as session:
-        rows = store.open_items(session=session, owner_id=owner_id, channel_ids=shown)
-        total = store.count_open(session=session, owner_id=owner_id, channel_ids=shown)
+        rows = store.open_items(session=session, **scope)
+        total = store.count_open(session=session, **scope)
         zones = user_cache.timezones(
             session=session, user_ids=sorted({item.owner_id for item, _ in rows})
         )

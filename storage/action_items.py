@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -130,16 +130,17 @@ def open_items(
     session: Session,
     owner_id: str | None = None,
     channel_ids: Collection[str] | None = None,
+    or_owner: str | None = None,
     limit: int = 200,
 ) -> Sequence[tuple[ActionItem, Coe]]:
     """Open items (of everyone, or of one owner), earliest due first, with their COE.
 
-    With `channel_ids`, only items of COEs held in those channels.
+    With `channel_ids`, only items of COEs held in those channels, or owned by `or_owner`.
     """
     statement = (
         select(ActionItem, Coe)
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
-        .where(*_open_filter(owner_id, channel_ids))
+        .where(*_open_filter(owner_id, channel_ids, or_owner))
         .order_by(col(ActionItem.due), col(ActionItem.id))
         .limit(limit)
     )
@@ -147,13 +148,17 @@ def open_items(
 
 
 def count_open(
-    *, session: Session, owner_id: str | None = None, channel_ids: Collection[str] | None = None
+    *,
+    session: Session,
+    owner_id: str | None = None,
+    channel_ids: Collection[str] | None = None,
+    or_owner: str | None = None,
 ) -> int:
     statement = (
         select(func.count())
         .select_from(ActionItem)
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
-        .where(*_open_filter(owner_id, channel_ids))
+        .where(*_open_filter(owner_id, channel_ids, or_owner))
     )
     return int(session.exec(statement).one())
 
@@ -164,17 +169,22 @@ def open_item_channels(*, session: Session, owner_id: str | None = None) -> list
         select(Coe.channel_id)
         .distinct()
         .join(ActionItem, col(ActionItem.coe_id) == col(Coe.id))
-        .where(*_open_filter(owner_id, None))
+        .where(*_open_filter(owner_id, None, None))
     )
     return list(session.exec(statement).all())
 
 
-def _open_filter(owner_id: str | None, channel_ids: Collection[str] | None) -> list[Any]:
+def _open_filter(
+    owner_id: str | None, channel_ids: Collection[str] | None, or_owner: str | None
+) -> list[Any]:
     conditions: list[Any] = [col(ActionItem.status) == ItemStatus.OPEN.value]
     if owner_id is not None:
         conditions.append(col(ActionItem.owner_id) == owner_id)
     if channel_ids is not None:
-        conditions.append(col(Coe.channel_id).in_(sorted(channel_ids)))
+        in_channels = col(Coe.channel_id).in_(sorted(channel_ids))
+        conditions.append(
+            in_channels if or_owner is None else or_(in_channels, ActionItem.owner_id == or_owner)
+        )
     return conditions
 
 
