@@ -11,6 +11,8 @@ from bot.slack.links import thread_link
 from bot.slack.messages import Message, coe_key
 
 PROBLEM_LIMIT = 150
+# The fallback is for notifications and screen readers; the blocks carry the list.
+TEXT_LIMIT = 3000
 # Slack takes about 12,000 characters of block text in a message; a page stays below that.
 PAGE_TEXT = 11_000
 # A response_url takes five answers within half an hour; one is left for anything after.
@@ -48,12 +50,12 @@ def build_coe_list(
         part = f", part {number} of {len(pages)}" if len(pages) > 1 else ""
         heading = f"{title} ({total}), open ones first{part}"
         blocks = [section(f"*{heading}*"), *(section(chunk) for chunk in chunks(lines))]
-        fallback = [f"{heading}:", *(f"• {line}" for line in lines)]
-        if number == len(pages) and left > 0:
-            more = f"…and {left} older ones not shown."
+        more = f"…and {left} more not shown." if number == len(pages) and left > 0 else ""
+        if more:
             blocks.append(context(more))
-            fallback.append(more)
-        messages.append({"text": clip("\n".join(fallback).replace("*", "")), "blocks": blocks})
+        listed = "\n".join([f"{heading}:", *(f"• {line}" for line in lines)]).replace("*", "")
+        text = f"{clip(listed, TEXT_LIMIT - len(more) - 1)}\n{more}" if more else clip(listed)
+        messages.append({"text": text, "blocks": blocks})
     return messages
 
 
