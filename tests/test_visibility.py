@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot import followup
+from bot import followup, visibility
 from bot.runtime import Runtime
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import Call, FakeSlack
@@ -97,6 +97,16 @@ def test_list_all_shows_the_coes_of_the_askers_channels(seen: Bot, fake_slack: F
     assert coes_in(listing(seen, fake_slack, "list all", user="UBOB")) == [1]
     assert coes_in(listing(seen, fake_slack, "list all", user="UALICE")) == [2, 1]
     assert coes_in(listing(seen, fake_slack, "list all", user="UCAROL")) == [3, 2]
+
+
+# One COE ------------------------------------------------------------------------------------
+
+
+def test_whether_someone_may_see_one_coe(seen: Bot) -> None:
+    assert visibility.may_see(seen.rt, "UALICE", "CSECRET")
+    assert not visibility.may_see(seen.rt, "UBOB", "CSECRET")
+    assert visibility.may_see(seen.rt, "UBOB", "CPAY")
+    assert not visibility.may_see(seen.rt, "UGUS", "CPAY")
 
 
 # What Slack is asked, and when ----------------------------------------------------------------
