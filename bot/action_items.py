@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import delivery, thread_posts, users
+from bot import delivery, home, thread_posts, users, visibility
 from bot.core import action_items as core
 from bot.core.action_items import ActionDraft, ActionItemError, NewItem, Person, StatusAction
 from bot.core.commands import ListActions
@@ -121,6 +121,7 @@ def _record(
     )
     if row is None:  # the same message or form was already recorded
         return []
+    home.queue_refresh(rt, session, item.owner_id)
     return [_enqueue_thread(rt, session, coe, views.build_confirmation(coe_id, item, author_id))]
 
 
@@ -242,6 +243,7 @@ def change_status(
             now=rt.now(),
             detail=detail,
         )
+        home.queue_refresh(rt, session, item.owner_id)
         note = views.status_note(
             actor_id, item.text, action, state.snoozed_until, state.drop_reason or ""
         )
@@ -286,9 +288,17 @@ def _owner_today(rt: Runtime, session: Session, owner_id: str) -> date:
 def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> dict[str, Any]:
     """`/coe actions [@someone|all]`: open items, overdue first, as an ephemeral message."""
     owner_id = None if query.everyone else (query.owner_id or asker_id)
+    # Others' items show where the asker may see their COE; one's own items show wherever they
+    # are, as their nudges do.
+    shown = None
+    if owner_id != asker_id:
+        with Session(rt.engine) as session:
+            held = store.open_item_channels(session=session, owner_id=owner_id)
+        shown = visibility.visible_channels(rt, visibility.reader(rt, asker_id), held)
+    scope: dict[str, Any] = {"owner_id": owner_id, "channel_ids": shown, "or_owner": asker_id}
     with Session(rt.engine) as session:
-        rows = store.open_items(session=session, owner_id=owner_id)
-        total = store.count_open(session=session, owner_id=owner_id)
+        rows = store.open_items(session=session, **scope)
+        total = store.count_open(session=session, **scope)
         zones = user_cache.timezones(
             session=session, user_ids=sorted({item.owner_id for item, _ in rows})
         )

@@ -13,6 +13,7 @@ from urllib.error import URLError
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
+from bot import home
 from bot.runtime import Runtime
 from storage import coes, outbox
 
@@ -70,7 +71,13 @@ def deliver_due(rt: Runtime) -> int:
 
 def _send(rt: Runtime, message: outbox.Claimed) -> None:
     try:
-        response = _call(rt, message)
+        payload = _payload(rt, message)
+    except Exception as error:
+        log.exception("Building outbox message %s failed", message.id)
+        _retry(rt, message, f"building it failed: {error!r}", None)
+        return
+    try:
+        response = _call(rt, message, payload)
     except SlackApiError as error:
         if error.response.status_code >= 500:
             _unknown(rt, message, f"http {error.response.status_code}")
@@ -96,8 +103,7 @@ def _send(rt: Runtime, message: outbox.Claimed) -> None:
         session.commit()
 
 
-def _call(rt: Runtime, message: outbox.Claimed) -> dict[str, Any]:
-    payload = json.loads(message.payload)
+def _call(rt: Runtime, message: outbox.Claimed, payload: dict[str, Any]) -> dict[str, Any]:
     if message.method == UPLOAD:
         # Three calls in one (get an upload URL, upload, complete), done by the SDK.
         return dict(rt.slack.files_upload_v2(**payload).data)
@@ -110,6 +116,14 @@ def _call(rt: Runtime, message: outbox.Claimed) -> dict[str, Any]:
                 return {"ok": True}
             raise
     return dict(rt.slack.api_call(message.method, json=payload).data)
+
+
+def _payload(rt: Runtime, message: outbox.Claimed) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(message.payload)
+    if message.method == home.PUBLISH and "view" not in payload:
+        # A Home is queued as whose it is and built now, from what is committed by now.
+        return home.publish_payload(rt, str(payload["user_id"]))
+    return payload
 
 
 def _refused(rt: Runtime, message: outbox.Claimed, error: SlackApiError) -> None:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import delivery, users
+from bot import delivery, users, visibility
 from bot.core import digest as digest_core
 from bot.core.dates import due_phrase
 from bot.core.nudges import ItemState, NudgePolicy, at_work, latest_today, nudge_due
@@ -258,12 +258,15 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
     covers_by = window.end.astimezone(UTC)
     period = ("manual " if force else "") + covers_by.strftime("%Y-%m-%dT%H:%M:%SZ")
     run = DigestRun(period=period)
+    with Session(rt.engine) as session:
+        channels = store.digest_channels(session=session, created_by=covers_by)
     if settings.digest_channel:
-        targets: list[tuple[str, str | None]] = [(settings.digest_channel, None)]
+        # Everyone in the digest channel reads it: only COEs all of them may see go in.
+        reader = visibility.digest_reader(rt, settings.digest_channel)
+        shown = visibility.visible_channels(rt, reader, channels)
+        targets = [(settings.digest_channel, shown)]
     else:
-        with Session(rt.engine) as session:
-            channels = store.digest_channels(session=session, created_by=covers_by)
-        targets = [(channel, channel) for channel in channels]
+        targets = [(channel, frozenset({channel})) for channel in channels]
     for channel, scope in targets:
         outcome = _post_digest(rt, channel, scope, period, window, now)
         if isinstance(outcome, str):
@@ -290,7 +293,7 @@ def _digest_window(settings: Settings, now: datetime, force: bool) -> digest_cor
 def _post_digest(
     rt: Runtime,
     channel: str,
-    scope: str | None,
+    scope: frozenset[str],
     period: str,
     window: digest_core.Window,
     now: datetime,
@@ -303,12 +306,12 @@ def _post_digest(
             return ALREADY_DONE
         open_items, completed = store.digest_items(
             session=session,
-            channel_id=scope,
+            channel_ids=scope,
             created_by=covers_by,
             closed_after=window.start.astimezone(UTC),
             closed_by=covers_by,
         )
-        progress = store.coe_progress(session=session, channel_id=scope, created_by=covers_by)
+        progress = store.coe_progress(session=session, channel_ids=scope, created_by=covers_by)
         owners = sorted({item.owner_id for item in open_items})
         zones = user_cache.timezones(session=session, user_ids=owners)
         digest = digest_core.build_digest(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
+from bot.cache import TtlCache
 from bot.settings import Settings
 
 
@@ -24,6 +25,8 @@ class Runtime:
     clock: Callable[[], datetime] = system_clock
     # Tells the worker something was stored or queued; the serving process sets it.
     notify: Callable[[], None] = lambda: None
+    # Slack's answers about channels and people (bot/visibility.py), per process.
+    cache: TtlCache = field(default_factory=TtlCache)
 
     def now(self) -> datetime:
         """The current time in UTC, the way the database stores it."""

@@ -34,6 +34,7 @@ class Settings:
     timezone: ZoneInfo
     digest_cron: str
     digest_channel: str | None
+    digest_include_private: bool
     nudge_interval_minutes: int
     nudge_due_soon_days: int
     working_hours: tuple[time, time]
@@ -72,6 +73,7 @@ def load_settings(
         timezone=_zone(env),
         digest_cron=_cron(env),
         digest_channel=_optional(env, "COE_DIGEST_CHANNEL"),
+        digest_include_private=_flag(env, "COE_DIGEST_INCLUDE_PRIVATE"),
         nudge_interval_minutes=_int(env, "COE_NUDGE_INTERVAL_MINUTES", 15, 1, 24 * 60),
         nudge_due_soon_days=_int(env, "COE_NUDGE_DUE_SOON_DAYS", 2, 0, 60),
         working_hours=_hours(env),
@@ -91,6 +93,13 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     if not raw.isdigit() or not low <= int(raw) <= high:
         raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
     return int(raw)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (_optional(env, name) or "false").lower()
+    if raw not in ("true", "false", "yes", "no", "1", "0"):
+        raise SettingsError(f"{name} must be true or false, not {raw!r}")
+    return raw in ("true", "yes", "1")
 
 
 def _api_url(env: Mapping[str, str]) -> str:

@@ -7,6 +7,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
+from bot import visibility
 from bot.core.action_items import Person
 from bot.runtime import Runtime
 from storage import users
@@ -35,6 +36,7 @@ def look_up(rt: Runtime, user_id: str) -> Person | None:
         return _stale_or_raise(rt, user_id, error)
     info = response.get("user") or {}
     name = display_name(info)
+    visibility.note_guest(rt, user_id, info)
     person = Person(
         user_id=user_id,
         tz=str(info.get("tz") or "UTC"),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -126,33 +126,65 @@ def list_items(*, session: Session, coe_id: int) -> Sequence[ActionItem]:
 
 
 def open_items(
-    *, session: Session, owner_id: str | None = None, limit: int = 200
+    *,
+    session: Session,
+    owner_id: str | None = None,
+    channel_ids: Collection[str] | None = None,
+    or_owner: str | None = None,
+    limit: int = 200,
 ) -> Sequence[tuple[ActionItem, Coe]]:
-    """Open items (of everyone, or of one owner), earliest due first, with their COE."""
+    """Open items (of everyone, or of one owner), earliest due first, with their COE.
+
+    With `channel_ids`, only items of COEs held in those channels, or owned by `or_owner`.
+    """
     statement = (
         select(ActionItem, Coe)
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
-        .where(*_open_filter(owner_id))
+        .where(*_open_filter(owner_id, channel_ids, or_owner))
         .order_by(col(ActionItem.due), col(ActionItem.id))
         .limit(limit)
     )
     return session.exec(statement).all()
 
 
-def count_open(*, session: Session, owner_id: str | None = None) -> int:
+def count_open(
+    *,
+    session: Session,
+    owner_id: str | None = None,
+    channel_ids: Collection[str] | None = None,
+    or_owner: str | None = None,
+) -> int:
     statement = (
         select(func.count())
         .select_from(ActionItem)
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
-        .where(*_open_filter(owner_id))
+        .where(*_open_filter(owner_id, channel_ids, or_owner))
     )
     return int(session.exec(statement).one())
 
 
-def _open_filter(owner_id: str | None) -> list[Any]:
+def open_item_channels(*, session: Session, owner_id: str | None = None) -> list[str]:
+    """The channels of the COEs that have open items (of one owner, or of everyone)."""
+    statement = (
+        select(Coe.channel_id)
+        .distinct()
+        .join(ActionItem, col(ActionItem.coe_id) == col(Coe.id))
+        .where(*_open_filter(owner_id, None, None))
+    )
+    return list(session.exec(statement).all())
+
+
+def _open_filter(
+    owner_id: str | None, channel_ids: Collection[str] | None, or_owner: str | None
+) -> list[Any]:
     conditions: list[Any] = [col(ActionItem.status) == ItemStatus.OPEN.value]
     if owner_id is not None:
         conditions.append(col(ActionItem.owner_id) == owner_id)
+    if channel_ids is not None:
+        in_channels = col(Coe.channel_id).in_(sorted(channel_ids))
+        conditions.append(
+            in_channels if or_owner is None else or_(in_channels, ActionItem.owner_id == or_owner)
+        )
     return conditions
 
 

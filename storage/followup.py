@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -258,21 +258,21 @@ def digest_channels(*, session: Session, created_by: datetime) -> list[str]:
 def digest_items(
     *,
     session: Session,
-    channel_id: str | None,
+    channel_ids: Collection[str],
     created_by: datetime,
     closed_after: datetime,
     closed_by: datetime,
 ) -> tuple[list[DigestItem], list[DigestItem]]:
     """Open items, and items done after `closed_after` and by `closed_by`, of a digest's COEs.
 
-    The COEs are those created by `created_by`, in `channel_id` or, when None, everywhere.
+    The COEs are those created by `created_by` in `channel_ids`.
     """
     closed = col(ActionItem.closed_at)
     statement = (
         select(ActionItem)
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
         .where(
-            *_digest_coes(channel_id, created_by),
+            *_digest_coes(channel_ids, created_by),
             or_(
                 ActionItem.status == "open",
                 and_(ActionItem.status == "done", closed > closed_after, closed <= closed_by),
@@ -289,13 +289,13 @@ def digest_items(
 
 
 def coe_progress(
-    *, session: Session, channel_id: str | None, created_by: datetime
+    *, session: Session, channel_ids: Collection[str], created_by: datetime
 ) -> list[CoeProgress]:
     """Done, total and dropped item counts of every COE the digest covers, in one query."""
     statement = (
         select(Coe.id, Coe.problem, ActionItem.status, func.count())
         .join(ActionItem, col(ActionItem.coe_id) == col(Coe.id))
-        .where(*_digest_coes(channel_id, created_by))
+        .where(*_digest_coes(channel_ids, created_by))
         .group_by(col(Coe.id), col(Coe.problem), col(ActionItem.status))
     )
     counts: dict[int, tuple[str, dict[str, int]]] = {}
@@ -324,11 +324,12 @@ def record_digest(*, session: Session, channel_id: str, period: str, now: dateti
     return _insert_unless_present(session, Digest, values, ["channel_id", "period"])
 
 
-def _digest_coes(channel_id: str | None, created_by: datetime) -> list[Any]:
-    where = [Coe.status != "starting", col(Coe.created_at) <= created_by]
-    if channel_id is not None:
-        where.append(Coe.channel_id == channel_id)
-    return where
+def _digest_coes(channel_ids: Collection[str], created_by: datetime) -> list[Any]:
+    return [
+        Coe.status != "starting",
+        col(Coe.created_at) <= created_by,
+        col(Coe.channel_id).in_(sorted(channel_ids)),
+    ]
 
 
 # Shared ---------------------------------------------------------------------------------------

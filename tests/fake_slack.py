@@ -31,11 +31,46 @@ class Call:
 
 
 @dataclass
+class Channel:
+    """A channel as the fake knows it: who is in it, and whether it is private."""
+
+    id: str
+    private: bool = False
+    members: set[str] = field(default_factory=set)
+    bot_member: bool = True
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.id.lower(),
+            "is_channel": True,
+            "is_group": False,
+            "is_im": False,
+            "is_mpim": False,
+            "is_private": self.private,
+            "is_archived": False,
+            "is_member": self.bot_member,
+        }
+
+
+# Slack refuses more blocks than these in a message, and in a modal or Home view.
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+SECTION_TEXT = 3000
+HEADER_TEXT = 150
+PAGE_SIZE_LIMIT = 999
+
+
+@dataclass
 class FakeSlack:
-    """Start with `start()`; `api_url` goes into SLACK_API_URL."""
+    """Start with `start()`; `api_url` goes into SLACK_API_URL.
+
+    A channel no test added (`add_channel`) is a public one with nobody but the bot in it.
+    """
 
     calls: list[Call] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    channels: dict[str, Channel] = field(default_factory=dict)
     channels_without_bot: set[str] = field(default_factory=set)
     _failures: dict[str, list[tuple[int, str, dict[str, str]]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -102,6 +137,18 @@ class FakeSlack:
             **extra,
         }
 
+    def add_channel(
+        self,
+        channel_id: str,
+        *,
+        private: bool = False,
+        members: tuple[str, ...] = (),
+        bot_member: bool = True,
+    ) -> Channel:
+        channel = Channel(channel_id, private, set(members), bot_member)
+        self.channels[channel_id] = channel
+        return channel
+
     def fail_next(
         self,
         method: str,
@@ -153,6 +200,8 @@ class FakeSlack:
             return 200, {"ok": True}, {}
         if path.startswith("/respond/"):
             self._record("response_url", {"url_name": path.removeprefix("/respond/"), **params})
+            if _too_big(params.get("blocks"), MESSAGE_BLOCKS):
+                return 400, {"ok": False, "error": "invalid_blocks"}, {}
             return 200, {"ok": True}, {}
         method = path.removeprefix("/api/")
         self._record(method, params)
@@ -162,6 +211,11 @@ class FakeSlack:
         if failure:
             status, error, headers = failure
             return status, {"ok": False, "error": error}, headers
+        view = params.get("view") if isinstance(params.get("view"), dict) else None
+        if _too_big(params.get("blocks"), MESSAGE_BLOCKS) or (
+            view is not None and _too_big(view.get("blocks"), VIEW_BLOCKS)
+        ):
+            return 200, {"ok": False, "error": "invalid_blocks"}, {}
         return 200, self._answer(method, params), {}
 
     def _record(self, method: str, params: dict[str, Any]) -> None:
@@ -215,11 +269,76 @@ class FakeSlack:
             return {"ok": True, "files": json.loads(params.get("files") or "[]")}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users", "X"))[1:]}}
+        if method == "views.publish":
+            view = params.get("view") or {}
+            if view.get("type") != "home" or str(params.get("user_id", "")) not in self.users:
+                return {"ok": False, "error": "invalid_arguments"}
+            return {"ok": True, "view": {"id": "V" + self.next_ts().replace(".", ""), **view}}
+        if method == "conversations.info":
+            found = self._visible_channel(str(channel))
+            return {"ok": True, "channel": found.info()} if found else _not_found()
+        if method == "conversations.members":
+            found = self._visible_channel(str(channel))
+            if found is None:
+                return _not_found()
+            return _page(sorted(found.members), params, "members")
+        if method == "users.conversations":
+            return self._users_conversations(params)
         return {"ok": True}
+
+    def _visible_channel(self, channel_id: str) -> Channel | None:
+        """The channel as the bot may see it: a private channel it is not in does not exist."""
+        if not channel_id.startswith(("C", "G")):
+            return None
+        found = self.channels.get(channel_id) or Channel(channel_id)
+        return found if found.bot_member or not found.private else None
+
+    def _users_conversations(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = str(params.get("user", BOT_USER_ID))
+        types = str(params.get("types") or "public_channel").split(",")
+        listed = [
+            channel.info()
+            for channel in sorted(self.channels.values(), key=lambda channel: channel.id)
+            # With a bot token, a private channel is listed only if the bot is in it too.
+            if user in channel.members
+            and ("private_channel" if channel.private else "public_channel") in types
+            and (channel.bot_member or not channel.private)
+        ]
+        return _page(listed, params, "channels")
 
     def next_ts(self) -> str:
         with self._lock:
             return f"1700000000.{next(self._ts):06d}"
+
+
+def _not_found() -> dict[str, Any]:
+    return {"ok": False, "error": "channel_not_found"}
+
+
+def _page(entries: list[Any], params: dict[str, Any], name: str) -> dict[str, Any]:
+    """One page of a cursor-paginated list, as Slack serves it."""
+    limit = int(params.get("limit") or 100)
+    if not 0 < limit <= PAGE_SIZE_LIMIT:
+        return {"ok": False, "error": "invalid_limit"}
+    start = int(str(params.get("cursor") or "offset:0").removeprefix("offset:"))
+    end = start + limit
+    cursor = f"offset:{end}" if end < len(entries) else ""
+    return {"ok": True, name: entries[start:end], "response_metadata": {"next_cursor": cursor}}
+
+
+def _too_big(blocks: Any, most: int) -> bool:
+    """What Slack refuses as `invalid_blocks`: too many blocks, or a text too long for its block."""
+    if not isinstance(blocks, list):
+        return False
+    if len(blocks) > most:
+        return True
+    for block in blocks:
+        text = (block.get("text") or {}).get("text", "")
+        if block.get("type") == "section" and len(text) > SECTION_TEXT:
+            return True
+        if block.get("type") == "header" and len(text) > HEADER_TEXT:
+            return True
+    return False
 
 
 def _parse(raw: str, content_type: str) -> dict[str, Any]:

@@ -37,17 +37,23 @@ def add_coe(
     status: str = "asking",
     created_at: datetime | None = None,
     whys: tuple[str, ...] = (),
+    facilitator: str = "UALICE",
+    **fields: Any,
 ) -> int:
-    """A started COE; `whys` are the answers recorded so far, as why #1, #2, ..."""
+    """A started COE; `whys` are the answers recorded so far, as why #1, #2, ...
+
+    `fields` are other columns of the COE: `closed_at`, `permalink`.
+    """
     created = created_at or rt.now() - timedelta(days=30)
     with Session(rt.engine) as session:
         coe = Coe(
             channel_id=channel,
             problem=problem,
-            facilitator_id="UALICE",
+            facilitator_id=facilitator,
             status=status,
             parent_ts=f"1690000000.{next(_thread_ts):06d}",
             created_at=created,
+            **fields,
         )
         session.add(coe)
         session.flush()

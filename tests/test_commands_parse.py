@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.commands import USAGE, Help, Invalid, ListActions, Start, parse_command
+from bot.core.commands import USAGE, Help, Invalid, ListActions, ListCoes, Start, parse_command
 
 
 def test_start_takes_the_rest_as_the_problem_statement() -> None:
@@ -31,7 +31,7 @@ def test_nothing_or_help_asks_for_help(text: str) -> None:
     assert parse_command(text) == Help()
 
 
-@pytest.mark.parametrize("text", ["stop", "begin outage", "list"])
+@pytest.mark.parametrize("text", ["stop", "begin outage", "lists"])
 def test_an_unknown_verb_is_invalid_and_names_it(text: str) -> None:
     command = parse_command(text)
     assert isinstance(command, Invalid)
@@ -65,6 +65,21 @@ def test_actions_with_someone_unmentioned_is_invalid(text: str) -> None:
     assert "@mention" in command.reason
 
 
+@pytest.mark.parametrize(
+    ("text", "everyone"), [("list", False), (" LIST ", False), ("list all", True)]
+)
+def test_list_is_this_channels_coes_and_list_all_those_of_the_callers_channels(
+    text: str, everyone: bool
+) -> None:
+    assert parse_command(text) == ListCoes(everyone=everyone)
+
+
+def test_list_with_anything_else_is_invalid_and_says_what_works() -> None:
+    command = parse_command("list mine")
+    assert isinstance(command, Invalid)
+    assert "`/coe list mine`" in command.reason and "`/coe list all`" in command.reason
+
+
 def test_usage_names_every_verb() -> None:
-    for verb in ("/coe start", "/coe actions", "/coe help"):
+    for verb in ("/coe start", "/coe actions", "/coe list", "/coe help"):
         assert verb in USAGE

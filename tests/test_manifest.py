@@ -55,14 +55,29 @@ def test_it_asks_for_exactly_the_scopes_the_bot_uses(manifest: dict[str, Any]) -
     scopes = manifest["oauth_config"]["scopes"]
     assert set(scopes) == {"bot"}
     assert sorted(scopes["bot"]) == sorted(
-        ["commands", "chat:write", "channels:history", "groups:history", "users:read"]
+        [
+            "commands",
+            "chat:write",
+            "channels:history",
+            "groups:history",
+            "users:read",
+            # users.conversations and conversations.info: who may see which COE.
+            "channels:read",
+            "groups:read",
+        ]
     )
 
 
 def test_it_subscribes_to_exactly_the_events_the_bot_handles(manifest: dict[str, Any]) -> None:
     events = manifest["settings"]["event_subscriptions"]
-    assert sorted(events["bot_events"]) == ["message.channels", "message.groups"]
+    assert sorted(events["bot_events"]) == ["app_home_opened", "message.channels", "message.groups"]
     assert "user_events" not in events
+
+
+def test_the_home_tab_is_on(manifest: dict[str, Any]) -> None:
+    app_home = manifest["features"]["app_home"]
+    assert app_home["home_tab_enabled"] is True
+    assert app_home["messages_tab_enabled"] is True
 
 
 def test_interactivity_and_socket_mode_are_on(manifest: dict[str, Any]) -> None:

@@ -24,6 +24,7 @@ def test_defaults() -> None:
     assert settings.timezone == ZoneInfo("UTC")
     assert settings.digest_cron == "0 9 * * mon"
     assert settings.digest_channel is None
+    assert settings.digest_include_private is False
     assert settings.nudge_interval_minutes == 15
     assert settings.nudge_due_soon_days == 2
     assert settings.working_hours == (time(9), time(17))
@@ -42,6 +43,7 @@ def test_every_setting_is_read() -> None:
             "COE_TIMEZONE": "Europe/Berlin",
             "COE_DIGEST_CRON": "30 8 * * fri",
             "COE_DIGEST_CHANNEL": "C0DIGEST",
+            "COE_DIGEST_INCLUDE_PRIVATE": "True",
             "COE_NUDGE_INTERVAL_MINUTES": "60",
             "COE_NUDGE_DUE_SOON_DAYS": "0",
             "COE_WORKING_HOURS": "08:30 - 18:00",
@@ -66,6 +68,7 @@ def test_every_setting_is_read() -> None:
     assert settings.timezone == ZoneInfo("Europe/Berlin")
     assert settings.digest_cron == "30 8 * * fri"
     assert settings.digest_channel == "C0DIGEST"
+    assert settings.digest_include_private is True
     assert settings.nudge_interval_minutes == 60
     assert settings.nudge_due_soon_days == 0
     assert settings.working_hours == (time(8, 30), time(18))
@@ -113,6 +116,7 @@ def test_socket_mode_needs_no_signing_secret() -> None:
         ({**GOOD, "COE_TIMEZONE": "../etc/passwd"}, "COE_TIMEZONE"),
         ({**GOOD, "COE_DIGEST_CRON": "every monday"}, "COE_DIGEST_CRON"),
         ({**GOOD, "COE_DIGEST_CRON": "0 9 31 2 *"}, "COE_DIGEST_CRON"),
+        ({**GOOD, "COE_DIGEST_INCLUDE_PRIVATE": "sometimes"}, "COE_DIGEST_INCLUDE_PRIVATE"),
         ({**GOOD, "COE_NUDGE_INTERVAL_MINUTES": "0"}, "COE_NUDGE_INTERVAL_MINUTES"),
         ({**GOOD, "COE_NUDGE_INTERVAL_MINUTES": "1.5"}, "COE_NUDGE_INTERVAL_MINUTES"),
         ({**GOOD, "COE_NUDGE_DUE_SOON_DAYS": "soon"}, "COE_NUDGE_DUE_SOON_DAYS"),

@@ -15,6 +15,7 @@ USAGE = (
     "(`/coe export`: this channel's latest)\n"
     "• `/coe close COE-12`, `/coe reopen COE-12`: the facilitator stops or resumes taking "
     "answers (action items are followed up either way)\n"
+    "• `/coe list` lists this channel's COEs; `/coe list all` those of every channel you are in\n"
     "• `/coe help` shows this message\n"
     "*In a COE's thread*\n"
     "• Reply to answer the open why; the bot asks why about your answer next\n"
@@ -47,6 +48,13 @@ class ListActions:
 
 
 @dataclass(frozen=True)
+class ListCoes:
+    """This channel's COEs, or with `everyone` those of every channel the caller is in."""
+
+    everyone: bool = False
+
+
+@dataclass(frozen=True)
 class Help:
     pass
 
@@ -69,7 +77,7 @@ class Invalid:
     reason: str
 
 
-Command = Start | ListActions | Help | Export | SetClosed | Invalid
+Command = Start | ListActions | ListCoes | Help | Export | SetClosed | Invalid
 
 
 def parse_command(text: str) -> Command:
@@ -96,6 +104,10 @@ def parse_command(text: str) -> Command:
         if coe_id is None:
             return Invalid(_NOT_AN_ID.format(verb=verb, rest=rest))
         return SetClosed(coe_id, closed=verb == "close")
+    if verb == "list":
+        if rest.lower() in ("", "all"):
+            return ListCoes(everyone=bool(rest))
+        return Invalid(f"`/coe list {rest}`: use `/coe list` for this channel, or `/coe list all`.")
     return Invalid(f"I don't know `/coe {verb}`.")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import action_items
+from bot import action_items, home
 from bot.core.action_items import ItemForm, StatusAction
 from bot.runtime import Runtime
 from bot.slack import action_item_messages as views
@@ -102,6 +102,10 @@ def _change(
     outcome = action_items.change_status(
         rt, item_id=int(action["value"]), actor_id=stored.user_id(body), action=status
     )
+    if (body.get("view") or {}).get("type") == "home":
+        # The Home has no response_url: the refreshed Home shows where the item stands.
+        home.refresh(rt, stored.user_id(body))
+        return
     # A new ephemeral rather than replacing the row: a digest row is everyone's to see.
     stored.respond(body, outcome.message)
 

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.runtime import Runtime
-from bot.slack import action_item_listeners, commands, routes, threads
+from bot.slack import action_item_listeners, commands, home, routes, threads
 from bot.slack.stored import SORRY
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ def build_app(rt: Runtime) -> App:
     )
     commands.register(app, rt)
     threads.register(app, rt)
+    home.register(app, rt)
     routes.register_buttons(app, rt)
     action_item_listeners.register(app, rt)
     app.error(_on_error)

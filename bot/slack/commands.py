@@ -6,13 +6,14 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import action_items, reviews
+from bot import action_items, coe_list, reviews
 from bot.core.commands import (
     USAGE,
     Export,
     Help,
     Invalid,
     ListActions,
+    ListCoes,
     SetClosed,
     Start,
     parse_command,
@@ -25,6 +26,8 @@ IN_A_DM = (
     "Run `/coe start <what went wrong>` there (and `/invite` me if I'm not in it yet)."
 )
 
+LIST_IN_A_DM = "COEs are kept by channel: run `/coe list` in one, or `/coe list all` for yours."
+
 
 def register(app: App, rt: Runtime) -> None:
     def acknowledge(ack: Ack, body: dict[str, Any]) -> None:
@@ -36,6 +39,8 @@ def register(app: App, rt: Runtime) -> None:
                 ack(text=f"{reason}\n\n{USAGE}")
             case Start() if _is_direct_message(body):
                 ack(text=IN_A_DM)
+            case ListCoes(everyone=False) if _is_direct_message(body):
+                ack(text=LIST_IN_A_DM)
             case _:
                 stored.keep(rt, "command", body)
                 ack()
@@ -44,7 +49,7 @@ def register(app: App, rt: Runtime) -> None:
 
 
 def run(rt: Runtime, command: dict[str, Any]) -> None:
-    """The worker's half: start a review or list action items."""
+    """The worker's half: start a review, list action items or COEs."""
     match parse_command(command.get("text") or ""):
         case Start(problem):
             error = reviews.start_review(
@@ -59,6 +64,11 @@ def run(rt: Runtime, command: dict[str, Any]) -> None:
         case ListActions() as query:
             listing = action_items.list_for(rt, asker_id=command["user_id"], query=query)
             stored.respond(command, listing["text"], listing.get("blocks"))
+        case ListCoes(everyone):
+            for page in coe_list.list_coes(
+                rt, asker_id=command["user_id"], channel_id=command["channel_id"], everyone=everyone
+            ):
+                stored.respond(command, page["text"], page["blocks"])
         case Export(coe_id):
             _export(rt, command, coe_id)
         case SetClosed(coe_id, closed):

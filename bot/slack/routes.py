@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import reviews
+from bot import home, reviews
 from bot.runtime import Runtime
 from bot.slack import action_item_listeners as items
 from bot.slack import commands, interactions, stored
@@ -47,6 +47,7 @@ def worker_routes() -> dict[str, Route]:
         "command": Route(stored.claimed(commands.run), interactive=True),
         "action": Route(stored.claimed(_press), interactive=True),
         "view": Route(stored.retried(_submit), abandon=items.abandon_form, interactive=True),
+        "home": Route(home.process_opened),
     }
 
 

@@ -1,0 +1,125 @@
+"""Use case of the App Home: a person's open items and COEs, published through the outbox.
+
+A change queues a `views.publish` for the person in its own transaction; the view itself is
+built when the outbox sends it (see `publish_payload`), from what is committed by then. So a
+burst of changes costs one publish, and the Slack calls the view needs (whose channels, which
+are private) are made by the sender, never inside a transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session
+
+from bot import visibility
+from bot.core.action_items import ListedItem, days_overdue, list_order, local_today
+from bot.core.coe_list import open_first
+from bot.runtime import Runtime
+from bot.slack.home_messages import COES_SHOWN, ITEMS_SHOWN, Home, build_home
+from storage import action_items as items_store
+from storage import coe_summaries, inbox, outbox
+from storage import users as user_cache
+from storage.models import ActionItem
+
+PUBLISH = "views.publish"
+
+
+def queue_refresh(rt: Runtime, session: Session, user_id: str) -> int:
+    """Queue a fresh Home for `user_id` in the caller's transaction; a pending one is reused.
+
+    Left to the worker's next outbox pass rather than sent inline: the person who clicked or
+    wrote is answered first.
+    """
+    return outbox.enqueue(
+        session=session,
+        method=PUBLISH,
+        payload={"user_id": user_id},
+        now=rt.now(),
+        coalesce_key=f"home:{user_id}",
+    )
+
+
+def refresh(rt: Runtime, user_id: str) -> None:
+    """Queue a fresh Home for `user_id`, in a transaction of its own."""
+    with Session(rt.engine) as session:
+        queue_refresh(rt, session, user_id)
+        session.commit()
+
+
+def keep_opened(rt: Runtime, body: dict[str, Any]) -> bool:
+    """Store an `app_home_opened` event of the Home tab before it is acknowledged; no Slack call."""
+    event = body.get("event") or {}
+    event_id = body.get("event_id")
+    if event.get("tab") != "home" or not event.get("user") or not event_id:
+        return False
+    with Session(rt.engine) as session:
+        kept = inbox.keep(
+            session=session, key=str(event_id), kind="home", payload=json.dumps(body), now=rt.now()
+        )
+        session.commit()
+    return kept
+
+
+def process_opened(rt: Runtime, event_id: str) -> None:
+    """The worker's half of a Home opened: queue its publish, once per stored event."""
+    with Session(rt.engine) as session:
+        payload = inbox.claim(session=session, event_id=event_id, now=rt.now())
+        if payload is not None:
+            queue_refresh(rt, session, str(json.loads(payload)["event"]["user"]))
+        session.commit()
+
+
+def publish_payload(rt: Runtime, user_id: str) -> dict[str, Any]:
+    """The `views.publish` arguments for `user_id`'s Home as it stands; calls Slack, so no
+    transaction may be open."""
+    reader = visibility.reader(rt, user_id)
+    with Session(rt.engine) as session:
+        items = _my_items(rt, session, user_id)
+        items_total = items_store.count_open(session=session, owner_id=user_id)
+        mine = coe_summaries.coe_channels(session=session, facilitator_id=user_id)
+        held = coe_summaries.coe_channels(session=session)
+    facilitated_in = visibility.visible_channels(rt, reader, mine)
+    recent_in = visibility.visible_channels(rt, reader, reader.channels.intersection(held))
+    with Session(rt.engine) as session:
+        facilitated, facilitated_total = coe_summaries.summaries(
+            session=session, channel_ids=facilitated_in, facilitator_id=user_id, limit=COES_SHOWN
+        )
+        recent, recent_total = coe_summaries.summaries(
+            session=session, channel_ids=recent_in, limit=COES_SHOWN
+        )
+    home = Home(
+        items=items,
+        items_total=items_total,
+        facilitated=open_first(facilitated),
+        facilitated_total=facilitated_total,
+        recent=open_first(recent),
+        recent_total=recent_total,
+    )
+    return {"user_id": user_id, "view": build_home(home)}
+
+
+def _my_items(rt: Runtime, session: Session, user_id: str) -> list[ListedItem]:
+    """The person's open items, overdue first; theirs wherever they are, as in `/coe actions`."""
+    rows = items_store.open_items(session=session, owner_id=user_id)
+    cached = user_cache.get_user(session=session, user_id=user_id)
+    today = local_today(rt.now(), cached.tz if cached else rt.settings.timezone.key)
+    listed = [
+        ListedItem(
+            item_id=_id(item),
+            coe_id=item.coe_id,
+            description=item.text,
+            owner_id=item.owner_id,
+            due=item.due,
+            days_overdue=days_overdue(item.due, today),
+            snoozed_until=item.snoozed_until,
+        )
+        for item, _ in rows
+    ]
+    return list_order(listed)[:ITEMS_SHOWN]
+
+
+def _id(item: ActionItem) -> int:
+    assert item.id is not None
+    return item.id

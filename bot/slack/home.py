@@ -1,0 +1,19 @@
+"""The App Home tab: an `app_home_opened` event is stored before the ack; the worker publishes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot import home
+from bot.runtime import Runtime
+
+
+def register(app: App, rt: Runtime) -> None:
+    def keep(ack: Ack, body: dict[str, Any]) -> None:
+        if home.keep_opened(rt, body):
+            rt.notify()
+        ack()
+
+    app.event("app_home_opened")(keep)

@@ -1,0 +1,72 @@
+"""Block Kit for the App Home: a person's open action items, their COEs, their channels' COEs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.action_items import ListedItem
+from bot.core.coe_list import CoeSummary
+from bot.slack.action_item_messages import item_line
+from bot.slack.blocks import Block, chunks, clip, context, header, section
+from bot.slack.coe_list_messages import coe_line
+from bot.slack.messages import item_status_buttons
+
+# Slack refuses a Home view of more than 100 blocks. Two an item (its line and its buttons):
+# the items take at most 60, and each list of COEs a handful.
+ITEMS_SHOWN = 30
+COES_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Home:
+    """What one person's Home shows; each list is clipped, with its full count beside it."""
+
+    items: Sequence[ListedItem]
+    items_total: int
+    facilitated: Sequence[CoeSummary]
+    facilitated_total: int
+    recent: Sequence[CoeSummary]
+    recent_total: int
+
+
+def build_home(home: Home) -> dict[str, Any]:
+    """The Home tab's view, within Slack's 100 blocks."""
+    blocks = [
+        *_items(home.items, home.items_total),
+        {"type": "divider"},
+        *_coes(
+            "COEs you facilitate",
+            home.facilitated,
+            home.facilitated_total,
+            "You facilitate no COE. Start one with `/coe start <what went wrong>` in the "
+            "incident's channel.",
+        ),
+        {"type": "divider"},
+        *_coes("Recent COEs in your channels", home.recent, home.recent_total, "None yet."),
+    ]
+    return {"type": "home", "blocks": blocks}
+
+
+def _items(items: Sequence[ListedItem], total: int) -> list[Block]:
+    blocks = [header(f"Your open action items ({total})")]
+    if not items:
+        return [*blocks, section("Nothing open. :tada:")]
+    shown = items[:ITEMS_SHOWN]
+    for item in shown:
+        blocks += [section(clip(item_line(item))), item_status_buttons(item.item_id)]
+    if total > len(shown):
+        blocks.append(context(f"…and {total - len(shown)} more: `/coe actions` lists them all."))
+    return blocks
+
+
+def _coes(title: str, coes: Sequence[CoeSummary], total: int, empty: str) -> list[Block]:
+    blocks = [header(f"{title} ({total})")]
+    if not coes:
+        return [*blocks, section(empty)]
+    shown = coes[:COES_SHOWN]
+    blocks += [section(chunk) for chunk in chunks([coe_line(coe) for coe in shown])]
+    if total > len(shown):
+        blocks.append(context(f"…and {total - len(shown)} more: `/coe list all` lists them."))
+    return blocks

@@ -1,0 +1,76 @@
+"""COEs as lists show them: status, the why being asked, open action items; one query a list."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from bot.core.coe_list import CoeSummary
+from storage.models import ActionItem, Coe, WhyStep
+
+
+def coe_channels(*, session: Session, facilitator_id: str | None = None) -> list[str]:
+    """The channels that hold a COE (one facilitated by `facilitator_id`, when given)."""
+    statement = select(Coe.channel_id).distinct().where(*_listed(None, facilitator_id))
+    return list(session.exec(statement).all())
+
+
+def summaries(
+    *,
+    session: Session,
+    channel_ids: Collection[str],
+    facilitator_id: str | None = None,
+    limit: int = 100,
+) -> tuple[list[CoeSummary], int]:
+    """COEs held in `channel_ids`, open ones first, then the newest; and how many there are."""
+    where = _listed(channel_ids, facilitator_id)
+    open_items = (
+        select(func.count())
+        .where(col(ActionItem.coe_id) == col(Coe.id), col(ActionItem.status) == "open")
+        .scalar_subquery()
+    )
+    asking = (
+        select(func.min(WhyStep.number))
+        .where(col(WhyStep.coe_id) == col(Coe.id), col(WhyStep.answer).is_(None))
+        .scalar_subquery()
+    )
+    statement = (
+        select(Coe, open_items, asking)
+        .where(*where)
+        .order_by(col(Coe.closed_at).is_not(None), col(Coe.id).desc())
+        .limit(limit)
+    )
+    rows = [
+        CoeSummary(
+            coe_id=_id(coe),
+            channel_id=coe.channel_id,
+            problem=coe.problem,
+            facilitator_id=coe.facilitator_id,
+            status=coe.status,
+            asking_why=why if coe.status == "asking" else None,
+            closed=coe.closed_at is not None,
+            open_items=int(count or 0),
+            parent_ts=coe.parent_ts,
+            permalink=coe.permalink,
+        )
+        for coe, count, why in session.exec(statement).all()  # type: ignore[call-overload]
+    ]
+    total = session.exec(select(func.count()).select_from(Coe).where(*where)).one()
+    return rows, int(total)
+
+
+def _listed(channel_ids: Collection[str] | None, facilitator_id: str | None) -> list[Any]:
+    where: list[Any] = [col(Coe.status) != "starting"]
+    if channel_ids is not None:
+        where.append(col(Coe.channel_id).in_(sorted(channel_ids)))
+    if facilitator_id is not None:
+        where.append(col(Coe.facilitator_id) == facilitator_id)
+    return where
+
+
+def _id(coe: Coe) -> int:
+    assert coe.id is not None
+    return coe.id
