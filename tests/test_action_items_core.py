@@ -35,6 +35,7 @@ from bot.core.action_items import (
     why_label,
 )
 from bot.core.facilitation import Chain, end_chain, record_answer, start
+from tests.test_facilitation import posted
 
 WEDNESDAY = date(2026, 11, 25)
 FRIDAY = date(2026, 11, 27)
@@ -49,6 +50,7 @@ ANSWERS = [
 def answered(count: int) -> Chain:
     chain = start("The site went down")
     for number, text in enumerate(ANSWERS[:count], start=1):
+        chain = posted(chain, f"1.{number - 1:06d}5")  # each why is posted before its answer
         chain = record_answer(chain, text, "UBOB", f"1.{number:06d}")
     return chain
 

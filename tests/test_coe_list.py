@@ -55,7 +55,8 @@ def test_list_shows_this_channels_coes_open_ones_first_with_status_and_link(
     assert "facilitator <@UBOB>" in first and "2 open items" in first
     assert second.startswith("*COE-1* Checkout was down\nasking why #2")
     assert "facilitator <@UALICE>" in second and "0 open items" in second
-    assert f"<https://slack.com/archives/CINC/p{PARENT.replace('.', '')}|thread>" in second
+    # The permalink Slack gave when the parent was posted.
+    assert f"<https://acme.slack.com/archives/CINC/p{PARENT.replace('.', '')}|thread>" in second
     assert third.startswith(f"*COE-{closed}* Mail bounced\nclosed")
     assert "<https://acme.slack.com/archives/CINC/p1690000000000099|thread>" in third
     # This channel's list does not name the channel on every line.

@@ -64,6 +64,10 @@ def test_it_asks_for_exactly_the_scopes_the_bot_uses(manifest: dict[str, Any]) -
             # users.conversations and conversations.info: who may see which COE.
             "channels:read",
             "groups:read",
+            # reactions.add/remove: the mark on each recorded answer.
+            "reactions:write",
+            # files_upload_v2: the COE document in its thread.
+            "files:write",
         ]
     )
 

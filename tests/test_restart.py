@@ -141,7 +141,8 @@ def test_list_prints_one_review_per_line(
     bot.slack.command(f"start {PROBLEM}")
     fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 1)
     bot.slack.reply(ANSWERS[0], thread_ts=THREAD)
-    bot.slack.reply("done", thread_ts=THREAD)
+    bot.slack.reply("done", thread_ts=THREAD)  # other angles are offered...
+    bot.slack.reply("done", thread_ts=THREAD)  # ...and declined
     fake_slack.wait_for(lambda: any("chain of whys" in text for text in prompts(fake_slack)))
     bot.slack.command("start Search was\tslow\nfor an hour", channel="COTHER")
     fake_slack.wait_for(lambda: len(fake_slack.posted(channel="COTHER")) == 2)

@@ -152,10 +152,12 @@ def test_a_slack_error_on_start_is_explained_and_leaves_nothing_behind(
     assert stored_problems(bot) == []
 
 
-def test_mentions_in_the_problem_are_kept_as_slack_sent_them(
+def test_mentions_in_the_problem_are_kept_but_quoted_without_a_ping(
     bot: Bot, fake_slack: FakeSlack
 ) -> None:
     bot.slack.command("start Deploy by <@UBOB|bob> broke <#C42|payments>")
     parent, first = fake_slack.wait_for_calls("chat.postMessage", 2)
-    assert "Deploy by <@UBOB|bob> broke <#C42|payments>" in parent["text"]
-    assert first["text"] == 'Why #1: why did "Deploy by <@UBOB|bob> broke <#C42|payments>" happen?'
+    assert "Deploy by @bob broke #payments" in parent["text"]
+    assert parent["blocks"][0]["text"]["text"] == "Deploy by @bob broke #payments"
+    assert first["text"] == 'Why #1: why did "Deploy by @bob broke #payments" happen?'
+    assert stored_problems(bot) == ["Deploy by <@UBOB|bob> broke <#C42|payments>"]
