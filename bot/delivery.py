@@ -13,13 +13,12 @@ from urllib.error import URLError
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import home
+from bot import documents, home
 from bot.runtime import Runtime
 from storage import coes, outbox
 
 log = logging.getLogger(__name__)
 
-UPLOAD = "files.upload_v2"
 REACTIONS = ("reactions.add", "reactions.remove")
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=2)
@@ -104,7 +103,7 @@ def _send(rt: Runtime, message: outbox.Claimed) -> None:
 
 
 def _call(rt: Runtime, message: outbox.Claimed, payload: dict[str, Any]) -> dict[str, Any]:
-    if message.method == UPLOAD:
+    if message.method == documents.UPLOAD:
         # Three calls in one (get an upload URL, upload, complete), done by the SDK.
         return dict(rt.slack.files_upload_v2(**payload).data)
     if message.method in REACTIONS:
@@ -120,6 +119,8 @@ def _call(rt: Runtime, message: outbox.Claimed, payload: dict[str, Any]) -> dict
 
 def _payload(rt: Runtime, message: outbox.Claimed) -> dict[str, Any]:
     payload: dict[str, Any] = json.loads(message.payload)
+    if message.method == documents.UPLOAD and "content" not in payload:
+        return documents.upload_payload(rt, int(payload["coe_id"]), str(payload["user_id"]))
     if message.method == home.PUBLISH and "view" not in payload:
         # A Home is queued as whose it is and built now, from what is committed by now.
         return home.publish_payload(rt, str(payload["user_id"]))

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from bot import users
 from bot.core import document, similarity
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain, Step
-from bot.delivery import UPLOAD
+from bot.core.slack_text import mentioned
 from bot.runtime import Runtime
 from bot.slack import messages
-from storage import action_items, coes, outbox, users
+from storage import action_items, coes, outbox
+from storage import users as user_cache
 from storage.models import Coe
+
+UPLOAD = "files.upload_v2"
 
 
 def build(session: Session, *, coe: Coe) -> document.CoeDocument:
@@ -57,7 +61,7 @@ def build(session: Session, *, coe: Coe) -> document.CoeDocument:
             document.Related(key, cause, link)
             for key, cause, link in similar_causes(session, coe=coe, chain=chain)
         ),
-        names=users.names(session=session, user_ids=people),
+        names=user_cache.names(session=session, user_ids=people),
     )
 
 
@@ -104,17 +108,46 @@ def export(rt: Runtime, coe_id: int) -> str | None:
 
 
 def queue_upload(rt: Runtime, session: Session, *, coe: Coe, user_id: str) -> list[int]:
-    """Upload the document, as it is now, to the COE's thread as a Markdown file."""
-    key = messages.coe_key(_id(coe))
-    payload = {
-        "channel": coe.channel_id,
-        "thread_ts": coe.parent_ts,
-        "filename": f"{key}.md",
-        "title": f"{key}: {messages.clip(coe.problem, 200)}",
-        "content": markdown(session, coe=coe),
-        "initial_comment": f"{key} as a document, exported by <@{user_id}>.",
-    }
+    """Queue the document's upload to the COE's thread, in the caller's transaction.
+
+    The file is written when it is sent (`upload_payload`): by then the names of everyone in
+    it can be looked up in Slack, which a transaction must not wait for.
+    """
+    payload = {"coe_id": _id(coe), "user_id": user_id}
     return [outbox.enqueue(session=session, method=UPLOAD, payload=payload, now=rt.now())]
+
+
+def upload_payload(rt: Runtime, coe_id: int, user_id: str) -> dict[str, object]:
+    """The `files_upload_v2` arguments for the COE's document, as it stands now."""
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id)
+        assert coe is not None
+        people = set(_people(session, coe))
+    users.learn_names(rt, people)
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id)
+        assert coe is not None
+        key = messages.coe_key(coe_id)
+        return {
+            "channel": coe.channel_id,
+            "thread_ts": coe.parent_ts,
+            "filename": f"{key}.md",
+            "title": f"{key}: {messages.clip(coe.problem, 200)}",
+            "content": markdown(session, coe=coe),
+            "initial_comment": f"{key} as a document, exported by <@{user_id}>.",
+        }
+
+
+def _people(session: Session, coe: Coe) -> list[str]:
+    chain = coes.load_chain(session=session, coe=coe)
+    texts = [coe.problem, *(step.answer or "" for step in chain.steps)]
+    items = action_items.list_items(session=session, coe_id=_id(coe))
+    return [
+        coe.facilitator_id,
+        *(step.author for step in chain.answered if step.author),
+        *(item.owner_id for item in items),
+        *(person for text in texts for person in mentioned(text)),
+    ]
 
 
 def similar_causes(

@@ -12,7 +12,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import action_items, delivery, documents, thread_posts, users
+from bot import action_items, delivery, documents, thread_posts, users, visibility
 from bot.core import facilitation as core
 from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
@@ -375,10 +375,16 @@ def ask_angle_by_button(rt: Runtime, *, coe_id: int, angle: str, user_id: str) -
 
 def export_to_thread(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
     """Upload the COE document to its thread; returns an error to show the user, or None."""
+    missing = f"There is no {messages.coe_key(coe_id)} that you can see."
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
-        if coe is None or coe.status == core.Status.STARTING:
-            return f"There is no {messages.coe_key(coe_id)}."
+        channel_id = coe.channel_id if coe and coe.status != core.Status.STARTING else None
+    # A Slack call (membership), so outside any transaction.
+    if channel_id is None or not visibility.may_see(rt, user_id, channel_id):
+        return missing
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id)
+        assert coe is not None
         ids = documents.queue_upload(rt, session, coe=coe, user_id=user_id)
         session.commit()
     delivery.deliver(rt, ids)
