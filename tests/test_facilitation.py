@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.core.angles import Angle
 from bot.core.facilitation import (
     ASIDE_PREFIX,
     END_PHRASES,
@@ -18,13 +19,19 @@ from bot.core.facilitation import (
     Status,
     Step,
     Undo,
+    add_cause,
+    ask,
+    ask_angle,
+    end_branch,
     end_chain,
+    missing_angles,
     normalize,
     read_reply,
     record_answer,
     revise_answer,
     start,
     take_back,
+    tree_labels,
     why_question,
 )
 
@@ -291,3 +298,54 @@ def test_revising_the_last_answer_of_a_finished_chain() -> None:
 def test_revising_a_message_that_is_no_answer_is_refused() -> None:
     with pytest.raises(FacilitationError):
         revise_answer(answered(*ANSWERS), "5.555555", "whatever")
+
+
+# Branches ---------------------------------------------------------------------------------------
+
+
+def test_a_reply_written_before_the_next_why_was_posted_is_a_second_cause() -> None:
+    chain = answered(ANSWERS[0])  # Why #2 is open but not posted yet
+    both = record_answer(chain, "A retry storm doubled the load.", "UCAROL", "1.000002")
+    first, second = both.answered
+    assert (first.parent, second.parent) == (None, None)
+    assert asks(both.open_step) == (2, ANSWERS[0], 1)  # still following the first
+
+
+def test_also_adds_a_cause_beside_the_latest_or_a_named_answer() -> None:
+    chain = answered(*ANSWERS[:2])
+    beside_latest = add_cause(chain, "Traffic doubled.", "UBOB", "1.000009")
+    assert beside_latest.step(4).parent == beside_latest.step(2).parent == 1
+    beside_one = add_cause(chain, "The alarm was muted.", "UBOB", "1.000009", beside=1)
+    assert beside_one.step(4).parent is None
+    with pytest.raises(FacilitationError, match="no answer #7"):
+        add_cause(chain, "x", "UBOB", "1.000009", beside=7)
+
+
+def test_done_goes_back_to_the_next_unexplored_cause_then_offers_the_missing_angles() -> None:
+    chain = add_cause(answered(*ANSWERS[:2]), "Traffic doubled.", "UBOB", "1.000009")
+    back = end_branch(chain)
+    assert back.step(2).branch_done
+    assert asks(back.open_step) == (5, "Traffic doubled.", 4)  # numbered after the dropped #3
+    offered = end_branch(back)
+    assert offered.status is Status.OFFERING
+    assert "detection" in [angle.value for angle in missing_angles(offered)]
+    picked = ask_angle(offered, Angle.DETECTION)
+    assert picked.open_step.question == "Why didn't we notice sooner?"
+    assert picked.open_step.parent is None
+    # Once an angle was taken up and answered, done ends the review; so does done on the offer.
+    explored = record_answer(posted(picked, "1.00001"), "No alarm on pool use.", "UBOB", "1.00002")
+    assert end_branch(explored).status is Status.CHAIN_DONE
+    assert end_branch(offered).status is Status.CHAIN_DONE
+
+
+def test_an_answer_that_blames_a_person_is_marked_and_asked_about_its_mechanism() -> None:
+    chain = answered("Bob ran the script wrong, he should have double-checked the list.")
+    (step,) = chain.answered
+    assert step.human_error
+    assert chain.open_step.question.startswith("People will always make mistakes.")
+    assert tree_labels(chain) == {1: "1"}
+
+
+def test_why_sets_the_wording_of_the_open_question() -> None:
+    chain = ask(answered(ANSWERS[0]), "Why was the pool so small?")
+    assert why_question(chain.open_step) == "Why #2: Why was the pool so small?"

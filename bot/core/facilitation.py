@@ -322,9 +322,15 @@ def end_branch(chain: Chain, *, offer_angles: bool = True) -> Chain:
         # Numbered after the why just dropped: "Why #7" names one question only.
         back = replace(next_question(closed, unexplored), number=_next_number(chain))
         return replace(closed, steps=(*steps, back))
-    if offer_angles and missing_angles(closed):
+    if offer_angles and not angles_offered(closed) and missing_angles(closed):
         return replace(closed, status=Status.OFFERING)
     return _done(closed)
+
+
+def angles_offered(chain: Chain) -> bool:
+    """Whether the team already took up an offered angle: then `done` ends the review."""
+    offered = set(angles.ANGLE_QUESTIONS.values())
+    return any(step.question in offered for step in chain.steps)
 
 
 def ask_angle(chain: Chain, angle: angles.Angle) -> Chain:
