@@ -247,37 +247,40 @@ def _apply_reply(
     prepared: action_items.Prepared | None,
 ) -> list[int]:
     """One reply, one transition; raises `FacilitationError` with the message for its author."""
+    new = core.apply(chain, reply, message.user_id, message.ts)
+    if new is not None:
+        return _save_and_announce(rt, session, coe, chain, new)
     match reply:
-        case core.Answer(text) if chain.open_step is not None:
-            new = core.record_answer(chain, text, message.user_id, message.ts)
-        case core.AlsoCause(text, beside):
-            new = core.add_cause(chain, text, message.user_id, message.ts, beside)
-        case core.AskWhy(question):
-            new = core.ask(chain, question)
-        case core.EndChain():
-            new = core.end_branch(chain)
-        case core.Undo():
-            new = core.take_back(chain)
         case core.Note(kind, text):
             return _keep_note(rt, session, coe, message, kind, text)
         case core.Export():
             return documents.queue_upload(rt, session, coe=coe, user_id=message.user_id)
         case core.ActionRequest() as request:
-            return action_items.capture(
-                rt,
-                session,
-                coe=coe,
-                chain=chain,
-                request=request,
-                # Read before the transaction from the same text, so never missing here.
-                prepared=prepared or action_items.Prepared(),
-                author_id=message.user_id,
-                source_ts=message.ts,
-            )
-        case _:
-            # Chatter, asides, and discussion once the team ran out of ideas: nothing to record.
-            return []
-    return _save_and_announce(rt, session, coe, chain, new)
+            return _capture(rt, session, coe, chain, message, request, prepared)
+    # Chatter, asides, and discussion once the team ran out of ideas: nothing to record.
+    return []
+
+
+def _capture(
+    rt: Runtime,
+    session: Session,
+    coe: Coe,
+    chain: Chain,
+    message: ThreadMessage,
+    request: core.ActionRequest,
+    prepared: action_items.Prepared | None,
+) -> list[int]:
+    return action_items.capture(
+        rt,
+        session,
+        coe=coe,
+        chain=chain,
+        request=request,
+        # Read before the transaction from the same text, so never missing here.
+        prepared=prepared or action_items.Prepared(),
+        author_id=message.user_id,
+        source_ts=message.ts,
+    )
 
 
 def _closed(
@@ -334,16 +337,7 @@ def _revise(
         if action_items.recorded_from(session, coe=coe, source_ts=message.ts):
             return []
         try:
-            return action_items.capture(
-                rt,
-                session,
-                coe=coe,
-                chain=chain,
-                request=request,
-                prepared=prepared or action_items.Prepared(),
-                author_id=message.user_id,
-                source_ts=message.ts,
-            )
+            return _capture(rt, session, coe, chain, message, request, prepared)
         except ActionItemError as error:
             return _ephemeral(rt, session, message, str(error))
     try:

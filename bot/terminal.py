@@ -110,18 +110,11 @@ def _apply(
     reply = core.read_reply(line)
     ts = review.ts()
     try:
+        new = core.apply(chain, reply, user, ts)
         match reply:
-            case core.Answer(text) if chain.open_step is not None:
-                new = core.record_answer(chain, text, user, ts)
-            case core.AlsoCause(text, beside):
-                new = core.add_cause(chain, text, user, ts, beside)
-                out(f"Recorded “{text}” as another cause; I'll come back to it.")
-            case core.AskWhy(question):
-                new = core.ask(chain, question)
-            case core.EndChain():
-                new = core.end_branch(chain)
-            case core.Undo():
-                new = core.take_back(chain)
+            case _ if new is not None:
+                if isinstance(reply, core.AlsoCause):
+                    out(f"Recorded “{reply.text}” as another cause; I'll come back to it.")
             case core.Note(kind, text):
                 _note(rt, review, kind, text, user, ts)
                 out(f"Kept as {kind}.")
@@ -136,6 +129,7 @@ def _apply(
     except (FacilitationError, ActionItemError) as error:
         out(str(error))
         return chain
+    assert new is not None
     new = _save(rt, review, new)
     if _asking(new) != _asking(chain) or new.status is not chain.status:
         _ask(out, new)

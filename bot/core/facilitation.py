@@ -226,6 +226,25 @@ def _keyword(text: str) -> Reply | None:
 # Transitions -----------------------------------------------------------------------------------
 
 
+def apply(chain: Chain, reply: Reply | None, author: str, ts: str) -> Chain | None:
+    """The transition a reply asks for; None for a reply that does not change the chain.
+
+    An answer once the team ran out of ideas is discussion, not an answer: None.
+    """
+    match reply:
+        case Answer(text) if chain.open_step is not None:
+            return record_answer(chain, text, author, ts)
+        case AlsoCause(text, beside):
+            return add_cause(chain, text, author, ts, beside)
+        case AskWhy(question):
+            return ask(chain, question)
+        case EndChain():
+            return end_branch(chain)
+        case Undo():
+            return take_back(chain)
+    return None
+
+
 def start(problem: str) -> Chain:
     """A new chain, asking why the problem happened."""
     return Chain(problem=problem, status=Status.ASKING, steps=(Step(1, problem),))
