@@ -15,7 +15,8 @@ from bot import delivery, home, thread_posts, users, visibility
 from bot.core import action_items as core
 from bot.core.action_items import ActionDraft, ActionItemError, NewItem, Person, StatusAction
 from bot.core.commands import ListActions
-from bot.core.facilitation import ActionRequest, Chain
+from bot.core.facilitation import Chain
+from bot.core.replies import ActionRequest
 from bot.runtime import Runtime
 from bot.slack import action_item_messages as views
 from bot.slack.messages import build_notice

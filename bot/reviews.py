@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from bot import action_items, delivery, documents, thread_posts, users, visibility
 from bot.core import facilitation as core
+from bot.core import replies
 from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
 from bot.core.slack_text import mentioned
@@ -203,8 +204,8 @@ def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:
 def _prepare_action(rt: Runtime, message: ThreadMessage | None) -> action_items.Prepared | None:
     if message is None or message.kind == "deleted":
         return None
-    reply = core.read_reply(message.text)
-    if not isinstance(reply, core.ActionRequest):
+    reply = replies.read_reply(message.text)
+    if not isinstance(reply, replies.ActionRequest):
         return None
     return action_items.prepare_capture(rt, author_id=message.user_id, text=reply.text)
 
@@ -228,8 +229,8 @@ def _apply_thread_message(
         return _take_back_deleted(rt, session, coe, chain, message)
     if message.kind == "edited":
         return _revise(rt, session, coe, chain, message, prepared)
-    reply = core.read_reply(message.text)
-    if coe.closed_at is not None and not isinstance(reply, core.ActionRequest | core.Export):
+    reply = replies.read_reply(message.text)
+    if coe.closed_at is not None and not isinstance(reply, replies.ActionRequest | replies.Export):
         return _closed(rt, session, coe, message, reply)
     try:
         return _apply_reply(rt, session, coe, chain, message, reply, prepared)
@@ -243,7 +244,7 @@ def _apply_reply(
     coe: Coe,
     chain: Chain,
     message: ThreadMessage,
-    reply: core.Reply | None,
+    reply: replies.Reply | None,
     prepared: action_items.Prepared | None,
 ) -> list[int]:
     """One reply, one transition; raises `FacilitationError` with the message for its author."""
@@ -251,11 +252,11 @@ def _apply_reply(
     if new is not None:
         return _save_and_announce(rt, session, coe, chain, new)
     match reply:
-        case core.Note(kind, text):
+        case replies.Note(kind, text):
             return _keep_note(rt, session, coe, message, kind, text)
-        case core.Export():
+        case replies.Export():
             return documents.queue_upload(rt, session, coe=coe, user_id=message.user_id)
-        case core.ActionRequest() as request:
+        case replies.ActionRequest() as request:
             return _capture(rt, session, coe, chain, message, request, prepared)
     # Chatter, asides, and discussion once the team ran out of ideas: nothing to record.
     return []
@@ -267,7 +268,7 @@ def _capture(
     coe: Coe,
     chain: Chain,
     message: ThreadMessage,
-    request: core.ActionRequest,
+    request: replies.ActionRequest,
     prepared: action_items.Prepared | None,
 ) -> list[int]:
     return action_items.capture(
@@ -284,10 +285,10 @@ def _capture(
 
 
 def _closed(
-    rt: Runtime, session: Session, coe: Coe, message: ThreadMessage, reply: core.Reply | None
+    rt: Runtime, session: Session, coe: Coe, message: ThreadMessage, reply: replies.Reply | None
 ) -> list[int]:
     """A closed COE keeps following up on its items but takes no more answers."""
-    if isinstance(reply, core.Answer | core.Aside) or reply is None:
+    if isinstance(reply, replies.Answer | replies.Aside) or reply is None:
         return []
     text = (
         f"{messages.coe_key(_id(coe))} is closed, so that was not recorded. "
@@ -333,7 +334,7 @@ def _revise(
 ) -> list[int]:
     """An edited answer is recorded as edited; an edited `action:` line that was refused is
     read again."""
-    if isinstance(request := core.read_reply(message.text), core.ActionRequest):
+    if isinstance(request := replies.read_reply(message.text), replies.ActionRequest):
         if action_items.recorded_from(session, coe=coe, source_ts=message.ts):
             return []
         try:

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from bot import documents
 from bot.core import action_items as items
 from bot.core import facilitation as core
+from bot.core import replies
 from bot.core.action_items import ActionItemError, Person
 from bot.core.angles import ANGLE_QUESTIONS
 from bot.core.facilitation import Chain, FacilitationError
@@ -107,22 +108,22 @@ def _load(rt: Runtime, coe_id: int) -> Chain:
 def _apply(
     rt: Runtime, review: Review, chain: Chain, line: str, user: str, out: Callable[[str], None]
 ) -> Chain:
-    reply = core.read_reply(line)
+    reply = replies.read_reply(line)
     ts = review.ts()
     try:
         new = core.apply(chain, reply, user, ts)
         match reply:
             case _ if new is not None:
-                if isinstance(reply, core.AlsoCause):
+                if isinstance(reply, replies.AlsoCause):
                     out(f"Recorded “{reply.text}” as another cause; I'll come back to it.")
-            case core.Note(kind, text):
+            case replies.Note(kind, text):
                 _note(rt, review, kind, text, user, ts)
                 out(f"Kept as {kind}.")
                 return chain
-            case core.ActionRequest() as request:
+            case replies.ActionRequest() as request:
                 _action(rt, review, chain, request, user, ts, out)
                 return chain
-            case core.Answer() if chain.status is core.Status.OFFERING:
+            case replies.Answer() if chain.status is core.Status.OFFERING:
                 return _pick_angle(rt, review, chain, line, out)
             case _:
                 return chain
@@ -202,7 +203,7 @@ def _action(
     rt: Runtime,
     review: Review,
     chain: Chain,
-    request: core.ActionRequest,
+    request: replies.ActionRequest,
     user: str,
     ts: str,
     out: Callable[[str], None],

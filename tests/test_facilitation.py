@@ -8,31 +8,33 @@ import pytest
 
 from bot.core.angles import Angle
 from bot.core.facilitation import (
-    ASIDE_PREFIX,
-    END_PHRASES,
-    ActionRequest,
-    Answer,
-    Aside,
     Chain,
-    EndChain,
     FacilitationError,
     Status,
     Step,
-    Undo,
     add_cause,
     ask,
     ask_angle,
     end_branch,
     end_chain,
     missing_angles,
-    normalize,
-    read_reply,
     record_answer,
     revise_answer,
     start,
     take_back,
     tree_labels,
     why_question,
+)
+from bot.core.replies import (
+    ASIDE_PREFIX,
+    END_PHRASES,
+    ActionRequest,
+    Answer,
+    Aside,
+    EndChain,
+    Undo,
+    normalize,
+    read_reply,
 )
 
 PROBLEM = "Checkout was down for 40 minutes"

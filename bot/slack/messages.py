@@ -9,7 +9,8 @@ from typing import Any
 from bot.core import facilitation as core
 from bot.core.angles import ANGLE_QUESTIONS, Angle
 from bot.core.blame import mechanism_question
-from bot.core.facilitation import ASIDE_PREFIX, Chain, Status, Step, why_question
+from bot.core.chatter import ASIDE_PREFIX
+from bot.core.facilitation import Chain, Status, Step, why_question
 from bot.core.slack_text import neutralize, slack_to_plain
 from bot.slack.blocks import button, chunks, clip, context, header, mrkdwn, section
 
