@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 from collections.abc import Sequence
@@ -12,6 +11,7 @@ from urllib.error import URLError
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
+from bot import refusals
 from bot.runtime import Runtime
 from storage import coes, outbox
 
@@ -26,6 +26,7 @@ PERMANENT_ERRORS = frozenset(
         "not_in_channel",
         "is_archived",
         "msg_too_long",
+        "msg_blocks_too_long",
         "invalid_blocks",
         "invalid_arguments",
         "message_not_found",
@@ -67,7 +68,7 @@ def deliver_due(rt: Runtime) -> int:
 
 def _send(rt: Runtime, message: outbox.Claimed) -> None:
     try:
-        response = rt.slack.api_call(message.method, json=json.loads(message.payload))
+        response = rt.slack.api_call(message.method, json=refusals.for_slack(message.payload))
     except SlackApiError as error:
         if error.response.status_code >= 500:
             _unknown(rt, message, f"http {error.response.status_code}")
@@ -102,6 +103,7 @@ def _refused(rt: Runtime, message: outbox.Claimed, error: SlackApiError) -> None
     elif code in PERMANENT_ERRORS:
         log.error("Slack refused outbox message %s for good: %s", message.id, code)
         _give_up(rt, message, code, "failed")
+        deliver(rt, refusals.tell(rt, message.payload, code))
     else:
         _retry(rt, message, code, None)
 

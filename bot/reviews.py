@@ -12,12 +12,14 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import action_items, delivery, thread_posts
+from bot import action_items, delivery, thread_posts, users
 from bot.core import facilitation as core
 from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
+from bot.core.slack_text import neutralize
 from bot.runtime import Runtime
 from bot.slack import messages
+from bot.slack.blocks import clip
 from storage import coes, inbox, outbox
 from storage.models import Coe, WhyStep
 
@@ -49,6 +51,7 @@ def start_review(
     rt: Runtime, *, team_id: str, channel_id: str, user_id: str, problem: str
 ) -> str | None:
     """Open a COE in the channel; returns an error to show the user, or None."""
+    users.learn_mentioned(rt, problem)
     chain = core.start(problem)
     with Session(rt.engine) as session:
         coe = coes.create_coe(
@@ -159,8 +162,11 @@ def process_thread_event(rt: Runtime, event_id: str) -> None:
     if payload is None:
         return
     message = parse_thread_message(json.loads(payload).get("event") or {})
-    # The owner's timezone is a Slack call: made here, never inside the transaction.
+    # Slack calls are made here, never inside the transaction: the owner's timezone, and the
+    # names of the people the reply mentions, which quotes of it show instead of pinging them.
     prepared = _prepare_action(rt, message)
+    if message is not None:
+        users.learn_mentioned(rt, message.text)
     ids = _transact(
         rt, lambda session: _apply_thread_message(rt, session, event_id, message, prepared)
     )
@@ -174,8 +180,9 @@ def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:
         message = parse_thread_message(json.loads(payload).get("event") or {}) if payload else None
         if message is None or message.kind != "reply":
             return
+        quoted = clip(neutralize(message.text, users.names_in(session, message.text)), 200)
         text = (
-            f"Sorry, I could not record your reply “{messages.clip(message.text, 200)}” "
+            f"Sorry, I could not record your reply “{quoted}” "
             "(Slack or the database kept failing). Please send it again."
         )
         ids = _ephemeral(rt, session, message, text)
