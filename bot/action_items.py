@@ -15,7 +15,7 @@ from bot import delivery, home, thread_posts, users, visibility
 from bot.core import action_items as core
 from bot.core.action_items import ActionDraft, ActionItemError, NewItem, Person, StatusAction
 from bot.core.commands import ListActions
-from bot.core.facilitation import Chain
+from bot.core.facilitation import Chain, Step
 from bot.core.replies import ActionRequest
 from bot.runtime import Runtime
 from bot.slack import action_item_messages as views
@@ -123,7 +123,13 @@ def _record(
     if row is None:  # the same message or form was already recorded
         return []
     home.queue_refresh(rt, session, item.owner_id)
-    return [_enqueue_thread(rt, session, coe, views.build_confirmation(coe_id, item, author_id))]
+    names = users.names_in(session, item.description, item.why.answer, item.why.subject)
+    confirmation = views.build_confirmation(coe_id, item, author_id, names)
+    return [
+        _enqueue_thread(
+            rt, session, coe, confirmation, author_id, "the confirmation of your action item"
+        )
+    ]
 
 
 # Capture from the modal ----------------------------------------------------------------------
@@ -136,10 +142,11 @@ def open_add_form(rt: Runtime, *, coe_id: int, user_id: str, trigger_id: str) ->
         if coe is None or coe.status == "starting":
             return COE_GONE
         chain = coes.load_chain(session=session, coe=coe)
-    whys = chain.answered or chain.steps
+        whys = chain.answered or chain.steps
+        names = users.names_in(session, *(text for step in whys for text in _step_texts(step)))
     if not whys:
         return COE_GONE
-    view = views.build_add_item_modal(coe_id, whys, core.pick_why(chain, None), user_id)
+    view = views.build_add_item_modal(coe_id, whys, core.pick_why(chain, None), user_id, names)
     rt.slack.views_open(trigger_id=trigger_id, view=view)
     return None
 
@@ -172,6 +179,7 @@ def add_from_modal(
     propagate and the worker retries.
     """
     owner = users.look_up(rt, form.owner_id) if form.owner_id else None
+    users.learn_mentioned(rt, form.description)
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
         if coe is None or coe.status == "starting":
@@ -246,9 +254,18 @@ def change_status(
         )
         home.queue_refresh(rt, session, item.owner_id)
         note = views.status_note(
-            actor_id, item.text, action, state.snoozed_until, state.drop_reason or ""
+            actor_id,
+            item.text,
+            action,
+            state.snoozed_until,
+            state.drop_reason or "",
+            users.names_in(session, item.text, state.drop_reason),
         )
-        ids = [_enqueue_thread(rt, session, coe, build_notice(note))]
+        ids = [
+            _enqueue_thread(
+                rt, session, coe, build_notice(note), actor_id, "the note of your change"
+            )
+        ]
         coe_id = _coe_id(coe)
         session.commit()
     if send_now:
@@ -267,7 +284,7 @@ def open_drop_form(rt: Runtime, *, item_id: int, user_id: str, trigger_id: str) 
             return core.who_may_change(item.owner_id, coe.facilitator_id)
         if item.status != core.ItemStatus.OPEN.value:
             return f"This action item is already {item.status}."
-        view = views.build_drop_modal(item_id, item.text)
+        view = views.build_drop_modal(item_id, item.text, users.names_in(session, item.text))
     rt.slack.views_open(trigger_id=trigger_id, view=view)
     return None
 
@@ -303,6 +320,7 @@ def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> dict[str, Any
         zones = user_cache.timezones(
             session=session, user_ids=sorted({item.owner_id for item, _ in rows})
         )
+        names = users.names_in(session, *(item.text for item, _ in rows))
     now = rt.now()
     listed = [
         core.ListedItem(
@@ -319,15 +337,24 @@ def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> dict[str, Any
         for item, _ in rows
     ]
     title = views.list_title(query.owner_id, asker_id, query.everyone)
-    return views.build_item_list(title, core.list_order(listed), total)
+    hint = "`/coe actions @someone` lists one person's." if query.everyone else ""
+    return views.build_item_list(title, core.list_order(listed), total, names, hint)
 
 
 # Shared steps -------------------------------------------------------------------------------
 
 
-def _enqueue_thread(rt: Runtime, session: Session, coe: Coe, message: dict[str, Any]) -> int:
+def _enqueue_thread(
+    rt: Runtime, session: Session, coe: Coe, message: dict[str, Any], actor_id: str, what: str
+) -> int:
     return thread_posts.in_thread(
-        rt, session, channel_id=coe.channel_id, thread_ts=coe.parent_ts, message=message
+        rt,
+        session,
+        channel_id=coe.channel_id,
+        thread_ts=coe.parent_ts,
+        message=message,
+        on_behalf_of=actor_id,
+        what=what,
     )
 
 
@@ -335,6 +362,10 @@ def _enqueue_ephemeral(rt: Runtime, session: Session, coe: Coe, user_id: str, te
     return thread_posts.privately(
         rt, session, channel_id=coe.channel_id, thread_ts=coe.parent_ts, user_id=user_id, text=text
     )
+
+
+def _step_texts(step: Step) -> tuple[str | None, str]:
+    return step.answer, step.subject
 
 
 def _coe_id(coe: Coe) -> int:

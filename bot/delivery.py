@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 from collections.abc import Sequence
@@ -13,7 +12,7 @@ from urllib.error import URLError
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import documents, home
+from bot import documents, home, refusals
 from bot.runtime import Runtime
 from storage import coes, outbox
 
@@ -29,6 +28,7 @@ PERMANENT_ERRORS = frozenset(
         "not_in_channel",
         "is_archived",
         "msg_too_long",
+        "msg_blocks_too_long",
         "invalid_blocks",
         "invalid_arguments",
         "message_not_found",
@@ -118,7 +118,7 @@ def _call(rt: Runtime, message: outbox.Claimed, payload: dict[str, Any]) -> dict
 
 
 def _payload(rt: Runtime, message: outbox.Claimed) -> dict[str, Any]:
-    payload: dict[str, Any] = json.loads(message.payload)
+    payload = refusals.for_slack(message.payload)
     if message.method == documents.UPLOAD and "content" not in payload:
         return documents.upload_payload(rt, int(payload["coe_id"]), str(payload["user_id"]))
     if message.method == home.PUBLISH and "view" not in payload:
@@ -136,6 +136,7 @@ def _refused(rt: Runtime, message: outbox.Claimed, error: SlackApiError) -> None
     elif code in PERMANENT_ERRORS:
         log.error("Slack refused outbox message %s for good: %s", message.id, code)
         _give_up(rt, message, code, "failed")
+        deliver(rt, refusals.tell(rt, message.payload, code))
     else:
         _retry(rt, message, code, None)
 

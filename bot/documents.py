@@ -8,7 +8,7 @@ from bot import users
 from bot.core import document, similarity
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain, Step
-from bot.core.slack_text import mentioned
+from bot.core.slack_text import mentioned_ids
 from bot.runtime import Runtime
 from bot.slack import messages
 from storage import action_items, coes, outbox
@@ -146,7 +146,7 @@ def _people(session: Session, coe: Coe) -> list[str]:
         coe.facilitator_id,
         *(step.author for step in chain.answered if step.author),
         *(item.owner_id for item in items),
-        *(person for text in texts for person in mentioned(text)),
+        *mentioned_ids(texts),
     ]
 
 

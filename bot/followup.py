@@ -8,7 +8,7 @@ whoever inserts the row sends the message and everyone else skips it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -122,7 +122,11 @@ def _record_batch(rt: Runtime, owed: Sequence[store.OwedNudge], now: datetime) -
             due_soon_days=rt.settings.nudge_due_soon_days,
             now=now,
         )
-        messages = [_nudge_message(o, details[o.candidate.item_id]) for o in recorded]
+        names = users.names_in(
+            session,
+            *(text for d in details.values() for text in (d.text, d.problem, d.why_text)),
+        )
+        messages = [_nudge_message(o, details[o.candidate.item_id], names) for o in recorded]
         message_ids = outbox.enqueue_many(
             session=session,
             method="chat.postMessage",
@@ -143,7 +147,9 @@ def _record_batch(rt: Runtime, owed: Sequence[store.OwedNudge], now: datetime) -
     ]
 
 
-def _nudge_message(owed: store.OwedNudge, detail: store.NudgeDetail) -> dict[str, Any]:
+def _nudge_message(
+    owed: store.OwedNudge, detail: store.NudgeDetail, names: Mapping[str, str]
+) -> dict[str, Any]:
     content = views.NudgeContent(
         item_id=owed.candidate.item_id,
         text=detail.text,
@@ -153,7 +159,8 @@ def _nudge_message(owed: store.OwedNudge, detail: store.NudgeDetail) -> dict[str
         why_number=detail.why_number,
         why_text=detail.why_text,
     )
-    return {"channel": owed.candidate.owner_id, **views.build_nudge(content, owed.kind, owed.day)}
+    message = views.build_nudge(content, owed.kind, owed.day, names)
+    return {"channel": owed.candidate.owner_id, **message}
 
 
 def learn_owner_zones(rt: Runtime) -> int:
@@ -333,7 +340,12 @@ def _post_digest(
         if digest is None:
             session.commit()
             return "nothing to report"
-        pages = views.build_digest_messages(digest)
+        names = users.names_in(
+            session,
+            *(item.text for item in (*open_items, *completed)),
+            *(coe.problem for coe in progress),
+        )
+        pages = views.build_digest_messages(digest, names)
         queued = []
         for number, page in enumerate(pages, start=1):
             message_id = outbox.enqueue(

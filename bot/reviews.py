@@ -17,11 +17,11 @@ from bot.core import facilitation as core
 from bot.core import replies
 from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
-from bot.core.slack_text import mentioned
+from bot.core.slack_text import neutralize
 from bot.runtime import Runtime
 from bot.slack import messages
+from bot.slack.blocks import clip
 from storage import coes, inbox, outbox
-from storage import users as user_cache
 from storage.models import Coe, WhyStep
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ def start_review(
     rt: Runtime, *, team_id: str, channel_id: str, user_id: str, problem: str
 ) -> str | None:
     """Open a COE in the channel; returns an error to show the user, or None."""
+    users.learn_mentioned(rt, problem)
     chain = core.start(problem)
     with Session(rt.engine) as session:
         coe = coes.create_coe(
@@ -175,10 +176,10 @@ def process_thread_event(rt: Runtime, event_id: str) -> None:
         return
     message = parse_thread_message(json.loads(payload).get("event") or {})
     # Slack calls are made here, never inside the transaction: the owner's timezone, and the
-    # names of people mentioned, so that quoting them pings no one.
+    # names of the people the reply mentions, which quotes of it show instead of pinging them.
     prepared = _prepare_action(rt, message)
     if message is not None:
-        users.learn_names(rt, mentioned(message.text))
+        users.learn_mentioned(rt, message.text)
     ids = _transact(
         rt, lambda session: _apply_thread_message(rt, session, event_id, message, prepared)
     )
@@ -192,8 +193,9 @@ def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:
         message = parse_thread_message(json.loads(payload).get("event") or {}) if payload else None
         if message is None or message.kind != "reply":
             return
+        quoted = clip(neutralize(message.text, users.names_in(session, message.text)), 200)
         text = (
-            f"Sorry, I could not record your reply “{messages.clip(message.text, 200)}” "
+            f"Sorry, I could not record your reply “{quoted}” "
             "(Slack or the database kept failing). Please send it again."
         )
         ids = _ephemeral(rt, session, message, text)
@@ -485,8 +487,7 @@ def _names(session: Session, chain: Chain) -> dict[str, str]:
         *(s.answer or "" for s in chain.steps),
         *(s.question or "" for s in chain.steps),
     ]
-    ids = sorted(set().union(*(mentioned(text) for text in texts)))
-    return user_cache.names(session=session, user_ids=ids)
+    return users.names_in(session, *texts)
 
 
 def _asks_anew(before: Chain, after: Chain) -> bool:

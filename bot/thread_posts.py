@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot import refusals
 from bot.runtime import Runtime
 from bot.slack.messages import build_notice
 from storage import outbox
@@ -18,12 +19,20 @@ def in_thread(
     channel_id: str,
     thread_ts: str | None,
     message: dict[str, Any],
+    on_behalf_of: str | None = None,
+    what: str = "",
 ) -> int:
-    """Queue `message` for the thread, in the caller's transaction."""
+    """Queue `message` for the thread, in the caller's transaction.
+
+    `on_behalf_of` is the person whose action it answers: told if Slack refuses `what`.
+    """
+    report: dict[str, Any] = {}
+    if on_behalf_of is not None:
+        report = refusals.on_behalf_of(on_behalf_of, channel_id, thread_ts, what)
     return outbox.enqueue(
         session=session,
         method="chat.postMessage",
-        payload={"channel": channel_id, "thread_ts": thread_ts, **message},
+        payload={"channel": channel_id, "thread_ts": thread_ts, **message, **report},
         now=rt.now(),
     )
 

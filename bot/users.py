@@ -1,14 +1,17 @@
-"""Who a Slack user is (timezone, bot, deactivated): users.info, cached for a day."""
+"""Who a Slack user is (name, timezone, bot, deactivated): users.info, cached for a day."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import visibility
 from bot.core.action_items import Person
+from bot.core.slack_text import mentioned_ids
 from bot.runtime import Runtime
 from storage import users
 from storage.models import SlackUser
@@ -28,39 +31,47 @@ def look_up(rt: Runtime, user_id: str) -> Person | None:
         cached = users.get_fresh_user(session=session, user_id=user_id, now=rt.now())
         if cached is not None:
             return _person(cached)
-    try:
-        response = rt.slack.users_info(user=user_id)
-    except SlackApiError as error:
-        if error.response.get("error") in ("user_not_found", "user_not_visible"):
-            return None
-        return _stale_or_raise(rt, user_id, error)
-    info = response.get("user") or {}
-    name = display_name(info)
-    visibility.note_guest(rt, user_id, info)
-    person = Person(
-        user_id=user_id,
-        tz=str(info.get("tz") or "UTC"),
-        is_bot=bool(info.get("is_bot")) or user_id == SLACKBOT,
-        deleted=bool(info.get("deleted")),
-    )
+    return _fetch(rt, user_id)
+
+
+def learn_names(rt: Runtime, user_ids: Iterable[str]) -> None:
+    """Look up the users among these whose name is not cached yet, so quotes can show it.
+
+    Makes Slack calls: never inside a transaction, never before an ack. A lookup that fails is
+    left for next time; until then the user id stands in for the name.
+    """
+    wanted = set(user_ids)
+    if not wanted:
+        return
     with Session(rt.engine) as session:
-        users.save_user(
-            session=session,
-            user_id=user_id,
-            tz=person.tz,
-            is_bot=person.is_bot,
-            deleted=person.deleted,
-            now=rt.now(),
-            name=name,
-        )
-        session.commit()
-    return person
+        known = users.names(session=session, user_ids=wanted)
+    for user_id in sorted(wanted - known.keys()):
+        try:
+            _fetch(rt, user_id)
+        except (SlackApiError, OSError) as error:
+            log.warning("Could not look up %s for their name: %s", user_id, error)
 
 
-def display_name(info: dict[str, object]) -> str | None:
-    """How Slack shows the person: the display name, else the real name, else the handle."""
-    profile = info.get("profile")
-    profile = profile if isinstance(profile, dict) else {}
+def learn_mentioned(rt: Runtime, *texts: str | None) -> None:
+    """`learn_names` for the users mentioned in `texts`."""
+    learn_names(rt, mentioned_ids(texts))
+
+
+def names_in(session: Session, *texts: str | None) -> dict[str, str]:
+    """The cached names of the users mentioned in `texts`; never calls Slack."""
+    return users.names(session=session, user_ids=mentioned_ids(texts))
+
+
+def known(rt: Runtime, user_id: str) -> Person | None:
+    """The user as last cached, however old; None if never looked up. Never calls Slack."""
+    with Session(rt.engine) as session:
+        cached = users.get_user(session=session, user_id=user_id)
+        return _person(cached) if cached else None
+
+
+def display_name(info: dict[str, Any]) -> str | None:
+    """How Slack shows a user: the display name, else the full name, else the username."""
+    profile = info.get("profile") or {}
     for candidate in (
         profile.get("display_name"),
         profile.get("real_name"),
@@ -72,20 +83,33 @@ def display_name(info: dict[str, object]) -> str | None:
     return None
 
 
-def learn_names(rt: Runtime, user_ids: set[str]) -> None:
-    """Cache the names of these users (users.info, at most daily); failures leave them unnamed."""
-    for user_id in sorted(user_ids):
-        try:
-            look_up(rt, user_id)
-        except SlackApiError as error:
-            log.warning("No name for %s: %s", user_id, error.response.get("error"))
-
-
-def known(rt: Runtime, user_id: str) -> Person | None:
-    """The user as last cached, however old; None if never looked up. Never calls Slack."""
+def _fetch(rt: Runtime, user_id: str) -> Person | None:
+    try:
+        response = rt.slack.users_info(user=user_id)
+    except SlackApiError as error:
+        if error.response.get("error") in ("user_not_found", "user_not_visible"):
+            return None
+        return _stale_or_raise(rt, user_id, error)
+    info = response.get("user") or {}
+    visibility.note_guest(rt, user_id, info)
+    person = Person(
+        user_id=user_id,
+        tz=str(info.get("tz") or "UTC"),
+        is_bot=bool(info.get("is_bot")) or user_id == SLACKBOT,
+        deleted=bool(info.get("deleted")),
+    )
     with Session(rt.engine) as session:
-        cached = users.get_user(session=session, user_id=user_id)
-        return _person(cached) if cached else None
+        users.save_user(
+            session=session,
+            user_id=user_id,
+            name=display_name(info),
+            tz=person.tz,
+            is_bot=person.is_bot,
+            deleted=person.deleted,
+            now=rt.now(),
+        )
+        session.commit()
+    return person
 
 
 def _stale_or_raise(rt: Runtime, user_id: str, error: SlackApiError) -> Person:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +35,10 @@ def save_user(
     now: datetime,
     name: str | None = None,
 ) -> SlackUser:
-    """Insert or refresh the cached entry; another process caching the same user is fine."""
+    """Insert or refresh the cached entry; another process caching the same user is fine.
+
+    A `name` of None keeps the name already cached.
+    """
     user = session.get(SlackUser, user_id)
     if user is None:
         try:
@@ -53,7 +57,8 @@ def save_user(
             user = session.get(SlackUser, user_id, populate_existing=True)
             assert user is not None
     user.tz, user.is_bot, user.deleted, user.fetched_at = tz, is_bot, deleted, now
-    user.name = name or user.name
+    if name is not None:
+        user.name = name
     session.add(user)
     session.flush()
     return user
@@ -67,9 +72,12 @@ def timezones(*, session: Session, user_ids: list[str]) -> dict[str, str]:
     return {user.user_id: user.tz for user in session.exec(statement).all()}
 
 
-def names(*, session: Session, user_ids: list[str]) -> dict[str, str]:
-    """The cached display name of each user that has one."""
-    if not user_ids:
+def names(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:
+    """The cached name of each of these users that has one."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
         return {}
-    statement = select(SlackUser).where(col(SlackUser.user_id).in_(user_ids))
-    return {user.user_id: user.name for user in session.exec(statement).all() if user.name}
+    statement = select(SlackUser.user_id, SlackUser.name).where(
+        col(SlackUser.user_id).in_(wanted), col(SlackUser.name).is_not(None)
+    )
+    return {user_id: name for user_id, name in session.exec(statement).all() if name}

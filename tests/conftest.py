@@ -61,6 +61,11 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake.add_user("UCAROL", tz="Asia/Tokyo")
     yield fake
     fake.stop()
+    if fake.rejected and not fake.rejections_expected:
+        refused = [f"{call.method}: {error}" for call, error in fake.rejected]
+        pytest.fail(
+            f"Slack would have refused {refused}; if the test means it, expect_rejections()"
+        )
 
 
 @pytest.fixture

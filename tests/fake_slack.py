@@ -54,8 +54,6 @@ class Channel:
 
 
 # Slack refuses more blocks than these in a message, and in a modal or Home view.
-MESSAGE_BLOCKS = 50
-VIEW_BLOCKS = 100
 SECTION_TEXT = 3000
 HEADER_TEXT = 150
 PAGE_SIZE_LIMIT = 999
@@ -72,6 +70,9 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     channels: dict[str, Channel] = field(default_factory=dict)
     channels_without_bot: set[str] = field(default_factory=set)
+    # Calls Slack would refuse for its limits (not failures a test injected with `fail_next`).
+    rejected: list[tuple[Call, str]] = field(default_factory=list)
+    rejections_expected: bool = False
     _failures: dict[str, list[tuple[int, str, dict[str, str]]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -125,17 +126,31 @@ class FakeSlack:
     def response_url(self, name: str = "cmd") -> str:
         return f"{self.base_url}/respond/{name}"
 
-    def add_user(self, user_id: str, tz: str = "UTC", **extra: Any) -> None:
-        name = user_id[1:].title()  # UCAROL is "Carol"
+    def add_user(
+        self,
+        user_id: str,
+        tz: str = "UTC",
+        display_name: str | None = None,
+        real_name: str | None = None,
+        **extra: Any,
+    ) -> None:
+        """A user as users.info describes them; UALICE is shown as "Alice" unless named."""
+        shown = user_id[1:].capitalize() if display_name is None else display_name
+        full = f"{user_id[1:].capitalize()} Example" if real_name is None else real_name
         self.users[user_id] = {
             "id": user_id,
-            "name": name.lower(),
+            "name": user_id.lower(),
+            "real_name": full,
             "tz": tz,
             "is_bot": False,
             "deleted": False,
-            "profile": {"display_name": name, "real_name": f"{name} Example"},
+            "profile": {"display_name": shown, "real_name": full},
             **extra,
         }
+
+    def expect_rejections(self) -> None:
+        """This test sends Slack something over its limits on purpose: don't fail it for that."""
+        self.rejections_expected = True
 
     def add_channel(
         self,
@@ -199,28 +214,39 @@ class FakeSlack:
             self._record("file_upload", {"file_id": path.removeprefix("/upload/"), "content": raw})
             return 200, {"ok": True}, {}
         if path.startswith("/respond/"):
-            self._record("response_url", {"url_name": path.removeprefix("/respond/"), **params})
-            if _too_big(params.get("blocks"), MESSAGE_BLOCKS):
-                return 400, {"ok": False, "error": "invalid_blocks"}, {}
-            return 200, {"ok": True}, {}
+            call = self._record(
+                "response_url", {"url_name": path.removeprefix("/respond/"), **params}
+            )
+            refused = self._over_limits(call)
+            # A response_url answers in plain text, with a 400 for a message it refuses.
+            return (
+                (400, {"ok": False, "error": refused}, {}) if refused else (200, {"ok": True}, {})
+            )
         method = path.removeprefix("/api/")
-        self._record(method, params)
+        call = self._record(method, params)
         with self._lock:
             queued = self._failures.get(method)
             failure = queued.pop(0) if queued else None
         if failure:
             status, error, headers = failure
             return status, {"ok": False, "error": error}, headers
-        view = params.get("view") if isinstance(params.get("view"), dict) else None
-        if _too_big(params.get("blocks"), MESSAGE_BLOCKS) or (
-            view is not None and _too_big(view.get("blocks"), VIEW_BLOCKS)
-        ):
-            return 200, {"ok": False, "error": "invalid_blocks"}, {}
+        refused = self._over_limits(call)
+        if refused:
+            return 200, {"ok": False, "error": refused}, {}
         return 200, self._answer(method, params), {}
 
-    def _record(self, method: str, params: dict[str, Any]) -> None:
+    def _record(self, method: str, params: dict[str, Any]) -> Call:
+        call = Call(method, params)
         with self._lock:
-            self.calls.append(Call(method, params))
+            self.calls.append(call)
+        return call
+
+    def _over_limits(self, call: Call) -> str | None:
+        refused = limit_error(call.method, call.params)
+        if refused:
+            with self._lock:
+                self.rejected.append((call, refused))
+        return refused
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         channel = params.get("channel")
@@ -326,21 +352,6 @@ def _page(entries: list[Any], params: dict[str, Any], name: str) -> dict[str, An
     return {"ok": True, name: entries[start:end], "response_metadata": {"next_cursor": cursor}}
 
 
-def _too_big(blocks: Any, most: int) -> bool:
-    """What Slack refuses as `invalid_blocks`: too many blocks, or a text too long for its block."""
-    if not isinstance(blocks, list):
-        return False
-    if len(blocks) > most:
-        return True
-    for block in blocks:
-        text = (block.get("text") or {}).get("text", "")
-        if block.get("type") == "section" and len(text) > SECTION_TEXT:
-            return True
-        if block.get("type") == "header" and len(text) > HEADER_TEXT:
-            return True
-    return False
-
-
 def _parse(raw: str, content_type: str) -> dict[str, Any]:
     if "json" in content_type:
         return json.loads(raw or "{}")
@@ -349,3 +360,144 @@ def _parse(raw: str, content_type: str) -> dict[str, Any]:
         if isinstance(params.get(key), str):
             params[key] = json.loads(params[key])
     return params
+
+
+# Slack's limits -------------------------------------------------------------------------------
+
+MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url")
+VIEW_METHODS = ("views.open", "views.update", "views.push", "views.publish")
+
+
+class Invalid(Exception):
+    """A payload Slack refuses; the message is Slack's error code."""
+
+
+def limit_error(method: str, params: dict[str, Any]) -> str | None:
+    """The error Slack answers `params` with for being over its limits or misshapen, if any."""
+    try:
+        if method in MESSAGE_METHODS:
+            _check_message(params)
+        elif method in VIEW_METHODS:
+            _check_view(params.get("view"))
+    except Invalid as error:
+        return str(error)
+    return None
+
+
+def _check_message(params: dict[str, Any]) -> None:
+    text, blocks = params.get("text"), params.get("blocks")
+    if text is not None and (not isinstance(text, str) or len(text) > 40_000):
+        raise Invalid("msg_too_long")
+    if blocks is None:
+        return
+    if not isinstance(blocks, list) or len(blocks) > 50:
+        raise Invalid("invalid_blocks")
+    _check_blocks(blocks)
+    if _text_length(blocks) > 12_000:
+        raise Invalid("msg_blocks_too_long")
+
+
+def _check_view(view: Any) -> None:
+    if not isinstance(view, dict) or view.get("type") not in ("modal", "home"):
+        raise Invalid("invalid_arguments")
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or len(blocks) > 100:
+        raise Invalid("invalid_blocks")
+    for key in ("title", "submit", "close"):
+        if key in view:
+            _text(view[key], 24, plain_only=True)
+    if len(str(view.get("private_metadata", ""))) > 3000:
+        raise Invalid("invalid_arguments")
+    _check_blocks(blocks)
+
+
+def _check_blocks(blocks: list[Any]) -> None:
+    ids = [block.get("block_id") for block in blocks if isinstance(block, dict)]
+    if len([i for i in ids if i]) != len({i for i in ids if i}):
+        raise Invalid("invalid_blocks")
+    for block in blocks:
+        if not isinstance(block, dict):
+            raise Invalid("invalid_blocks")
+        _check_block(block)
+
+
+def _check_block(block: dict[str, Any]) -> None:
+    kind = block.get("type")
+    if len(str(block.get("block_id", ""))) > 255:
+        raise Invalid("invalid_blocks")
+    if kind == "section":
+        if "text" not in block and "fields" not in block:
+            raise Invalid("invalid_blocks")
+        if "text" in block:
+            _text(block["text"], 3000)
+        fields = block.get("fields", [])
+        if not isinstance(fields, list) or len(fields) > 10:
+            raise Invalid("invalid_blocks")
+        for item in fields:
+            _text(item, 2000)
+        if "accessory" in block:
+            _element(block["accessory"])
+    elif kind == "header":
+        _text(block.get("text"), 150, plain_only=True)
+    elif kind == "context":
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not 1 <= len(elements) <= 10:
+            raise Invalid("invalid_blocks")
+        for item in elements:
+            _text(item, 3000)
+    elif kind == "actions":
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not 1 <= len(elements) <= 25:
+            raise Invalid("invalid_blocks")
+        for item in elements:
+            _element(item)
+    elif kind == "input":
+        _text(block.get("label"), 2000, plain_only=True)
+        _element(block.get("element"))
+    elif kind != "divider":
+        raise Invalid("invalid_blocks")
+
+
+def _element(element: Any) -> None:
+    if not isinstance(element, dict):
+        raise Invalid("invalid_blocks")
+    if len(str(element.get("action_id", ""))) > 255:
+        raise Invalid("invalid_blocks")
+    if element.get("type") == "button":
+        _text(element.get("text"), 75, plain_only=True)
+        if len(str(element.get("value", ""))) > 2000:
+            raise Invalid("invalid_blocks")
+    options = element.get("options")
+    if options is not None:
+        if not isinstance(options, list) or not 1 <= len(options) <= 100:
+            raise Invalid("invalid_blocks")
+        for option in options:
+            _option(option)
+    if "initial_option" in element:
+        _option(element["initial_option"])
+    if "placeholder" in element:
+        _text(element["placeholder"], 150, plain_only=True)
+
+
+def _option(option: Any) -> None:
+    if not isinstance(option, dict) or len(str(option.get("value", ""))) > 150:
+        raise Invalid("invalid_blocks")
+    _text(option.get("text"), 75, plain_only=True)
+
+
+def _text(value: Any, limit: int, plain_only: bool = False) -> None:
+    """A text object: a type Slack allows there, and between 1 and `limit` characters."""
+    if not isinstance(value, dict) or not isinstance(value.get("text"), str):
+        raise Invalid("invalid_blocks")
+    allowed = ("plain_text",) if plain_only else ("plain_text", "mrkdwn")
+    if value.get("type") not in allowed or not 1 <= len(value["text"]) <= limit:
+        raise Invalid("invalid_blocks")
+
+
+def _text_length(value: Any) -> int:
+    if isinstance(value, dict):
+        own = len(value["text"]) if isinstance(value.get("text"), str) else 0
+        return own + sum(_text_length(item) for key, item in value.items() if key != "text")
+    if isinstance(value, list):
+        return sum(_text_length(item) for item in value)
+    return 0

@@ -127,7 +127,7 @@ def test_the_digest_message_shows_each_section() -> None:
         progress=PROGRESS,
     )
     assert digest is not None
-    (page,) = build_digest_messages(digest)
+    (page,) = build_digest_messages(digest, {})
     message, blocks = page.message, page.message["blocks"]
     assert page.item_ids == (3, 1)
     assert blocks[0]["type"] == "header" and "Mon 30 Nov 2026" in blocks[0]["text"]["text"]
@@ -157,7 +157,7 @@ def test_sixty_items_split_into_messages_of_at_most_fifty_blocks(owners: int) ->
     items = [item(n, f"U{n % owners:03d}", n - 30) for n in range(1, 61)]
     digest = build_digest(today=TODAY, open_items=items, completed=[], progress=PROGRESS[:1])
     assert digest is not None
-    pages = build_digest_messages(digest)
+    pages = build_digest_messages(digest, {})
     assert len(pages) >= 3 if owners == 1 else len(pages) >= 2
     assert all(count <= MAX_BLOCKS for count in blocks_per_message(pages))
     assert pages[0].item_ids, "the title is never posted on its own"
@@ -180,7 +180,7 @@ def test_messages_break_between_owners_when_the_next_owner_does_not_fit() -> Non
     items = [item(n, "UALICE" if n <= 15 else "UBOB", n) for n in range(1, 31)]
     digest = build_digest(today=TODAY, open_items=items, completed=[], progress=PROGRESS[:1])
     assert digest is not None
-    first, second = build_digest_messages(digest)
+    first, second = build_digest_messages(digest, {})
     assert first.item_ids == tuple(range(1, 16)) and second.item_ids[:15] == tuple(range(16, 31))
     assert "<@UBOB>" not in json.dumps(first.message["blocks"])
     assert "<@UALICE>" not in json.dumps(second.message["blocks"])
@@ -190,7 +190,7 @@ def test_an_owner_too_big_for_one_message_continues_under_a_repeated_heading() -
     items = [item(n, "UALICE", n) for n in range(1, 41)]
     digest = build_digest(today=TODAY, open_items=items, completed=[], progress=PROGRESS[:1])
     assert digest is not None
-    pages = build_digest_messages(digest)
+    pages = build_digest_messages(digest, {})
     # 80 blocks of items: 23 items fit under the title, the rest on the next page.
     assert [len(page.item_ids) for page in pages] == [23, 17]
     assert all(count <= MAX_BLOCKS for count in blocks_per_message(pages))
@@ -211,7 +211,7 @@ def test_a_long_completed_list_is_split_into_sections_within_slacks_limits() -> 
     done = [item(n, "UBOB", -1, text="x" * 200) for n in range(1, 120)]
     digest = build_digest(today=TODAY, open_items=[], completed=done, progress=PROGRESS[:1])
     assert digest is not None
-    pages = build_digest_messages(digest)
+    pages = build_digest_messages(digest, {})
     for page in pages:
         assert len(page.message["blocks"]) <= MAX_BLOCKS
         for block in page.message["blocks"]:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.core.dates import MONTH_NAMES, format_day, overdue_first
 from bot.core.dates import days_overdue as days_overdue  # the use cases read it from here
 from bot.core.facilitation import Chain, Step
+from bot.core.slack_text import neutralize
 
 SNOOZE = timedelta(days=7)
 DROP_REASON_LIMIT = 2000
@@ -64,6 +65,8 @@ _MENTION = r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>"
 _TRAILING_MENTIONS = re.compile(r"(?:\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>)+\s*$")
 _LEADING_MENTION = re.compile(rf"^\s*{_MENTION}\s*[:,]?")
 _ANY_MENTION = re.compile(_MENTION)
+_SEPARATORS = " \t\n-–—:,;"
+_ENTITY_END = re.compile(r"&(?:amp|lt|gt);$")
 _DUE_WORD = re.compile(r"\b(?P<word>due|by)\b", re.I)
 _ISO = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
 _IN_N = re.compile(r"^in (?P<count>\d+|[a-z]+) (?P<unit>day|days|week|weeks)$")
@@ -208,7 +211,9 @@ def parse_due(phrase: str, today: date) -> date:
         raise ActionItemError(f"The due date is missing. {date_help(today)}")
     due = _read_date(words, today)
     if due is None:
-        raise ActionItemError(f"I can't read “{phrase.strip()}” as a date. {date_help(today)}")
+        raise ActionItemError(
+            f"I can't read “{neutralize(phrase.strip(), {})}” as a date. {date_help(today)}"
+        )
     if due < today:
         raise ActionItemError(
             f"The due date {format_day(due)} is in the past (today is {format_day(today)}). "
@@ -295,7 +300,7 @@ def _calendar_day(year: int, month: int, day: int, words: str, today: date) -> d
         return date(year, month, day)
     except ValueError:
         raise ActionItemError(
-            f"“{words}” is not a day on the calendar. {date_help(today)}"
+            f"“{neutralize(words, {})}” is not a day on the calendar. {date_help(today)}"
         ) from None
 
 
@@ -319,7 +324,7 @@ def parse_action(text: str) -> ActionDraft:
             f"An action item has one owner, and I found two: <@{owner_before}> and "
             f"<@{owner_after}>. Name one, e.g. `action: <what> @owner due <date>`."
         )
-    description = body.strip(" \t\n-–—:,;")
+    description = _trim(body)
     if not description:
         raise ActionItemError(
             "What should be done? Write it after `action:`, "
@@ -328,9 +333,17 @@ def parse_action(text: str) -> ActionDraft:
     if not phrase:
         raise ActionItemError(
             "Every action item needs a due date, so nothing was recorded. Add one at the end, "
-            f"e.g. `action: {_clip(description, 80)} due friday`."
+            f"e.g. `action: {neutralize(_clip(description, 80), {})} due friday`."
         )
     return ActionDraft(description, owner_after or owner_before, phrase)
+
+
+def _trim(text: str) -> str:
+    """`text` without separators around it; a `;` that ends Slack's `&gt;` or `&amp;` stays."""
+    text = text.lstrip(_SEPARATORS)
+    while text and text[-1] in _SEPARATORS and not (text[-1] == ";" and _ENTITY_END.search(text)):
+        text = text[:-1]
+    return text
 
 
 def _split_due(text: str) -> tuple[str, str]:

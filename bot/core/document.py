@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 from bot.core.dates import format_day
 from bot.core.document_text import Text, mermaid_label, table_row
-from bot.core.slack_text import slack_to_plain
+from bot.core.slack_markup import slack_to_plain
 
 __all__ = [
     "Cause",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from bot.core.slack_text import LINK_SCHEMES, Piece, pieces
+from bot.core.slack_markup import LINK_SCHEMES, Piece, pieces
 
 # Everything that means something inline in CommonMark or GFM tables; `#` too, since it also
 # starts a heading and is escaped everywhere more simply than only at a line start.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.core.slack_text import decode_entities
+from bot.core.slack_markup import decode_entities
 
 # Two meaning-carrying words in common with a short cause score about 77 and up; one word in
 # common about 70 and down (see tests/test_similarity.py).

@@ -1,124 +1,84 @@
-"""Slack's message markup read back as text: mentions by name, links, and Slack's three entities.
+"""What people wrote, made safe to post again: never a ping, never a link they did not make.
 
-Pure. `pieces` keeps links apart so a renderer can make them real links; `slack_to_plain` is the
-same reading as one plain string, for a terminal or any place that shows text as it is.
+Slack sends message text with `&`, `<` and `>` escaped as `&amp;`, `&lt;` and `&gt;`, and its
+own markup between `<` and `>`: mentions (`<@U123|ana>`), broadcasts (`<!here>`), user groups
+(`<!subteam^S123|@oncall>`), channels (`<#C123|ops>`) and links (`<https://…|label>`). Text from a
+modal arrives as typed, unescaped. Either way, when the bot repeats it:
+
+- broadcasts and user groups become plain text, so nobody is paged by a quote;
+- a mention becomes the person's name (`@Ana`), so a blameless review does not page someone
+  again every time their answer is quoted; without a known name, the user id stands in;
+- links Slack made (http, https and mailto) and channel links stay as they are;
+- every other `&`, `<` and `>` is escaped, without escaping Slack's own entities twice.
+
+Pure: the names are a parameter (user id -> display name).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 
-# Slack escapes a literal `<` and `>` in message text as entities, so a bare `<` is always markup.
-_TOKEN = re.compile(r"<([^<>\n]*)>")
-_ENTITY = re.compile(r"&(amp|lt|gt);")
-_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]{1,31}:")
-_BROADCASTS = frozenset({"here", "channel", "everyone"})
-LINK_SCHEMES = frozenset({"http", "https", "mailto"})
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of plain text, or a link (`url` set) whose text is `text`."""
-
-    text: str
-    url: str | None = None
-
-
-def decode_entities(text: str) -> str:
-    """`&amp; &lt; &gt;` as `& < >`, in one pass so `&amp;lt;` stays `&lt;`."""
-    return _ENTITY.sub(lambda match: _ENTITIES[match.group(1)], text)
-
-
-def pieces(text: str, names: Mapping[str, str]) -> list[Piece]:
-    """`text` split into plain runs and links, every Slack token turned into what people read."""
-    result: list[Piece] = []
-    position = 0
-    for match in _TOKEN.finditer(text):
-        if match.start() > position:
-            result.append(Piece(decode_entities(text[position : match.start()])))
-        result.append(_read_token(match.group(1), match.group(0), names))
-        position = match.end()
-    if position < len(text):
-        result.append(Piece(decode_entities(text[position:])))
-    return _merged(result)
-
-
-def slack_to_plain(text: str, names: Mapping[str, str]) -> str:
-    """Slack markup as plain text: `<@U1>` → `@Dana`, `<https://x|docs>` → `docs (https://x)`."""
-    return "".join(_plain(piece) for piece in pieces(text, names))
-
-
-def _plain(piece: Piece) -> str:
-    if piece.url is None:
-        return piece.text
-    return piece.text if piece.text == link_text(piece.url) else f"{piece.text} ({piece.url})"
-
-
-def link_text(url: str) -> str:
-    """What Slack shows for a bare link: `mailto:a@b.c` as `a@b.c`, web links as they are."""
-    return url.removeprefix("mailto:")
-
-
-def _read_token(body: str, whole: str, names: Mapping[str, str]) -> Piece:
-    target, _, label = body.partition("|")
-    label = decode_entities(label)
-    if target.startswith("@"):
-        user_id = target[1:]
-        return Piece("@" + names.get(user_id, label.lstrip("@") or user_id))
-    if target.startswith("#"):
-        return Piece("#" + (label or target[1:]))
-    if target.startswith("!"):
-        return Piece(_special(target[1:], label))
-    if _SCHEME.match(target):
-        url = decode_entities(target)
-        return Piece(label or link_text(url), url)
-    # Not Slack markup (text that was never through Slack, such as `<script>`): keep it as typed.
-    return Piece(decode_entities(whole))
-
-
-def _special(command: str, label: str) -> str:
-    """`<!here>`, `<!subteam^S1|@oncall>`, `<!date^…|fallback>` and friends."""
-    if command in _BROADCASTS:
-        return "@" + command
-    if command.startswith("subteam^"):
-        return "@" + (label.lstrip("@") or command.removeprefix("subteam^"))
-    return label or command.split("^", 1)[0]
-
-
-def _merged(result: list[Piece]) -> list[Piece]:
-    """Neighbouring plain runs as one, so escaping sees a line start only at the real one."""
-    merged: list[Piece] = []
-    for piece in result:
-        if merged and piece.url is None and merged[-1].url is None:
-            merged[-1] = Piece(merged[-1].text + piece.text)
-        else:
-            merged.append(piece)
-    return merged
+# Slack's markup: `<…>` with no `<` or `>` inside (Slack escapes those in what people type).
+_MARKUP = re.compile(r"<([^<>]*)>")
+# What Slack already escaped stays escaped; every other `&` is escaped.
+_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt);)")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+_LINK = re.compile(r"^(?:https?://|mailto:)[^\s|]+$", re.I)
+_BROADCASTS = ("here", "channel", "everyone")
 
 
 def neutralize(text: str, names: Mapping[str, str]) -> str:
-    """User text as the bot posts it in mrkdwn: it pings no one and is no markup.
+    """`text` for a mrkdwn field: no pings, only Slack-made links, reserved characters escaped."""
+    return _rewrite(text, names, for_mrkdwn=True)
 
-    Mentions become names, `@here`/`@channel`/`@everyone` and user groups plain words; `&`, `<`
-    and `>` are escaped as Slack's formatting rules ask; a link Slack made stays a link.
-    """
-    return "".join(
-        f"<{piece.url}|{escape(piece.text)}>" if piece.url else escape(piece.text)
-        for piece in pieces(text, names)
-    )
+
+def plain(text: str, names: Mapping[str, str]) -> str:
+    """`text` for a plain_text field: all markup as the words it stands for (`@Ana`, `#ops`)."""
+    return _rewrite(text, names, for_mrkdwn=False)
+
+
+def mentioned_ids(texts: Iterable[str | None]) -> set[str]:
+    """The users mentioned in `texts`, whose names the neutralised text shows."""
+    return {match[1] for text in texts if text for match in _MENTION.finditer(text)}
 
 
 def escape(text: str) -> str:
-    """The three characters Slack's mrkdwn gives a meaning, as entities."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape `&`, `<` and `>` for Slack, leaving `&amp;`, `&lt;` and `&gt;` as they are."""
+    return _AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
-def mentioned(text: str) -> set[str]:
-    """The user ids mentioned in `text` (`<@U123>`, `<@U123|dana>`)."""
-    return set(_MENTIONED.findall(text))
+def _rewrite(text: str, names: Mapping[str, str], for_mrkdwn: bool) -> str:
+    parts: list[str] = []
+    position = 0
+    for match in _MARKUP.finditer(text):
+        parts.append(escape(text[position : match.start()]))
+        parts.append(_markup(match[1], names, for_mrkdwn))
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return "".join(parts)
 
 
-_MENTIONED = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+def _markup(inner: str, names: Mapping[str, str], for_mrkdwn: bool) -> str:
+    """One `<…>`, as the bot may repeat it."""
+    target, _, label = inner.partition("|")
+    if target.startswith("@") and len(target) > 1:
+        user_id = target[1:]
+        return escape("@" + (names.get(user_id) or label.lstrip("@") or user_id))
+    if target.startswith("!"):
+        return escape(_special(target[1:], label))
+    if target.startswith("#") and len(target) > 1:
+        return f"<{inner}>" if for_mrkdwn else escape("#" + (label or target[1:]))
+    if _LINK.match(target):
+        return f"<{inner}>" if for_mrkdwn else escape(label or target)
+    return escape(f"<{inner}>")
+
+
+def _special(command: str, label: str) -> str:
+    """`<!here>`, `<!subteam^S123|@oncall>`, `<!date^…|fallback>`: the words, never the ping."""
+    name = command.partition("^")[0]
+    if name in _BROADCASTS:
+        return "@" + name
+    if name == "subteam":
+        return "@" + (label.lstrip("@") or "group")
+    return label or name

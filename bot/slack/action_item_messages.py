@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -10,8 +10,23 @@ from bot.core.action_items import Kind, ListedItem, NewItem, Priority, StatusAct
 from bot.core.dates import format_day, overdue_phrase
 from bot.core.facilitation import Step
 from bot.core.mechanisms import WEAK_ACTION_ADVICE, is_weak_action
-from bot.slack.blocks import clip, context, mrkdwn, plain, section
+from bot.core.slack_text import neutralize
+from bot.core.slack_text import plain as plain_words
+from bot.slack.blocks import (
+    FIELD_LIMIT,
+    OPTION_LIMIT,
+    OPTIONS_MAX,
+    clip,
+    context,
+    message,
+    mrkdwn,
+    plain,
+    section,
+    size_of,
+)
 from bot.slack.messages import Message, coe_key, item_status_buttons
+
+Names = Mapping[str, str]
 
 ADD_ITEM_CALLBACK = "coe_add_action_item_form"
 DROP_ITEM_CALLBACK = "coe_drop_action_item_form"
@@ -25,9 +40,6 @@ KIND = "kind"
 WHY = "why"
 REASON = "reason"
 
-BLOCK_LIMIT = 50
-OPTION_LIMIT = 75
-OPTIONS_MAX = 100
 DESCRIPTION_LIMIT = 3000
 _KIND_LABELS = {
     Kind.PREVENT: "Prevent: stop it from happening",
@@ -39,35 +51,40 @@ _KIND_LABELS = {
 # Confirmations and notes ----------------------------------------------------------------------
 
 
-def build_confirmation(coe_id: int, item: NewItem, created_by: str) -> Message:
+def build_confirmation(coe_id: int, item: NewItem, created_by: str, names: Names) -> Message:
     """What the bot understood, posted in the COE thread, so a misreading is caught at once."""
     lines = [
         f"Owner: <@{item.owner_id}>",
         f"Due: {format_day(item.due)}",
-        f"Addresses {clip(why_label(item.why), 500)}",
+        f"Addresses {clip(neutralize(why_label(item.why), names), 500)}",
     ]
     if item.priority is not Priority.MEDIUM or item.kind is not None:
         kind = f", {item.kind.value}" if item.kind else ""
         lines.append(f"Priority: {item.priority.value}{kind}")
     intro = f"<@{created_by}> added an action item to {coe_key(coe_id)}:"
-    quoted = f"“{clip(item.description, 1500)}”"
+    quoted = f"“{clip(neutralize(item.description, names), 1500)}”"
     text = "\n".join([f"{intro} {quoted}", *(f"• {line}" for line in lines)])
     blocks = [
-        section(clip(f"{intro}\n*{quoted}*")),
-        {"type": "section", "fields": [mrkdwn(line) for line in lines]},
+        section(f"{intro}\n*{quoted}*"),
+        {"type": "section", "fields": [mrkdwn(clip(line, FIELD_LIMIT)) for line in lines]},
     ]
     if is_weak_action(item.description):
         # Informational: the item is recorded all the same.
         text += f"\n{WEAK_ACTION_ADVICE}"
         blocks.append(context(f":bulb: {WEAK_ACTION_ADVICE}"))
-    return {"text": text, "blocks": blocks}
+    return message(text, blocks)
 
 
 def status_note(
-    actor_id: str, description: str, action: StatusAction, snoozed_until: date | None, reason: str
+    actor_id: str,
+    description: str,
+    action: StatusAction,
+    snoozed_until: date | None,
+    reason: str,
+    names: Names,
 ) -> str:
-    """The COE thread's record of a status change."""
-    quoted = f"“{clip(description, 500)}”"
+    """The COE thread's record of a status change; the item and the reason are quoted safely."""
+    quoted = f"“{clip(neutralize(description, names), 500)}”"
     if action is StatusAction.DONE:
         return f"<@{actor_id}> marked the action item {quoted} done. :white_check_mark:"
     if action is StatusAction.SNOOZE and snoozed_until is not None:
@@ -75,7 +92,10 @@ def status_note(
             f"<@{actor_id}> snoozed reminders about the action item {quoted} "
             f"until {format_day(snoozed_until)}."
         )
-    return f"<@{actor_id}> dropped the action item {quoted}. Reason: {clip(reason, 1500)}"
+    return (
+        f"<@{actor_id}> dropped the action item {quoted}. "
+        f"Reason: {clip(neutralize(reason, names), 1500)}"
+    )
 
 
 def status_reply(coe_id: int, note: str) -> str:
@@ -94,47 +114,58 @@ def list_title(owner_id: str | None, asker_id: str, everyone: bool) -> str:
     return f"<@{owner_id}>'s open action items"
 
 
-def build_item_list(title: str, items: Sequence[ListedItem], total: int) -> Message:
-    """An ephemeral list with Done / Snooze / Drop on every row, within Slack's block limit."""
+def build_item_list(
+    title: str, items: Sequence[ListedItem], total: int, names: Names, more_hint: str = ""
+) -> Message:
+    """An ephemeral list with Done / Snooze / Drop on every row, as many rows as fit one message.
+
+    The rest are counted at the end ("…and 240 more"), with `more_hint` on narrowing it down.
+    """
     if not items:
         text = f"{title}: none. :tada:"
-        return {"text": text, "blocks": [section(text)]}
-    room = (BLOCK_LIMIT - 2) // 2
-    shown = list(items[:room])
-    left = total - len(shown)
+        return message(text, [section(text)])
     blocks: list[dict[str, Any]] = [section(f"*{title} ({total})*, overdue first")]
-    for item in shown:
-        blocks += [section(clip(item_line(item))), item_status_buttons(item.item_id)]
+    # Room for the closing "…and N more" line, however long the hint.
+    closing = context(f"…and {total} more. {more_hint}")
+    used = size_of(blocks) + size_of([closing])
+    lines = [f"{title} ({total}):"]
+    for item in items:
+        line = item_line(item, names)
+        row = [section(line), item_status_buttons(item.item_id)]
+        if not (used + size_of(row)).fits():
+            break
+        blocks += row
+        used += size_of(row)
+        lines.append(f"• {line}")
+    left = total - (len(lines) - 1)
     if left > 0:
-        blocks.append(context(f"…and {left} more."))
-    lines = [f"{title} ({total}):", *(f"• {item_line(item)}" for item in shown)]
-    if left > 0:
-        lines.append(f"…and {left} more.")
-    return {"text": "\n".join(lines), "blocks": blocks}
+        more = f"…and {left} more. {more_hint}".strip()
+        blocks.append(context(more))
+        lines.append(more)
+    return message("\n".join(lines), blocks)
 
 
-def item_line(item: ListedItem) -> str:
+def item_line(item: ListedItem, names: Names) -> str:
     parts = [f"due {format_day(item.due)}", f"owner <@{item.owner_id}>"]
     if item.days_overdue:
         parts.insert(1, f"*{overdue_phrase(item.days_overdue)}*")
     if item.snoozed_until is not None:
         parts.append(f"snoozed until {format_day(item.snoozed_until)}")
-    return f"*{coe_key(item.coe_id)}* {clip(item.description, 500)}\n" + " · ".join(parts)
+    description = clip(neutralize(item.description, names), 500)
+    return f"*{coe_key(item.coe_id)}* {description}\n" + " · ".join(parts)
 
 
 # Modals ---------------------------------------------------------------------------------------
 
 
 def build_add_item_modal(
-    coe_id: int, whys: Sequence[Step], default_why: Step, owner_id: str
+    coe_id: int, whys: Sequence[Step], default_why: Step, owner_id: str, names: Names
 ) -> dict[str, Any]:
     """The "Add action item" form; the COE id travels in private_metadata."""
     # Slack allows 100 options; a chain that long is still most useful at its deep end.
     recent = whys[-OPTIONS_MAX:]
-    why_options = [
-        _option(clip(why_label(step), OPTION_LIMIT), str(step.number)) for step in recent
-    ]
-    default_option = _option(clip(why_label(default_why), OPTION_LIMIT), str(default_why.number))
+    why_options = [_why_option(step, names) for step in recent]
+    default_option = _why_option(default_why, names)
     priority_options = [
         _option(priority.value.capitalize(), priority.value) for priority in Priority
     ]
@@ -186,7 +217,7 @@ def build_add_item_modal(
     }
 
 
-def build_drop_modal(item_id: int, description: str) -> dict[str, Any]:
+def build_drop_modal(item_id: int, description: str, names: Names) -> dict[str, Any]:
     """Asks why an item is dropped; the reason is required and stays on record."""
     return {
         "type": "modal",
@@ -196,7 +227,7 @@ def build_drop_modal(item_id: int, description: str) -> dict[str, Any]:
         "submit": plain("Drop"),
         "close": plain("Cancel"),
         "blocks": [
-            section(f"*{clip(description, 2500)}*"),
+            section(f"*{clip(neutralize(description, names), 2500)}*"),
             _input(
                 REASON,
                 "Why won't it be done?",
@@ -212,7 +243,7 @@ def build_result_modal(title: str, text: str) -> dict[str, Any]:
         "type": "modal",
         "title": plain(title),
         "close": plain("Close"),
-        "blocks": [section(clip(text))],
+        "blocks": [section(text)],
     }
 
 
@@ -242,4 +273,9 @@ def _input(
 
 
 def _option(label: str, value: str) -> dict[str, Any]:
-    return {"text": plain(label), "value": value}
+    return {"text": plain(clip(label, OPTION_LIMIT)), "value": value}
+
+
+def _why_option(step: Step, names: Names) -> dict[str, Any]:
+    """A why as a menu option: plain text, so mentions show as names, not markup."""
+    return _option(plain_words(why_label(step), names), str(step.number))

@@ -1,19 +1,48 @@
-"""The small Block Kit pieces every message builder uses: text objects, sections, buttons."""
+"""The small Block Kit pieces every message builder uses, and Slack's limits on what they hold.
+
+Size is a budget: every builder clips what it puts in a block to the block's limit, and splits
+what does not fit in one message with `split_messages` (or `Size` for its own paging).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 Block = dict[str, Any]
 
-# Slack's limits on a section's text and a header's.
+# Slack's limits. Over them, Slack refuses the whole call (`invalid_blocks`, `msg_too_long`,
+# `msg_blocks_too_long`).
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
 SECTION_LIMIT = 3000
+FIELD_LIMIT = 2000
 HEADER_LIMIT = 150
+BUTTON_LIMIT = 75
+OPTION_LIMIT = 75
+OPTIONS_MAX = 100
+MESSAGE_TEXT_LIMIT = 40_000
+# All the text in one message's blocks together (Slack says "about 12,000 characters").
+BLOCK_TEXT_LIMIT = 12_000
+# What the builders aim for, a little under Slack's figure.
+BLOCK_TEXT_BUDGET = 11_000
+# The `text` fallback the builders send: notifications and screen readers need no more.
+FALLBACK_LIMIT = 3000
 
 
 def clip(text: str, limit: int = SECTION_LIMIT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`text` cut to at most `limit` characters, ending in "…"; never inside `<…>` or `&amp;`."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
+    entity = cut.rfind("&")
+    if entity != -1 and ";" not in cut[entity:] and len(cut) - entity < len("&amp;"):
+        cut = cut[:entity]
+    return cut + "…"
 
 
 def plain(text: str) -> Block:
@@ -29,17 +58,17 @@ def header(text: str) -> Block:
 
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": mrkdwn(text)}
+    return {"type": "section", "text": mrkdwn(clip(text))}
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [mrkdwn(text)]}
+    return {"type": "context", "elements": [mrkdwn(clip(text))]}
 
 
 def button(label: str, action_id: str, value: str, style: str | None = None) -> Block:
     element: Block = {
         "type": "button",
-        "text": plain(label),
+        "text": plain(clip(label, BUTTON_LIMIT)),
         "action_id": str(action_id),
         "value": value,
     }
@@ -63,3 +92,64 @@ def chunks(lines: Sequence[str], limit: int = SECTION_LIMIT) -> list[str]:
             candidate = line
         current = candidate
     return [*joined, current] if current else joined
+
+
+# The budget ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Size:
+    """What some blocks take of a message's budget: blocks, and characters of text."""
+
+    blocks: int = 0
+    chars: int = 0
+
+    def __add__(self, other: Size) -> Size:
+        return Size(self.blocks + other.blocks, self.chars + other.chars)
+
+    def fits(self, max_blocks: int = MESSAGE_BLOCKS, max_chars: int = BLOCK_TEXT_BUDGET) -> bool:
+        return self.blocks <= max_blocks and self.chars <= max_chars
+
+
+def size_of(blocks: Sequence[Block]) -> Size:
+    return Size(len(blocks), text_length(blocks))
+
+
+def text_length(value: Any) -> int:
+    """The characters of text in blocks, the way Slack counts them towards its budget."""
+    if isinstance(value, dict):
+        own = len(value["text"]) if isinstance(value.get("text"), str) else 0
+        return own + sum(text_length(item) for key, item in value.items() if key != "text")
+    if isinstance(value, list):
+        return sum(text_length(item) for item in value)
+    return 0
+
+
+def split_messages(
+    groups: Iterable[Sequence[Block]],
+    max_blocks: int = MESSAGE_BLOCKS,
+    max_chars: int = BLOCK_TEXT_BUDGET,
+) -> list[list[Block]]:
+    """Groups of blocks, in order, packed into as few messages as fit Slack's budget.
+
+    A group (an item and its buttons) always stays in one message. Each group must fit a message
+    of its own, which clipped blocks do: at most 3,000 characters each.
+    """
+    messages: list[list[Block]] = []
+    current: list[Block] = []
+    used = Size()
+    for group in groups:
+        size = size_of(group)
+        if current and not (used + size).fits(max_blocks, max_chars):
+            messages.append(current)
+            current, used = [], Size()
+        current.extend(group)
+        used += size
+    if current:
+        messages.append(current)
+    return messages
+
+
+def message(text: str, blocks: list[Block]) -> dict[str, Any]:
+    """A message: its blocks and a fallback text clipped for notifications."""
+    return {"text": clip(text, FALLBACK_LIMIT), "blocks": blocks}

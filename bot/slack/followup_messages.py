@@ -5,20 +5,34 @@ Pure `build_*` functions, each message with a plain-text fallback.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from bot.core.dates import due_phrase, format_day, overdue_phrase
 from bot.core.digest import CoeProgress, Digest, DigestItem, OpenEntry, OwnerGroup
 from bot.core.nudges import NudgeKind
-from bot.slack.blocks import Block, chunks, clip, context, header, section
+from bot.core.slack_text import neutralize
+from bot.slack.blocks import (
+    MESSAGE_BLOCKS,
+    Block,
+    Size,
+    chunks,
+    clip,
+    context,
+    header,
+    message,
+    section,
+    size_of,
+)
 from bot.slack.messages import Message, coe_key, item_status_buttons
 
-# Slack refuses a message with more blocks than this.
-MAX_BLOCKS = 50
-# The fallback is for notifications and screen readers; the blocks carry the detail.
-TEXT_LIMIT = 3000
+Names = Mapping[str, str]
+# Kept for the tests that count blocks per digest message.
+MAX_BLOCKS = MESSAGE_BLOCKS
 LINE_LIMIT = 2900
+# An item's text in a reminder or a digest row: enough to recognise it; the thread has it all.
+ITEM_LIMIT = 1000
 
 
 # Nudges ---------------------------------------------------------------------------------------
@@ -37,33 +51,30 @@ class NudgeContent:
     why_text: str | None = None
 
 
-def build_nudge(content: NudgeContent, kind: NudgeKind, today: date) -> Message:
+def build_nudge(content: NudgeContent, kind: NudgeKind, today: date, names: Names) -> Message:
     """The DM to an item's owner, with buttons to close or snooze the item."""
     when = due_phrase(content.due, today)
     due = f"{'due ' if content.due < today else ''}{format_day(content.due)}"
-    coe = f"{coe_key(content.coe_id)}: {content.problem}"
+    item = clip(neutralize(content.text, names), ITEM_LIMIT)
+    coe = clip(f"{coe_key(content.coe_id)}: {neutralize(content.problem, names)}", 500)
     lead = "Overdue action item" if kind is NudgeKind.OVERDUE else "Action item due soon"
     lines = [
-        f"*{lead}*: {content.text}",
+        f"*{lead}*: {item}",
         f"*{when.capitalize()}* ({due})",
-        f"From *{clip(coe, 500)}*",
+        f"From *{coe}*",
     ]
     if content.why_number is not None and content.why_text:
-        lines.append(f"Addresses why #{content.why_number}: {clip(content.why_text, 500)}")
+        why = clip(neutralize(content.why_text, names), 500)
+        lines.append(f"Addresses why #{content.why_number}: {why}")
     repeat = (
         "I'll remind you each working day until it is done or dropped."
         if kind is NudgeKind.OVERDUE
         else "I'll remind you again each working day once it is overdue."
     )
-    text = f"Reminder: “{content.text}” ({coe}) is {when} ({due})."
-    return {
-        "text": clip(text, TEXT_LIMIT),
-        "blocks": [
-            section(clip("\n".join(lines))),
-            context(repeat),
-            item_status_buttons(content.item_id),
-        ],
-    }
+    text = f"Reminder: “{item}” ({coe}) is {when} ({due})."
+    return message(
+        text, [section("\n".join(lines)), context(repeat), item_status_buttons(content.item_id)]
+    )
 
 
 # Digest ---------------------------------------------------------------------------------------
@@ -77,6 +88,10 @@ class _Row:
     text: str
     item_id: int | None = None
 
+    @property
+    def size(self) -> Size:
+        return size_of(self.blocks)
+
 
 @dataclass
 class _Part:
@@ -88,8 +103,8 @@ class _Part:
     continued: _Row | None = None
 
     @property
-    def size(self) -> int:
-        return len(self.heading.blocks) + sum(len(row.blocks) for row in self.rows)
+    def size(self) -> Size:
+        return sum((row.size for row in self.rows), self.heading.size)
 
 
 @dataclass
@@ -99,8 +114,10 @@ class _Page:
     rows: list[_Row] = field(default_factory=list)
 
     @property
-    def size(self) -> int:
-        return int(self.continuation) + sum(len(row.blocks) for row in self.rows)
+    def size(self) -> Size:
+        # The continuation label: one context block of a few dozen characters.
+        label = Size(1, 40) if self.continuation else Size()
+        return sum((row.size for row in self.rows), label)
 
 
 @dataclass(frozen=True)
@@ -111,21 +128,21 @@ class DigestPage:
     item_ids: tuple[int, ...]
 
 
-def build_digest_messages(digest: Digest) -> list[DigestPage]:
-    """The digest as one message, or several of at most 50 blocks each, split between owners.
+def build_digest_messages(digest: Digest, names: Names) -> list[DigestPage]:
+    """The digest as one message, or several within Slack's budget, split between owners.
 
     An owner with too many items for one message continues in the next under a repeated
     heading; an item's line and its buttons always stay together.
     """
-    coe_problems = {coe.coe_id: coe.problem for coe in digest.progress}
+    coe_problems = {coe.coe_id: neutralize(coe.problem, names) for coe in digest.progress}
     parts = [
         _title(digest),
-        *(_owner_part(group, coe_problems) for group in digest.groups),
+        *(_owner_part(group, coe_problems, names) for group in digest.groups),
     ]
     if digest.completed:
-        parts.append(_completed_part(digest.completed, digest.completed_when))
+        parts.append(_completed_part(digest.completed, digest.completed_when, names))
     if digest.progress:
-        parts.append(_progress_part(digest.progress))
+        parts.append(_progress_part(digest.progress, coe_problems))
     pages = _paginate(parts)
     return [_page_message(page, number, len(pages)) for number, page in enumerate(pages, start=1)]
 
@@ -145,18 +162,19 @@ def _title(digest: Digest) -> _Part:
     )
 
 
-def _owner_part(group: OwnerGroup, coe_problems: dict[int, str]) -> _Part:
+def _owner_part(group: OwnerGroup, coe_problems: dict[int, str], names: Names) -> _Part:
     counts = f"{len(group.entries)} open" + (f", {group.overdue} overdue" if group.overdue else "")
     heading = f"*<@{group.owner_id}>* · {counts}"
     return _Part(
         heading=_Row([section(heading)], f"<@{group.owner_id}> ({counts})"),
-        rows=[_entry_row(entry, coe_problems) for entry in group.entries],
+        rows=[_entry_row(entry, coe_problems, names) for entry in group.entries],
         continued=_Row([section(f"*<@{group.owner_id}>*, continued")], ""),
     )
 
 
-def _entry_row(entry: OpenEntry, coe_problems: dict[int, str]) -> _Row:
+def _entry_row(entry: OpenEntry, coe_problems: dict[int, str], names: Names) -> _Row:
     item = entry.item
+    text = clip(neutralize(item.text, names), ITEM_LIMIT)
     coe = coe_key(item.coe_id)
     problem = coe_problems.get(item.coe_id, "")
     due = f"due {format_day(item.due)}"
@@ -166,16 +184,20 @@ def _entry_row(entry: OpenEntry, coe_problems: dict[int, str]) -> _Row:
         when, plain = f":warning: *{overdue}* ({due}{snoozed})", f"{overdue}, {due}{snoozed}"
     else:
         when = plain = f"Due {format_day(item.due)}{snoozed}"
-    body = f"{item.text}\n{when} · *{coe}* {clip(problem, 200)}"
+    body = f"{text}\n{when} · *{coe}* {clip(problem, 200)}"
     return _Row(
-        [section(clip(body)), item_status_buttons(item.id)],
-        f"• {item.text} ({coe}, {plain})",
+        [section(body), item_status_buttons(item.id)],
+        f"• {clip(text, 200)} ({coe}, {plain})",
         item.id,
     )
 
 
-def _completed_part(items: tuple[DigestItem, ...], when: str) -> _Part:
-    lines = [f"✓ {item.text} ({coe_key(item.coe_id)}, <@{item.owner_id}>)" for item in items]
+def _completed_part(items: tuple[DigestItem, ...], when: str, names: Names) -> _Part:
+    lines = [
+        f"✓ {clip(neutralize(item.text, names), ITEM_LIMIT)} "
+        f"({coe_key(item.coe_id)}, <@{item.owner_id}>)"
+        for item in items
+    ]
     heading = f"Completed {when}"
     return _Part(
         heading=_Row([section(f"*{heading}*")], f"{heading}:"),
@@ -184,12 +206,12 @@ def _completed_part(items: tuple[DigestItem, ...], when: str) -> _Part:
     )
 
 
-def _progress_part(progress: tuple[CoeProgress, ...]) -> _Part:
+def _progress_part(progress: tuple[CoeProgress, ...], coe_problems: dict[int, str]) -> _Part:
     lines = []
     for coe in progress:
         dropped = f", {coe.dropped} dropped" if coe.dropped else ""
         done = f"{coe.done}/{coe.total} done{dropped}"
-        lines.append(f"*{coe_key(coe.coe_id)}* {clip(coe.problem, 200)}: {done}")
+        lines.append(f"*{coe_key(coe.coe_id)}* {clip(coe_problems[coe.coe_id], 200)}: {done}")
     return _Part(
         heading=_Row([section("*Progress by COE*")], "Progress by COE:"),
         rows=[
@@ -204,15 +226,15 @@ def _paginate(parts: list[_Part]) -> list[_Page]:
     for part in parts:
         # A part that does not fit in what is left of the page starts a new one, so pages break
         # between owners; only a part too big for any page is split, between its rows.
-        fits_here = pages[-1].size + part.size <= MAX_BLOCKS
-        fits_anywhere = 1 + part.size <= MAX_BLOCKS
-        opening = len(part.heading.blocks) + (len(part.rows[0].blocks) if part.rows else 0)
-        starts_here = not fits_anywhere and pages[-1].size + opening <= MAX_BLOCKS
+        fits_here = (pages[-1].size + part.size).fits()
+        fits_anywhere = (_Page(continuation=True).size + part.size).fits()
+        opening = part.heading.size + (part.rows[0].size if part.rows else Size())
+        starts_here = not fits_anywhere and (pages[-1].size + opening).fits()
         if pages[-1].rows and not fits_here and not starts_here:
             pages.append(_Page(continuation=True))
         pages[-1].rows.append(part.heading)
         for row in part.rows:
-            if pages[-1].size + len(row.blocks) > MAX_BLOCKS:
+            if not (pages[-1].size + row.size).fits():
                 pages.append(_Page(continuation=True))
                 if part.continued is not None:
                     pages[-1].rows.append(part.continued)
@@ -228,4 +250,4 @@ def _page_message(page: _Page, number: int, total: int) -> DigestPage:
         blocks.insert(0, context(label))
         lines.insert(0, label)
     item_ids = tuple(row.item_id for row in page.rows if row.item_id is not None)
-    return DigestPage({"text": clip("\n".join(lines), TEXT_LIMIT), "blocks": blocks}, item_ids)
+    return DigestPage(message("\n".join(lines), blocks), item_ids)

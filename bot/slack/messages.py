@@ -11,7 +11,7 @@ from bot.core.angles import ANGLE_QUESTIONS, Angle
 from bot.core.blame import mechanism_question
 from bot.core.chatter import ASIDE_PREFIX
 from bot.core.facilitation import Chain, Status, Step, why_question
-from bot.core.slack_text import neutralize, slack_to_plain
+from bot.core.slack_text import neutralize, plain
 from bot.slack.blocks import button, chunks, clip, context, header, mrkdwn, section
 
 Message = dict[str, Any]
@@ -70,7 +70,7 @@ def build_parent(
     return {
         "text": f"{key}: {problem} (facilitator <@{facilitator_id}>, status: {status})",
         "blocks": [
-            header(slack_to_plain(chain.problem, names)),
+            header(plain(chain.problem, names)),
             {
                 "type": "section",
                 "fields": [

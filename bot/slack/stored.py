@@ -11,6 +11,7 @@ from slack_sdk.webhook import WebhookClient
 from sqlmodel import Session
 
 from bot.runtime import Runtime
+from bot.slack.blocks import clip
 from storage import inbox
 
 log = logging.getLogger(__name__)
@@ -84,9 +85,18 @@ def respond(body: Body, text: str, blocks: list[dict[str, Any]] | None = None) -
     if not url:
         log.warning("No response_url to answer with: %s", text)
         return
-    WebhookClient(url, timeout=10).send(
+    client = WebhookClient(url, timeout=10)
+    response = client.send(
         text=text, blocks=blocks, response_type="ephemeral", replace_original=False
     )
+    if response.status_code != 200 and blocks:
+        # Refused for its size or shape: the person still hears something rather than nothing.
+        log.error("Slack refused an answer through response_url: %s", response.body)
+        client.send(
+            text=f"Sorry, Slack refused my answer ({response.body}). {clip(text, 1000)}",
+            response_type="ephemeral",
+            replace_original=False,
+        )
 
 
 def user_id(body: Body) -> str:
