@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot import visibility
+from bot import users, visibility
 from bot.core.action_items import ListedItem, days_overdue, list_order, local_today
 from bot.core.coe_list import open_first
 from bot.runtime import Runtime
@@ -97,7 +97,9 @@ def publish_payload(rt: Runtime, user_id: str) -> dict[str, Any]:
         recent=open_first(recent),
         recent_total=recent_total,
     )
-    return {"user_id": user_id, "view": build_home(home)}
+    with Session(rt.engine) as session:
+        names = users.names_in(session, *(item.description for item in items))
+    return {"user_id": user_id, "view": build_home(home, names)}
 
 
 def _my_items(rt: Runtime, session: Session, user_id: str) -> list[ListedItem]:

@@ -80,7 +80,9 @@ def test_a_mentioned_person_is_looked_up_once_and_cached_under_their_display_nam
     start_review(bot, fake_slack, answers=1)
     bot.slack.reply("<@UCAROL> ran the script", thread_ts=THREAD, user="UBOB", ts=new_ts())
     fake_slack.wait_for(lambda: [c for c in fake_slack.calls_to("users.info")])
-    bot.slack.reply("and <@UCAROL> again", thread_ts=THREAD, user="UBOB", ts=new_ts())
+    bot.slack.reply(
+        "<@UCAROL> had no dry-run mode to try it", thread_ts=THREAD, user="UBOB", ts=new_ts()
+    )
     fake_slack.wait_for(lambda: len(fake_slack.posted(thread_ts=THREAD)) == 4)
     assert [call["user"] for call in fake_slack.calls_to("users.info")] == ["UCAROL"]
     with Session(bot.rt.engine) as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.coe_list import CoeSummary, status_phrase
-from bot.core.facilitation import quote
+from bot.core.slack_text import neutralize
 from bot.slack.blocks import chunks, clip, context, section
 from bot.slack.links import thread_link
 from bot.slack.messages import Message, coe_key
@@ -28,7 +28,7 @@ def coe_line(coe: CoeSummary, show_channel: bool = True) -> str:
     link = thread_link(coe.channel_id, coe.parent_ts, coe.permalink)
     if link:
         parts.append(f"<{link}|thread>")
-    problem = clip(quote(coe.problem), PROBLEM_LIMIT)
+    problem = clip(neutralize(coe.problem, {}), PROBLEM_LIMIT)
     return f"*{coe_key(coe.coe_id)}* {problem}\n" + " · ".join(parts)
 
 

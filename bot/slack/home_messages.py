@@ -11,7 +11,7 @@ from bot.core.coe_list import CoeSummary
 from bot.slack.action_item_messages import item_line
 from bot.slack.blocks import Block, chunks, clip, context, header, section
 from bot.slack.coe_list_messages import coe_line
-from bot.slack.messages import item_status_buttons
+from bot.slack.messages import NO_NAMES, Names, item_status_buttons
 
 # Slack refuses a Home view of more than 100 blocks. Two an item (its line and its buttons):
 # the items take at most 60, and each list of COEs a handful.
@@ -31,10 +31,10 @@ class Home:
     recent_total: int
 
 
-def build_home(home: Home) -> dict[str, Any]:
+def build_home(home: Home, names: Names = NO_NAMES) -> dict[str, Any]:
     """The Home tab's view, within Slack's 100 blocks."""
     blocks = [
-        *_items(home.items, home.items_total),
+        *_items(home.items, home.items_total, names),
         {"type": "divider"},
         *_coes(
             "COEs you facilitate",
@@ -49,13 +49,13 @@ def build_home(home: Home) -> dict[str, Any]:
     return {"type": "home", "blocks": blocks}
 
 
-def _items(items: Sequence[ListedItem], total: int) -> list[Block]:
+def _items(items: Sequence[ListedItem], total: int, names: Names) -> list[Block]:
     blocks = [header(f"Your open action items ({total})")]
     if not items:
         return [*blocks, section("Nothing open. :tada:")]
     shown = items[:ITEMS_SHOWN]
     for item in shown:
-        blocks += [section(clip(item_line(item))), item_status_buttons(item.item_id)]
+        blocks += [section(clip(item_line(item, names))), item_status_buttons(item.item_id)]
     if total > len(shown):
         blocks.append(context(f"…and {total - len(shown)} more: `/coe actions` lists them all."))
     return blocks
