@@ -46,10 +46,10 @@ def run(rt: Runtime, command: dict[str, Any]) -> None:
                 problem=problem,
             )
             if error:
-                stored.respond(command, error)
+                stored.respond(rt, command, error)
         case ListActions() as query:
             listing = action_items.list_for(rt, asker_id=command["user_id"], query=query)
-            stored.respond(command, listing["text"], listing.get("blocks"))
+            stored.respond(rt, command, listing["text"], listing.get("blocks"))
 
 
 def _is_direct_message(command: dict[str, Any]) -> bool:

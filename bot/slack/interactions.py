@@ -15,4 +15,4 @@ def end_chain(rt: Runtime, body: dict[str, Any], action: dict[str, Any]) -> None
         rt, coe_id=int(action["value"]), user_id=stored.user_id(body)
     )
     if error:
-        stored.respond(body, error)
+        stored.respond(rt, body, error)
