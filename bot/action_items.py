@@ -135,8 +135,8 @@ def _record(
 # Capture from the modal ----------------------------------------------------------------------
 
 
-def open_add_form(rt: Runtime, *, coe_id: int, user_id: str, trigger_id: str) -> str | None:
-    """Open the "Add action item" modal; returns an error to show the user, or None."""
+def fill_add_form(rt: Runtime, *, coe_id: int, user_id: str, view_id: str) -> str | None:
+    """Put the "Add action item" form in the modal the click opened; or return why not."""
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         if coe is None or coe.status == "starting":
@@ -147,7 +147,7 @@ def open_add_form(rt: Runtime, *, coe_id: int, user_id: str, trigger_id: str) ->
     if not whys:
         return COE_GONE
     view = views.build_add_item_modal(coe_id, whys, core.pick_why(chain, None), user_id, names)
-    rt.slack.views_open(trigger_id=trigger_id, view=view)
+    rt.slack.views_update(view_id=view_id, view=view)
     return None
 
 
@@ -273,8 +273,8 @@ def change_status(
     return Outcome(True, views.status_reply(coe_id, note), message_ids=ids)
 
 
-def open_drop_form(rt: Runtime, *, item_id: int, user_id: str, trigger_id: str) -> str | None:
-    """Ask for the reason in a modal; returns why the user can't drop the item, or None."""
+def fill_drop_form(rt: Runtime, *, item_id: int, user_id: str, view_id: str) -> str | None:
+    """Ask for the reason in the modal the click opened; or return why the user can't drop it."""
     with Session(rt.engine) as session:
         found = _load_item(session, item_id)
         if found is None:
@@ -285,7 +285,7 @@ def open_drop_form(rt: Runtime, *, item_id: int, user_id: str, trigger_id: str) 
         if item.status != core.ItemStatus.OPEN.value:
             return f"This action item is already {item.status}."
         view = views.build_drop_modal(item_id, item.text, users.names_in(session, item.text))
-    rt.slack.views_open(trigger_id=trigger_id, view=view)
+    rt.slack.views_update(view_id=view_id, view=view)
     return None
 
 

@@ -30,15 +30,17 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("serve", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)")
     sub.add_parser("list", help="print one COE per line: id, status, channel, problem")
     sub.add_parser("nudge", help="run one nudge sweep now and print the reminders sent")
-    digest = sub.add_parser(
-        "digest",
-        help="post the current period's digest to every channel not sent it yet, and print it",
-    )
-    digest.add_argument(
-        "--force",
+    now = "post a digest of the past week now to every channel with something to report"
+    digest = sub.add_parser("digest", help=now, description=f"{now.capitalize()}.")
+    when = digest.add_mutually_exclusive_group()
+    when.add_argument(
+        "--scheduled",
         action="store_true",
-        help="post a digest now even where this period's digest was already posted",
+        help="instead, post the latest scheduled period's digest wherever it has not gone out yet "
+        "(what the schedule and the start-up catch-up do)",
     )
+    # What plain `coe-bot digest` does now; kept so that scripts using it go on working.
+    when.add_argument("--force", action="store_true", help=argparse.SUPPRESS)
     export = sub.add_parser("export", help="print a COE as a Markdown document")
     export.add_argument("coe", help="the COE's id, e.g. COE-12")
     sub.add_parser(
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"coe-bot: {problem}", file=sys.stderr)
         return 2
     if args.command == "digest":
-        return _digest(settings, force=args.force)
+        return _digest(settings, scheduled=args.scheduled)
     if args.command == "export":
         return _export(settings, args.coe)
     return COMMANDS[args.command](settings)
@@ -230,11 +232,11 @@ def _nudge(settings: Settings) -> int:
     return 0
 
 
-def _digest(settings: Settings, force: bool = False) -> int:
-    """The scheduled job's run: this period's digest where it is still owed, so never twice."""
+def _digest(settings: Settings, scheduled: bool = False) -> int:
+    """A digest now; with `scheduled`, the scheduled job's run: once per channel per period."""
     from bot import followup
 
-    run = followup.post_digests(_runtime(settings), force=force)
+    run = followup.post_digests(_runtime(settings), force=not scheduled)
     if run.period is None:
         print("No digest is scheduled yet (COE_DIGEST_CRON has not fired); nothing posted")
         return 0
@@ -244,7 +246,7 @@ def _digest(settings: Settings, force: bool = False) -> int:
         print(f"digest to {channel}: skipped, {reason}")
     channels = len({message.channel for message in run.sent})
     summary = f"{_count(len(run.sent), 'message')} to {_count(channels, 'channel')}"
-    print(f"digest for {run.period}: {summary}")
+    print(f"digest for {run.period if scheduled else 'the past week'}: {summary}")
     return 0
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 from urllib.error import URLError
@@ -14,7 +16,8 @@ from sqlmodel import Session
 
 from bot import documents, home, refusals
 from bot.runtime import Runtime
-from storage import coes, outbox
+from storage import channels, coes, outbox
+from storage import followup as digests
 
 log = logging.getLogger(__name__)
 
@@ -42,20 +45,53 @@ PERMANENT_ERRORS = frozenset(
         "not_authed",
     }
 )
+# Slack refuses the channel itself: nothing can be posted there until someone acts.
+CHANNEL_REFUSALS = frozenset({"not_in_channel", "is_archived", "channel_not_found"})
+# Channels sent to side by side; the posts to one channel still go one at a time, in order.
+CHANNELS_AT_ONCE = 4
 
 
 def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
     """Send these queued messages now, unless another sender has them or they are not due yet.
 
-    Each is claimed just before it is sent, so a slow Slack cannot make the rest of a batch
-    look abandoned to another sender.
+    Posts to one channel go one at a time, in the order queued, and wait behind an earlier one
+    Slack put off; different channels go side by side. Each message is claimed just before it
+    is sent, so a slow Slack cannot make the rest of a batch look abandoned to another sender.
     """
-    for message_id in message_ids:
+    if not message_ids:
+        return
+    with Session(rt.engine) as session:
+        channel_of = outbox.channels(session=session, message_ids=message_ids)
+    lanes: dict[str | int, list[int]] = {}
+    for message_id in sorted(message_ids):
+        lanes.setdefault(channel_of.get(message_id) or message_id, []).append(message_id)
+    if len(lanes) == 1:
+        _send_in_order(rt, *lanes.values())
+        return
+    workers = min(CHANNELS_AT_ONCE, len(lanes))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="coe-send") as pool:
+        for _ in pool.map(lambda lane: _send_in_order(rt, lane), lanes.values()):
+            pass  # re-raises what a lane raised
+
+
+def _send_in_order(rt: Runtime, message_ids: list[int]) -> None:
+    """Send one channel's messages in order; then the posts queued behind them meanwhile,
+    which waited for these (another sender skipped them) and would otherwise wait for a poll."""
+    while message_ids:
+        channel = None
+        for message_id in message_ids:
+            with Session(rt.engine) as session:
+                claimed = outbox.claim(session=session, message_ids=[message_id], now=rt.now())
+                session.commit()
+            for message in claimed:
+                channel = message.channel
+                _send(rt, message)
+        if channel is None:
+            return
         with Session(rt.engine) as session:
-            claimed = outbox.claim(session=session, message_ids=[message_id], now=rt.now())
-            session.commit()
-        for message in claimed:
-            _send(rt, message)
+            message_ids = outbox.due_in_channel(
+                session=session, channel=channel, after=message_ids[-1], now=rt.now()
+            )
 
 
 def deliver_due(rt: Runtime) -> int:
@@ -133,12 +169,30 @@ def _refused(rt: Runtime, message: outbox.Claimed, error: SlackApiError) -> None
     if error.response.status_code == 429:
         headers = {name.lower(): value for name, value in error.response.headers.items()}
         _retry(rt, message, "ratelimited", int(headers.get("retry-after") or 1))
+    elif code in CHANNEL_REFUSALS:
+        _channel_refused(rt, message, code)
     elif code in PERMANENT_ERRORS:
         log.error("Slack refused outbox message %s for good: %s", message.id, code)
         _give_up(rt, message, code, "failed")
         deliver(rt, refusals.tell(rt, message.payload, code))
     else:
         _retry(rt, message, code, None)
+
+
+def _channel_refused(rt: Runtime, message: outbox.Claimed, code: str) -> None:
+    """Slack will not post in the channel: give up; a digest is not done, an archived channel
+    gets no more."""
+    channel = json.loads(message.payload).get("channel")
+    log.error("Slack refused outbox message %s to %s for good: %s", message.id, channel, code)
+    with Session(rt.engine) as session:
+        outbox.give_up(session=session, message_id=message.id, error=code, status="failed")
+        if message.digest_id is not None and digests.forget_digest(
+            session=session, digest_id=message.digest_id
+        ):
+            log.error("The digest for %s was not posted (%s); it is still owed", channel, code)
+        if code == "is_archived" and channel:
+            channels.mark_archived(session=session, channel_id=str(channel), now=rt.now())
+        session.commit()
 
 
 def _unknown(rt: Runtime, message: outbox.Claimed, error: str) -> None:

@@ -254,7 +254,9 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
     each period's digest once, however many processes run it and however late. The digest of a
     period covers the COEs that existed at its scheduled time, so a late run does not post to a
     channel whose first COE came after it; and every channel it covers is marked done for the
-    period, posted to or not, so an item added mid-week waits for the next period. With
+    period, posted to or not, so an item added mid-week waits for the next period. A digest
+    Slack refuses for its channel (the bot not in it, archived, gone) is taken back, still
+    owed; an archived channel is left out from then on (bot/delivery.py). With
     `force`, post a digest now of everything, under a period of its own, whatever was posted
     before.
     """
@@ -334,8 +336,9 @@ def _post_digest(
             window=window,
         )
         # Recorded even when there is nothing to say: the channel is done for the period, so a
-        # later run (a restart, `coe-bot digest`) does not post this period's digest mid-week.
-        if not store.record_digest(session=session, channel_id=channel, period=period, now=now):
+        # later run (a restart, `coe-bot digest --scheduled`) does not post it again mid-week.
+        digest_id = store.record_digest(session=session, channel_id=channel, period=period, now=now)
+        if digest_id is None:
             return ALREADY_DONE
         if digest is None:
             session.commit()
@@ -355,6 +358,8 @@ def _post_digest(
                 now=now,
                 # Better a missing part than a digest posted twice.
                 resend_if_unknown=False,
+                # Slack refusing the channel takes the record back: the digest is still owed.
+                digest_id=digest_id,
             )
             items = ", ".join(map(str, page.item_ids)) or "none"
             what = f"digest to {channel}, message {number} of {len(pages)}: open items {items}"

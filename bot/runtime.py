@@ -33,5 +33,7 @@ class Runtime:
         return self.clock().astimezone(UTC)
 
 
-def make_slack_client(settings: Settings) -> WebClient:
-    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+def make_slack_client(settings: Settings, timeout: int = 10) -> WebClient:
+    return WebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=timeout
+    )

@@ -13,7 +13,16 @@ from sqlmodel import Session, SQLModel, col, select
 
 from bot.core.digest import CoeProgress, DigestItem
 from bot.core.nudges import NudgeKind
-from storage.models import ActionItem, Coe, Digest, Nudge, OutboxMessage, SlackUser, WhyStep
+from storage.models import (
+    ActionItem,
+    Coe,
+    Digest,
+    Nudge,
+    OutboxMessage,
+    SlackChannel,
+    SlackUser,
+    WhyStep,
+)
 
 
 @dataclass(frozen=True)
@@ -245,11 +254,15 @@ def nudge_details(*, session: Session, item_ids: Iterable[int]) -> dict[int, Nud
 
 
 def digest_channels(*, session: Session, created_by: datetime) -> list[str]:
-    """Channels that held a COE by `created_by` (UTC)."""
+    """Channels that held a COE by `created_by` (UTC), but for those archived since their
+    latest COE began (one started there after that means the channel is back in use)."""
+    archived_at = func.max(SlackChannel.archived_at)
     statement = (
         select(Coe.channel_id)
-        .distinct()
+        .outerjoin(SlackChannel, col(SlackChannel.channel_id) == col(Coe.channel_id))
         .where(Coe.status != "starting", col(Coe.created_at) <= created_by)
+        .group_by(col(Coe.channel_id))
+        .having(or_(archived_at.is_(None), archived_at < func.max(Coe.created_at)))
         .order_by(col(Coe.channel_id))
     )
     return list(session.exec(statement).all())
@@ -318,10 +331,27 @@ def digest_recorded(*, session: Session, channel_id: str, period: str) -> bool:
     return session.exec(statement).first() is not None
 
 
-def record_digest(*, session: Session, channel_id: str, period: str, now: datetime) -> bool:
-    """Claim the channel's digest for `period`; False when another run already has it."""
+def record_digest(*, session: Session, channel_id: str, period: str, now: datetime) -> int | None:
+    """Claim the channel's digest for `period`: the row's id; None when another run has it."""
     values = {"channel_id": channel_id, "period": period, "created_at": now}
     return _insert_unless_present(session, Digest, values, ["channel_id", "period"])
+
+
+def forget_digest(*, session: Session, digest_id: int) -> bool:
+    """Take back a digest Slack would not post, unless a part of it was posted after all.
+
+    Then a later run (a restart, `coe-bot digest --scheduled`) posts it; a partly posted
+    digest stays done, as a repeat would be worse than the missing part.
+    """
+    table = Digest.__table__  # type: ignore[attr-defined]
+    outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+    posted = (
+        select(outbox.c.id)
+        .where(outbox.c.digest_id == digest_id, outbox.c.status == "sent")
+        .exists()
+    )
+    deleted = session.execute(delete(table).where(table.c.id == digest_id, ~posted))
+    return bool(deleted.rowcount)  # type: ignore[attr-defined]
 
 
 def _digest_coes(channel_ids: Collection[str], created_by: datetime) -> list[Any]:
@@ -352,8 +382,8 @@ def outbox_states(
 
 def _insert_unless_present(
     session: Session, model: type[SQLModel], values: dict[str, Any], keys: list[str]
-) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING: True if this call inserted the row.
+) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING: the new row's id if this call inserted it, else None.
 
     Against a concurrent insert of the same key this waits for the other transaction and then
     does nothing, instead of failing the whole transaction as a plain INSERT would.
@@ -365,9 +395,9 @@ def _insert_unless_present(
         .values(**values)
         .on_conflict_do_nothing(index_elements=keys)
         # RETURNING, not rowcount: drivers do not all report a row count for this statement.
-        .returning(table.c[keys[0]])
+        .returning(table.c.id)
     )
-    return session.exec(statement).first() is not None  # type: ignore[call-overload]
+    return session.exec(statement).scalar()  # type: ignore[call-overload,no-any-return]
 
 
 def _dialect(session: Session) -> Any:

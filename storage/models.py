@@ -87,7 +87,10 @@ class OutboxMessage(SQLModel, table=True):
     """A Slack Web API call to make, recorded in the same transaction as the change it reports."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_channel", "channel", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     method: str
@@ -106,6 +109,11 @@ class OutboxMessage(SQLModel, table=True):
     coalesce_key: str | None = Field(default=None, index=True)
     # Not a foreign key: an undo may delete the step while its prompt is still queued.
     why_step_id: int | None = None
+    # Posts to one channel go out in the order queued: a post waits while an earlier one to
+    # its channel is still pending (a Retry-After, say). None for calls that need no order.
+    channel: str | None = None
+    # The digest this message posts: if Slack refuses the channel, the digest is not done.
+    digest_id: int | None = None
     created_at: datetime
 
 
@@ -174,6 +182,17 @@ class Nudge(SQLModel, table=True):
     day: date
     kind: str
     created_at: datetime
+
+
+class SlackChannel(SQLModel, table=True):
+    """What Slack told us about a channel when it refused a post there."""
+
+    __tablename__ = "slack_channel"
+
+    channel_id: str = Field(primary_key=True)
+    # Set when Slack answered `is_archived`: the channel gets no more digests.
+    archived_at: datetime | None = None
+    updated_at: datetime
 
 
 class Digest(SQLModel, table=True):

@@ -8,10 +8,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import and_, exists, insert, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage
+
+# Posts keep their order within a channel: Slack shows them in the order it receives them.
+ORDERED_METHODS = frozenset({"chat.postMessage"})
+
+
+def channel_key(method: str, payload: dict[str, Any]) -> str | None:
+    """The channel whose order this call must keep, if it is a post."""
+    channel = payload.get("channel") if method in ORDERED_METHODS else None
+    return str(channel) if channel else None
 
 
 def enqueue(
@@ -24,6 +33,7 @@ def enqueue(
     coalesce_key: str | None = None,
     resend_if_unknown: bool = True,
     not_before: datetime | None = None,
+    digest_id: int | None = None,
 ) -> int:
     """Queue a Slack call; with `coalesce_key`, replace a still-pending call for the same thing."""
     body = json.dumps(payload)
@@ -39,6 +49,8 @@ def enqueue(
         why_step_id=why_step_id,
         coalesce_key=coalesce_key,
         resend_if_unknown=resend_if_unknown,
+        channel=channel_key(method, payload),
+        digest_id=digest_id,
     )
     session.add(message)
     session.flush()
@@ -79,41 +91,89 @@ class Claimed:
     attempts: int
     why_step_id: int | None
     resend_if_unknown: bool
+    channel: str | None
+    digest_id: int | None
+
+
+_TABLE = OutboxMessage.__table__  # type: ignore[attr-defined]
+_EARLIER = _TABLE.alias("earlier")
+
+
+def _earlier_in_channel(*conditions: Any) -> Any:
+    """EXISTS an earlier message to the same channel matching `conditions`."""
+    return exists().where(
+        _EARLIER.c.channel == _TABLE.c.channel, _EARLIER.c.id < _TABLE.c.id, *conditions
+    )
 
 
 def claim(*, session: Session, message_ids: Sequence[int], now: datetime) -> list[Claimed]:
-    """Take the due ones of these messages for sending; others' and later ones are left alone."""
+    """Take the due ones of these messages for sending; others' and later ones are left alone.
+
+    A post waits while an earlier one to its channel is unsent (pending, or being sent): so
+    a post Slack put off (Retry-After) holds back the posts after it, and none overtakes another.
+    """
     if not message_ids:
         return []
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
     taken = session.execute(
-        update(table)
+        update(_TABLE)
         .where(
-            table.c.id.in_(message_ids),
-            table.c.status == "pending",
-            table.c.next_attempt_at <= now,
+            _TABLE.c.id.in_(message_ids),
+            _TABLE.c.status == "pending",
+            _TABLE.c.next_attempt_at <= now,
+            ~_earlier_in_channel(_EARLIER.c.status.in_(("pending", "sending"))),
         )
-        .values(status="sending", claimed_at=now, attempts=table.c.attempts + 1)
+        .values(status="sending", claimed_at=now, attempts=_TABLE.c.attempts + 1)
         .returning(
-            table.c.id,
-            table.c.method,
-            table.c.payload,
-            table.c.attempts,
-            table.c.why_step_id,
-            table.c.resend_if_unknown,
+            _TABLE.c.id,
+            _TABLE.c.method,
+            _TABLE.c.payload,
+            _TABLE.c.attempts,
+            _TABLE.c.why_step_id,
+            _TABLE.c.resend_if_unknown,
+            _TABLE.c.channel,
+            _TABLE.c.digest_id,
         )
     )
     return sorted((Claimed(*row) for row in taken), key=lambda claimed: claimed.id)
 
 
 def due_ids(*, session: Session, now: datetime, limit: int = 100) -> Sequence[int]:
+    """Messages due now, oldest first; not those held back behind a post still waiting."""
+    held_back = _earlier_in_channel(
+        or_(
+            _EARLIER.c.status == "sending",
+            and_(_EARLIER.c.status == "pending", _EARLIER.c.next_attempt_at > now),
+        )
+    )
     statement = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == "pending", col(OutboxMessage.next_attempt_at) <= now)
-        .order_by(col(OutboxMessage.id))
+        select(_TABLE.c.id)
+        .where(_TABLE.c.status == "pending", _TABLE.c.next_attempt_at <= now, ~held_back)
+        .order_by(_TABLE.c.id)
         .limit(limit)
     )
-    return [message_id for message_id in session.exec(statement).all() if message_id is not None]
+    return list(session.execute(statement).scalars())
+
+
+def due_in_channel(*, session: Session, channel: str, after: int, now: datetime) -> list[int]:
+    """The channel's posts queued after message `after` and due now, oldest first."""
+    statement = (
+        select(_TABLE.c.id)
+        .where(
+            _TABLE.c.channel == channel,
+            _TABLE.c.status == "pending",
+            _TABLE.c.id > after,
+            _TABLE.c.next_attempt_at <= now,
+        )
+        .order_by(_TABLE.c.id)
+        .limit(100)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def channels(*, session: Session, message_ids: Sequence[int]) -> dict[int, str | None]:
+    """The channel each message keeps its order in (None: no order to keep)."""
+    statement = select(_TABLE.c.id, _TABLE.c.channel).where(_TABLE.c.id.in_(message_ids))
+    return {message_id: channel for message_id, channel in session.execute(statement)}
 
 
 def mark_sent(*, session: Session, message_id: int, ts: str | None, now: datetime) -> None:
@@ -189,6 +249,7 @@ def enqueue_many(
             "attempts": 0,
             "next_attempt_at": now,
             "resend_if_unknown": resend_if_unknown,
+            "channel": channel_key(method, payload),
             "created_at": now,
         }
         for payload in payloads

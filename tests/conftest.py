@@ -6,8 +6,8 @@ import contextlib
 import os
 import threading
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -117,6 +117,22 @@ class Bot:
     rt: Runtime
     slack: SlackSender
     url: str
+    _stop_worker: Callable[[], None] | None = field(default=None, repr=False)
+
+    def start_worker(self) -> None:
+        """Start processing what the listeners store, as `coe-bot serve` does."""
+        if self._stop_worker is None:
+            # The worker runs in a thread here; `coe-bot serve` forks a process for it.
+            worker = Worker(self.rt, worker_routes(), poll_seconds=0.05)
+            self.rt.notify = worker.wake
+            self._stop_worker = run_in_thread(worker)
+
+    def stop_worker(self) -> None:
+        """Stop the worker once what it has in hand is done: from then on the test drives it."""
+        if self._stop_worker is not None:
+            self.rt.notify = lambda: None
+            self._stop_worker()
+            self._stop_worker = None
 
     def new_runtime(self) -> Runtime:
         """A second runtime on the same database, like a second process."""
@@ -128,7 +144,11 @@ class Bot:
         )
 
 
-def run_bot(fake: FakeSlack, database_url: str, clock: Clock, **env: str) -> Iterator[Bot]:
+def run_bot(
+    fake: FakeSlack, database_url: str, clock: Clock, worker: bool = True, **env: str
+) -> Iterator[Bot]:
+    """The bot serving HTTP; with `worker` False, nothing processes what it stores until the
+    test calls `start_worker` (or drives the worker and the outbox by hand)."""
     settings = load_settings(bot_env(fake, database_url, **env), serving=True)
     rt = Runtime(
         settings=settings,
@@ -136,18 +156,21 @@ def run_bot(fake: FakeSlack, database_url: str, clock: Clock, **env: str) -> Ite
         slack=make_slack_client(settings),
         clock=clock,
     )
-    # The worker runs in a thread here; `coe-bot serve` forks a process for it.
-    worker = Worker(rt, worker_routes(), poll_seconds=0.05)
-    rt.notify = worker.wake
-    stop_worker = run_in_thread(worker)
     app = build_app(rt)
     server = make_http_server(app, rt, host="127.0.0.1", port=0)
     thread = threading.Thread(target=_run_until_closed, args=(server,), daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"
-    yield Bot(rt=rt, slack=SlackSender(f"{url}/slack/events", fake.response_url()), url=url)
+    bot = Bot(
+        rt=rt,
+        slack=SlackSender(f"{url}/slack/events", fake.response_url(), new_trigger=fake.new_trigger),
+        url=url,
+    )
+    if worker:
+        bot.start_worker()
+    yield bot
     server.close()
-    stop_worker()
+    bot.stop_worker()
     rt.engine.dispose()
 
 
@@ -160,3 +183,10 @@ def _run_until_closed(server: Any) -> None:
 @pytest.fixture
 def bot(fake_slack: FakeSlack, database_url: str, clock: Clock) -> Iterator[Bot]:
     yield from run_bot(fake_slack, database_url, clock)
+
+
+@pytest.fixture
+def bot_without_worker(fake_slack: FakeSlack, database_url: str, clock: Clock) -> Iterator[Bot]:
+    """The bot with no worker running: for tests that drive the worker or the outbox by hand,
+    which a running worker would race for the same rows, and for a backlog (`start_worker`)."""
+    yield from run_bot(fake_slack, database_url, clock, worker=False)

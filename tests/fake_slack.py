@@ -30,6 +30,14 @@ class Call:
         return self.params.get(key, default)
 
 
+@dataclass(frozen=True)
+class _Failure:
+    status: int
+    error: str
+    headers: dict[str, str]
+    channel: str | None
+
+
 @dataclass
 class Channel:
     """A channel as the fake knows it: who is in it, and whether it is private."""
@@ -73,7 +81,15 @@ class FakeSlack:
     # Calls Slack would refuse for its limits (not failures a test injected with `fail_next`).
     rejected: list[tuple[Call, str]] = field(default_factory=list)
     rejections_expected: bool = False
-    _failures: dict[str, list[tuple[int, str, dict[str, str]]]] = field(default_factory=dict)
+    archived_channels: set[str] = field(default_factory=set)
+    # Deleted, or private without the bot: Slack answers as if they never existed.
+    missing_channels: set[str] = field(default_factory=set)
+    # The ids of the modals the bot opened, in order.
+    opened_views: list[str] = field(default_factory=list)
+    _failures: dict[str, list[_Failure]] = field(default_factory=dict)
+    _triggers: dict[str, bool] = field(default_factory=dict)
+    _response_urls_expired: bool = False
+    _held: dict[str, threading.Event] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _server: ThreadingHTTPServer | None = None
@@ -171,10 +187,43 @@ class FakeSlack:
         status: int = 200,
         times: int = 1,
         headers: dict[str, str] | None = None,
+        channel: str | None = None,
     ) -> None:
-        """Make the next `times` calls of `method` fail the way Slack fails."""
+        """Make the next `times` calls of `method` (to `channel`, if given) fail as Slack fails."""
+        failure = _Failure(status, error, headers or {}, channel)
         with self._lock:
-            self._failures.setdefault(method, []).extend([(status, error, headers or {})] * times)
+            self._failures.setdefault(method, []).extend([failure] * times)
+
+    def rate_limit(self, channel: str, retry_after: int, times: int = 1) -> None:
+        """Answer the next `times` posts to `channel` with a 429 and `Retry-After`, as Slack
+        does when a channel gets more than about one message a second."""
+        headers = {"Retry-After": str(retry_after)}
+        self.fail_next("chat.postMessage", "ratelimited", 429, times, headers, channel)
+
+    def hold(self, channel: str) -> threading.Event:
+        """Keep posts to `channel` waiting for their answer (a slow Slack) until the event is set.
+
+        Each post is recorded as it arrives, before the wait.
+        """
+        release = threading.Event()
+        self._held[channel] = release
+        return release
+
+    def new_trigger(self) -> str:
+        """A trigger_id for a click or command, as Slack gives one out with each."""
+        with self._lock:
+            trigger = f"trigger-{len(self._triggers) + 1}"
+            self._triggers[trigger] = True
+            return trigger
+
+    def expire_triggers(self) -> None:
+        """Every trigger_id given out so far is now more than three seconds old."""
+        with self._lock:
+            self._triggers = dict.fromkeys(self._triggers, False)
+
+    def expire_response_urls(self) -> None:
+        """Every response_url is now more than 30 minutes old."""
+        self._response_urls_expired = True
 
     # Reading what was sent --------------------------------------------------------------------
 
@@ -190,16 +239,19 @@ class FakeSlack:
             and (thread_ts is None or call.get("thread_ts") == thread_ts)
         ]
 
-    def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 30.0) -> Any:
+        """`predicate()` once it is true. The timeout only ends a test that is failing anyway:
+        generous, for a machine under load."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            result = predicate()
-            if result:
-                return result
+        while not (result := predicate()):
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"timed out waiting; calls so far: {[c.method for c in self.calls]}"
+                )
             time.sleep(0.02)
-        raise AssertionError(f"timed out waiting; calls so far: {[c.method for c in self.calls]}")
+        return result
 
-    def wait_for_calls(self, method: str, count: int, timeout: float = 10.0) -> list[Call]:
+    def wait_for_calls(self, method: str, count: int, timeout: float = 30.0) -> list[Call]:
         return self.wait_for(
             lambda: len(self.calls_to(method)) >= count and self.calls_to(method), timeout
         )
@@ -217,6 +269,8 @@ class FakeSlack:
             call = self._record(
                 "response_url", {"url_name": path.removeprefix("/respond/"), **params}
             )
+            if self._response_urls_expired:
+                return 404, {"ok": False, "error": "expired_url"}, {}
             refused = self._over_limits(call)
             # A response_url answers in plain text, with a 400 for a message it refuses.
             return (
@@ -224,16 +278,24 @@ class FakeSlack:
             )
         method = path.removeprefix("/api/")
         call = self._record(method, params)
-        with self._lock:
-            queued = self._failures.get(method)
-            failure = queued.pop(0) if queued else None
+        held = self._held.get(str(params.get("channel")))
+        if held is not None and method == "chat.postMessage":
+            held.wait(timeout=30)
+        failure = self._take_failure(method, params.get("channel"))
         if failure:
-            status, error, headers = failure
-            return status, {"ok": False, "error": error}, headers
+            return failure.status, {"ok": False, "error": failure.error}, failure.headers
         refused = self._over_limits(call)
         if refused:
             return 200, {"ok": False, "error": refused}, {}
         return 200, self._answer(method, params), {}
+
+    def _take_failure(self, method: str, channel: Any) -> _Failure | None:
+        with self._lock:
+            queued = self._failures.get(method, [])
+            for index, failure in enumerate(queued):
+                if failure.channel in (None, channel):
+                    return queued.pop(index)
+        return None
 
     def _record(self, method: str, params: dict[str, Any]) -> Call:
         call = Call(method, params)
@@ -258,9 +320,9 @@ class FakeSlack:
                 "team_id": TEAM_ID,
                 "user": "coe",
             }
+        if refused := self._refuse_channel(method, channel):
+            return {"ok": False, "error": refused}
         if method == "chat.postMessage":
-            if channel in self.channels_without_bot:
-                return {"ok": False, "error": "not_in_channel"}
             ts = self.next_ts()
             channel_id = "D" + channel[1:] if channel and channel.startswith("U") else channel
             return {
@@ -276,11 +338,19 @@ class FakeSlack:
         if method == "users.info":
             user = self.users.get(str(params.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
-        if method in ("views.open", "views.update", "views.push"):
-            return {
-                "ok": True,
-                "view": {"id": "V" + self.next_ts().replace(".", ""), **(params.get("view") or {})},
-            }
+        if method == "conversations.history":
+            return {"ok": True, "messages": [], "has_more": False}
+        if method in ("views.open", "views.push") and not self._triggers.get(
+            str(params.get("trigger_id")), True
+        ):
+            return {"ok": False, "error": "expired_trigger_id"}
+        if method in ("views.open", "views.push"):
+            view_id = "V" + self.next_ts().replace(".", "")
+            with self._lock:
+                self.opened_views.append(view_id)
+            return {"ok": True, "view": {"id": view_id, **(params.get("view") or {})}}
+        if method == "views.update":
+            return {"ok": True, "view": {"id": params.get("view_id"), **(params.get("view") or {})}}
         if method == "chat.getPermalink":
             ts = str(params.get("message_ts", "")).replace(".", "")
             return {"ok": True, "permalink": f"https://acme.slack.com/archives/{channel}/p{ts}"}
@@ -331,6 +401,18 @@ class FakeSlack:
             and (channel.bot_member or not channel.private)
         ]
         return _page(listed, params, "channels")
+
+    def _refuse_channel(self, method: str, channel: Any) -> str | None:
+        """The error Slack gives for a channel the bot cannot use, if this one is such."""
+        if method not in ("chat.postMessage", "chat.postEphemeral", "conversations.history"):
+            return None
+        if channel in self.missing_channels:
+            return "channel_not_found"
+        if channel in self.channels_without_bot:
+            return "not_in_channel"
+        if channel in self.archived_channels and method != "conversations.history":
+            return "is_archived"  # an archived channel's history can still be read
+        return None
 
     def next_ts(self) -> str:
         with self._lock:

@@ -9,6 +9,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 from tests.fake_slack import TEAM_ID
 
 SIGNING_SECRET = "test-signing-secret"
+_IDS = itertools.count(1)
 
 
 @dataclass
@@ -25,7 +27,13 @@ class SlackSender:
     url: str
     response_url: str
     secret: str = SIGNING_SECRET
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # Where trigger_ids come from: the fake Slack's, so that it can expire them.
+    new_trigger: Callable[[], str] | None = None
+    # One count for every sender: two bots' senders in one test never make the same event id.
+    _ids: itertools.count = field(default_factory=lambda: _IDS)
+
+    def trigger(self) -> str:
+        return self.new_trigger() if self.new_trigger else f"trigger-{next(self._ids)}"
 
     def post(
         self,
@@ -76,7 +84,7 @@ class SlackSender:
             "text": text,
             "api_app_id": "A0001",
             "response_url": self.response_url,
-            "trigger_id": f"trigger-{next(self._ids)}",
+            "trigger_id": self.trigger(),
             **extra,
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded")
@@ -136,7 +144,7 @@ class SlackSender:
             "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
             "api_app_id": "A0001",
             "token": "legacy",
-            "trigger_id": f"trigger-{next(self._ids)}",
+            "trigger_id": self.trigger(),
             "channel": {"id": channel, "name": "incident-42"},
             "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
             "message": {"ts": message_ts, "type": "message"},
@@ -169,7 +177,7 @@ class SlackSender:
             "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
             "api_app_id": "A0001",
             "token": "legacy",
-            "trigger_id": f"trigger-{next(self._ids)}",
+            "trigger_id": self.trigger(),
             "view": {
                 "id": "V1",
                 "type": "modal",

@@ -298,12 +298,24 @@ def form_values(**fields: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def filled_modal(bot: Bot, fake: FakeSlack, action_id: str, value: str, user: str) -> Call:
+    """Click a button that opens a modal; returns the worker's views.update that fills it in.
+
+    The modal opens before the click's ack (a trigger_id lasts three seconds), saying it is
+    loading; the worker then puts the form, or why there is none, in it.
+    """
+    status, _ = bot.slack.action(action_id, value, user=user)
+    [opened] = fake.calls_to("views.open")  # already: before the ack
+    assert status == 200 and "Loading" in json.dumps(opened["view"])
+    view_id = fake.opened_views[0]
+    [filled] = fake.wait_for_calls("views.update", 1)
+    assert filled["view_id"] == view_id
+    return filled
+
+
 def test_the_add_button_opens_the_form(bot: Bot, fake_slack: FakeSlack) -> None:
     start_review(bot, fake_slack)
-    bot.slack.action("coe_add_action_item", "1", user="UBOB")
-    [opened] = fake_slack.wait_for_calls("views.open", 1)
-    assert opened["trigger_id"].startswith("trigger-")
-    view = opened["view"]
+    view = filled_modal(bot, fake_slack, "coe_add_action_item", "1", user="UBOB")["view"]
     assert view["callback_id"] == "coe_add_action_item_form" and view["private_metadata"] == "1"
     blocks = {block.get("block_id"): block for block in view["blocks"]}
     assert blocks["description"]["element"]["multiline"] is True
@@ -441,9 +453,7 @@ def test_snooze_pauses_the_item_for_a_week_of_the_owners_days(
 
 def test_drop_asks_for_a_reason_and_records_it(bot: Bot, fake_slack: FakeSlack) -> None:
     item_id = with_item(bot, fake_slack)
-    bot.slack.action("coe_item_drop", str(item_id), user="UCAROL")
-    [opened] = fake_slack.wait_for_calls("views.open", 1)
-    view = opened["view"]
+    view = filled_modal(bot, fake_slack, "coe_item_drop", str(item_id), user="UCAROL")["view"]
     assert view["callback_id"] == "coe_drop_action_item_form"
     assert view["private_metadata"] == str(item_id) and "Add an alarm" in json.dumps(view)
     reason = {"reason": {"reason": {"type": "plain_text_input", "value": "  "}}}
@@ -474,7 +484,7 @@ def test_drop_asks_for_a_reason_and_records_it(bot: Bot, fake_slack: FakeSlack) 
     ]
 
 
-@pytest.mark.parametrize("button", ["coe_item_done", "coe_item_snooze", "coe_item_drop"])
+@pytest.mark.parametrize("button", ["coe_item_done", "coe_item_snooze"])
 def test_anyone_else_is_told_who_may_change_the_item(
     bot: Bot, fake_slack: FakeSlack, button: str
 ) -> None:
@@ -488,6 +498,47 @@ def test_anyone_else_is_told_who_may_change_the_item(
     assert (item.status, item.snoozed_until) == ("open", None)
     assert [c.change for c in history(bot, item_id)] == ["created"]
     assert fake_slack.calls_to("views.open") == [] and note_count(fake_slack) == before
+
+
+def test_anyone_else_who_clicks_drop_is_told_in_the_modal_who_may_drop_the_item(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    item_id = with_item(bot, fake_slack)
+    view = filled_modal(bot, fake_slack, "coe_item_drop", str(item_id), user="UBOB")["view"]
+    text = json.dumps(view)
+    assert "Only" in text and "<@UCAROL>" in text and "<@UALICE>" in text
+    assert "callback_id" not in view and "submit" not in view  # nothing to submit
+    assert items(bot)[0].status == "open" and responses(fake_slack) == []
+
+
+def test_the_form_opens_in_time_however_far_behind_the_worker_is(
+    bot_without_worker: Bot, fake_slack: FakeSlack
+) -> None:
+    bot = bot_without_worker
+    bot.start_worker()
+    start_review(bot, fake_slack)
+    bot.stop_worker()
+    status, _ = bot.slack.action("coe_add_action_item", "1", user="UBOB")
+    assert status == 200
+    assert len(fake_slack.calls_to("views.open")) == 1  # before the ack
+    # The worker gets to the click long after its trigger_id expired.
+    fake_slack.expire_triggers()
+    bot.start_worker()
+    [filled] = fake_slack.wait_for_calls("views.update", 1)
+    assert filled["view_id"] == fake_slack.opened_views[0]
+    assert filled["view"]["callback_id"] == "coe_add_action_item_form"
+    assert len(fake_slack.calls_to("views.open")) == 1 and responses(fake_slack) == []
+
+
+def test_a_click_whose_modal_slack_would_not_open_is_told_to_click_again(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    item_id = with_item(bot, fake_slack)
+    fake_slack.fail_next("views.open", "expired_trigger_id")
+    answer = click(bot, fake_slack, "coe_item_drop", str(item_id), user="UCAROL")
+    assert answer["response_type"] == "ephemeral"
+    assert "expired_trigger_id" in answer["text"] and "click again" in answer["text"]
+    assert fake_slack.calls_to("views.update") == [] and items(bot)[0].status == "open"
 
 
 def test_a_drop_submitted_by_anyone_else_is_refused(bot: Bot, fake_slack: FakeSlack) -> None:
@@ -505,8 +556,8 @@ def test_a_closed_item_cannot_change_again(bot: Bot, fake_slack: FakeSlack) -> N
     click(bot, fake_slack, "coe_item_done", str(item_id), user="UCAROL")
     again = click(bot, fake_slack, "coe_item_snooze", str(item_id), user="UCAROL")
     assert "already done" in again["text"]
-    dropping = click(bot, fake_slack, "coe_item_drop", str(item_id), user="UCAROL")
-    assert "already done" in dropping["text"]
+    dropping = filled_modal(bot, fake_slack, "coe_item_drop", str(item_id), user="UCAROL")
+    assert "already done" in json.dumps(dropping["view"])
     assert [c.change for c in history(bot, item_id)] == ["created", "done"]
 
 
@@ -610,3 +661,28 @@ def test_capture_change_and_list_on_postgres(pg_bot: Bot, fake_slack: FakeSlack)
     assert buttons(listing(pg_bot, fake_slack, "actions <@UCAROL>")) == ["item-2"]
     # Carol was looked up once; Alice, who asked for Carol's items, once: is she a guest?
     assert [call["user"] for call in fake_slack.calls_to("users.info")] == ["UCAROL", "UALICE"]
+
+
+def test_an_answer_later_than_half_an_hour_comes_as_a_direct_message(
+    bot_without_worker: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    # Slack takes answers through a command's response_url for 30 minutes only.
+    bot = bot_without_worker
+    bot.slack.command("actions", user="UBOB")
+    clock.advance(minutes=31)
+    fake_slack.expire_response_urls()
+    bot.start_worker()
+    [dm] = fake_slack.wait_for(lambda: fake_slack.posted(channel="UBOB"))
+    assert "Your open action items: none" in dm["text"]
+    assert responses(fake_slack) == []  # not even tried
+
+
+def test_an_answer_slack_refuses_through_the_response_url_comes_as_a_direct_message(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    item_id = with_item(bot, fake_slack)
+    fake_slack.expire_response_urls()
+    bot.slack.action("coe_item_done", str(item_id), user="UCAROL")
+    [dm] = fake_slack.wait_for(lambda: fake_slack.posted(channel="UCAROL"))
+    assert "marked the action item “Add an alarm” done" in dm["text"]
+    assert len(responses(fake_slack)) == 1  # tried first, and refused

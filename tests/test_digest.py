@@ -13,7 +13,7 @@ import pytest
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot import followup
-from bot.jobs import build_scheduler, run_digest, run_nudges
+from bot.jobs import build_scheduler, check_digest_channel, run_digest, run_nudges
 from bot.runtime import Runtime
 from bot.schedule import latest_digest_time
 from bot.settings import SettingsError, load_settings
@@ -382,32 +382,138 @@ def test_concurrent_digest_runs_on_postgres_post_once_per_channel(
         runtime.engine.dispose()
 
 
-def test_coe_bot_digest_posts_this_periods_digest_once_and_prints_it(
+def test_coe_bot_digest_posts_now_and_scheduled_posts_once_per_period(
     fake_slack: FakeSlack, database_url: str, tmp_path: Path
 ) -> None:
     # A subprocess runs on the real clock: a yearly digest and a COE from before last year's
-    # keep this period's key the same across the three runs (but at New Year's midnight).
+    # keep this period's key the same across the runs (but at New Year's midnight).
     now = datetime.now(UTC)
     rt = make_runtime(fake_slack, database_url, Clock(now))
     coe = add_coe(rt, "CINC", created_at=now - timedelta(days=400))
     first = add_item(rt, coe, "UALICE", now.date() - timedelta(days=2), "Add an alarm")
     second = add_item(rt, coe, "UBOB", now.date() + timedelta(days=20), "Write the runbook")
+    add_coe(rt, "CQUIET", created_at=now - timedelta(days=400))
     rt.engine.dispose()
     env = bot_env(fake_slack, database_url, COE_DIGEST_CRON="0 0 1 1 *")
 
+    # What the start-up catch-up does, then someone trying `coe-bot digest` for themselves.
+    scheduled = run_cli("digest", "--scheduled", env=env, cwd=tmp_path)
+    again = run_cli("digest", "--scheduled", env=env, cwd=tmp_path)
     posted = run_cli("digest", env=env, cwd=tmp_path)
-    again = run_cli("digest", env=env, cwd=tmp_path)
     forced = run_cli("digest", "--force", env=env, cwd=tmp_path)
 
-    assert posted.returncode == 0, posted.stderr
-    lines = posted.stdout.splitlines()
-    assert lines[0] == f"digest to CINC, message 1 of 1: open items {first}, {second}: sent"
-    assert lines[1] == f"digest for {now.year}-01-01T00:00:00Z: 1 message to 1 channel"
+    assert scheduled.returncode == 0, scheduled.stderr
+    assert scheduled.stdout.splitlines() == [
+        f"digest to CINC, message 1 of 1: open items {first}, {second}: sent",
+        "digest to CQUIET: skipped, nothing to report",
+        f"digest for {now.year}-01-01T00:00:00Z: 1 message to 1 channel",
+    ]
     assert again.returncode == 0, again.stderr
-    assert again.stdout.splitlines()[0] == "digest to CINC: skipped, already done for this period"
+    assert again.stdout.splitlines()[:2] == [
+        "digest to CINC: skipped, already done for this period",
+        "digest to CQUIET: skipped, already done for this period",
+    ]
+    assert posted.returncode == 0, posted.stderr
+    assert posted.stdout.splitlines() == [
+        f"digest to CINC, message 1 of 1: open items {first}, {second}: sent",
+        "digest to CQUIET: skipped, nothing to report",
+        "digest for the past week: 1 message to 1 channel",
+    ]
     assert forced.returncode == 0, forced.stderr
     assert forced.stdout.splitlines()[0].endswith(f"open items {first}, {second}: sent")
-    assert len(posts(fake_slack, "CINC")) == 2
+    assert len(posts(fake_slack, "CINC")) == 3 and posts(fake_slack, "CQUIET") == []
+
+
+def test_a_digest_slack_refuses_for_the_channel_is_still_owed(
+    rt: Runtime, fake_slack: FakeSlack
+) -> None:
+    two_coes(rt)
+    fake_slack.channels_without_bot.add("CINC")
+
+    run = followup.post_digests(rt)
+
+    assert [(s.channel, s.status, s.error) for s in run.sent] == [
+        ("CDB", "sent", None),
+        ("CINC", "failed", "not_in_channel"),
+    ]
+    assert digests(rt) == [("CDB", PERIOD)]  # not recorded as done where it was not posted
+    # Once the bot is invited, the next run of the period (a restart, say) posts it.
+    fake_slack.channels_without_bot.clear()
+    run = followup.post_digests(rt)
+    assert [(s.channel, s.status) for s in run.sent] == [("CINC", "sent")]
+    assert run.skipped == [("CDB", "already done for this period")]
+    assert digests(rt) == [("CDB", PERIOD), ("CINC", PERIOD)]
+
+
+def test_an_archived_channel_gets_no_more_digests_until_a_coe_starts_there(
+    rt: Runtime, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    two_coes(rt)
+    fake_slack.archived_channels.add("CINC")
+    run = followup.post_digests(rt)
+    assert [(s.channel, s.status, s.error) for s in run.sent] == [
+        ("CDB", "sent", None),
+        ("CINC", "failed", "is_archived"),
+    ]
+
+    # Later runs leave it out: no call that Slack is bound to refuse.
+    attempts = len(posts(fake_slack, "CINC"))
+    assert [s.channel for s in followup.post_digests(rt).sent] == []
+    clock.set(datetime(2026, 11, 30, 9, 0, 5, tzinfo=UTC))
+    assert [s.channel for s in followup.post_digests(rt).sent] == ["CDB"]
+    assert len(posts(fake_slack, "CINC")) == attempts
+
+    # Unarchived, and a new review started there: the channel is back.
+    fake_slack.archived_channels.clear()
+    add_coe(rt, "CINC", "Another outage", created_at=clock() - timedelta(hours=1))
+    clock.set(datetime(2026, 12, 7, 9, 0, 5, tzinfo=UTC))
+    assert [s.channel for s in followup.post_digests(rt).sent] == ["CDB", "CINC"]
+
+
+@pytest.mark.parametrize(
+    ("refusal", "says"),
+    [
+        ("not_in_channel", "COE_DIGEST_CHANNEL CDIGEST: the bot is not in it; /invite it there"),
+        ("channel_not_found", "COE_DIGEST_CHANNEL CDIGEST: no such channel that the bot can see"),
+    ],
+)
+def test_a_digest_channel_the_bot_cannot_post_in_is_named_at_start_up(
+    fake_slack: FakeSlack,
+    database_url: str,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+    refusal: str,
+    says: str,
+) -> None:
+    rt = make_runtime(fake_slack, database_url, clock, COE_DIGEST_CHANNEL="CDIGEST")
+    if refusal == "not_in_channel":
+        fake_slack.channels_without_bot.add("CDIGEST")
+    else:
+        fake_slack.missing_channels.add("CDIGEST")
+    scheduler = build_scheduler(rt)
+    scheduler.start()
+    try:
+        fake_slack.wait_for(
+            lambda: scheduler.get_job("digest-channel-check") is None and caught_up(scheduler)
+        )
+    finally:
+        scheduler.shutdown(wait=True)
+    problems = [r.getMessage() for r in caplog.records if "COE_DIGEST_CHANNEL" in r.getMessage()]
+    assert len(problems) == 1 and problems[0].startswith(says)
+    assert problems[0].endswith("the digest cannot be posted there")
+    rt.engine.dispose()
+
+
+def test_a_digest_channel_found_archived_is_named_at_start_up(
+    fake_slack: FakeSlack, database_url: str, clock: Clock
+) -> None:
+    rt = make_runtime(fake_slack, database_url, clock, COE_DIGEST_CHANNEL="CDIGEST")
+    add_item(rt, add_coe(rt), "UALICE", WED)
+    assert check_digest_channel(rt) is None
+    fake_slack.archived_channels.add("CDIGEST")
+    followup.post_digests(rt)
+    assert check_digest_channel(rt) == "COE_DIGEST_CHANNEL CDIGEST is archived: set another channel"
+    rt.engine.dispose()
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 from sqlmodel import Session, select
 
@@ -22,7 +23,8 @@ def test_replies_waiting_together_are_recorded_in_the_order_they_were_written(
 ) -> None:
     start(bot, fake_slack)
     texts = [f"Cause {n} of the outage." for n in range(1, 9)]
-    # Stored but not yet handled, as after a restart or a burst: the worker finds them together.
+    # Stored while no worker runs, as after a restart: the worker finds them all together.
+    bot.stop_worker()
     quiet = bot.new_runtime()
     for n, text in reversed(list(enumerate(texts))):  # Slack's delivery order is not guaranteed
         body = {
@@ -38,7 +40,7 @@ def test_replies_waiting_together_are_recorded_in_the_order_they_were_written(
         }
         assert reviews.keep_thread_event(quiet, body)
     quiet.engine.dispose()
-    bot.rt.notify()
+    bot.start_worker()
     fake_slack.wait_for(lambda: len(prompts(fake_slack)) == len(texts) + 1)
     assert recorded(bot) == texts
     assert prompts(fake_slack)[-1] == f'Why #9: why did "{texts[-1]}" happen?'
@@ -53,10 +55,9 @@ def test_a_form_whose_owner_lookup_fails_is_recorded_when_the_worker_retries(
         "coe_add_action_item_form", form_values(), private_metadata="1", user="UBOB"
     )
     assert (status, body) == (200, "")
-    fake_slack.wait_for(lambda: fake_slack.calls_to("users.info"))
-    with Session(bot.rt.engine) as session:
-        row = session.exec(select(InboxEvent).where(InboxEvent.kind == "view")).one()
-    assert row.processed_at is None and row.attempts == 1 and items(bot) == []
+    # Slack's answer comes before the worker has counted the failed attempt: wait for both.
+    row = fake_slack.wait_for(lambda: (r := stored_form(bot)).attempts == 1 and r)
+    assert row.processed_at is None and items(bot) == []
 
     clock.advance(seconds=RETRY_DELAY.total_seconds() + 1)
     fake_slack.wait_for(lambda: confirmations(fake_slack))
@@ -72,8 +73,9 @@ def test_a_quoted_answer_does_not_notify_the_channel_again(bot: Bot, fake_slack:
 
 
 def test_a_prompt_whose_post_timed_out_is_sent_again_but_a_nudge_is_not(
-    bot: Bot, fake_slack: FakeSlack, clock: Clock
+    bot_without_worker: Bot, fake_slack: FakeSlack, clock: Clock
 ) -> None:
+    bot = bot_without_worker
     now = clock()
     with Session(bot.rt.engine) as session:
         prompt = outbox.enqueue(
@@ -104,8 +106,9 @@ def test_a_prompt_whose_post_timed_out_is_sent_again_but_a_nudge_is_not(
 
 
 def test_one_broken_message_does_not_hold_up_the_rest_of_a_batch(
-    bot: Bot, fake_slack: FakeSlack, clock: Clock
+    bot_without_worker: Bot, fake_slack: FakeSlack, clock: Clock
 ) -> None:
+    bot = bot_without_worker
     with Session(bot.rt.engine) as session:
         ids = [
             outbox.enqueue(
@@ -122,9 +125,77 @@ def test_one_broken_message_does_not_hold_up_the_rest_of_a_batch(
     assert [status_of(bot, message_id) for message_id in ids] == ["failed", "sent", "sent"]
 
 
-def test_the_worker_gives_up_after_retrying_and_tells_whoever_sent_it(
-    bot: Bot, clock: Clock
+def queue_posts(bot: Bot, *posts: tuple[str, str]) -> list[int]:
+    """Queue (channel, text) posts, in this order, as use cases do; their outbox ids."""
+    with Session(bot.rt.engine) as session:
+        ids = [
+            outbox.enqueue(
+                session=session,
+                method="chat.postMessage",
+                payload={"channel": channel, "text": text},
+                now=bot.rt.now(),
+            )
+            for channel, text in posts
+        ]
+        session.commit()
+    return ids
+
+
+def texts_in(fake_slack: FakeSlack, channel: str) -> list[str]:
+    """What reached Slack for `channel`, refused attempts included."""
+    return [call["text"] for call in fake_slack.posted(channel)]
+
+
+def test_a_retry_after_on_one_channel_holds_back_its_later_posts_and_no_other_channel(
+    bot_without_worker: Bot, fake_slack: FakeSlack, clock: Clock
 ) -> None:
+    bot = bot_without_worker
+    ids = queue_posts(
+        bot,
+        ("CINC", "inc 1"),
+        ("CDB", "db 1"),
+        ("CINC", "inc 2"),
+        ("CDB", "db 2"),
+        ("CINC", "inc 3"),
+    )
+    fake_slack.rate_limit("CINC", retry_after=30)
+    delivery.deliver(bot.rt, ids)
+    assert texts_in(fake_slack, "CDB") == ["db 1", "db 2"]
+    assert texts_in(fake_slack, "CINC") == ["inc 1"]  # refused; the two after it wait for it
+    # A post queued meanwhile waits too, even when sent at once.
+    (later,) = queue_posts(bot, ("CINC", "inc 4"))
+    delivery.deliver(bot.rt, [later])
+    clock.advance(seconds=29)
+    assert delivery.deliver_due(bot.rt) == 0
+    assert texts_in(fake_slack, "CINC") == ["inc 1"]
+
+    clock.advance(seconds=2)
+    assert delivery.deliver_due(bot.rt) == 4
+    assert texts_in(fake_slack, "CINC") == ["inc 1", "inc 1", "inc 2", "inc 3", "inc 4"]
+    assert {status_of(bot, message_id) for message_id in [*ids, later]} == {"sent"}
+
+
+def test_a_slow_channel_does_not_hold_up_the_others(
+    bot_without_worker: Bot, fake_slack: FakeSlack
+) -> None:
+    bot = bot_without_worker
+    ids = queue_posts(bot, ("CSLOW", "slow 1"), ("CSLOW", "slow 2"), ("CFAST", "fast 1"))
+    release = fake_slack.hold("CSLOW")
+    sending = threading.Thread(target=delivery.deliver, args=(bot.rt, ids))
+    sending.start()
+    fake_slack.wait_for(lambda: texts_in(fake_slack, "CFAST") == ["fast 1"])
+    # The slow channel's second post waits for Slack's answer to its first.
+    assert texts_in(fake_slack, "CSLOW") == ["slow 1"]
+    release.set()
+    sending.join(timeout=30)
+    assert texts_in(fake_slack, "CSLOW") == ["slow 1", "slow 2"]
+    assert [status_of(bot, message_id) for message_id in ids] == ["sent", "sent", "sent"]
+
+
+def test_the_worker_gives_up_after_retrying_and_tells_whoever_sent_it(
+    bot_without_worker: Bot, clock: Clock
+) -> None:
+    bot = bot_without_worker
     abandoned: list[tuple[str, str]] = []
 
     def always_fails(rt: Runtime, key: str) -> None:
@@ -149,6 +220,7 @@ def test_the_worker_gives_up_after_retrying_and_tells_whoever_sent_it(
 
 def test_an_abandoned_reply_is_reported_to_its_author(bot: Bot, fake_slack: FakeSlack) -> None:
     start(bot, fake_slack)
+    bot.stop_worker()  # the test plays the worker giving up
     body = {
         "event_id": "EvLOST",
         "event": {
@@ -169,6 +241,11 @@ def test_an_abandoned_reply_is_reported_to_its_author(bot: Bot, fake_slack: Fake
     [told] = fake_slack.calls_to("chat.postEphemeral")
     assert told["user"] == "UBOB" and told["thread_ts"] == THREAD
     assert "could not record your reply" in told["text"] and "send it again" in told["text"]
+
+
+def stored_form(bot: Bot) -> InboxEvent:
+    with Session(bot.rt.engine) as session:
+        return session.exec(select(InboxEvent).where(InboxEvent.kind == "view")).one()
 
 
 def one_pass(bot: Bot, routes: dict[str, Route]) -> None:

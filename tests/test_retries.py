@@ -104,6 +104,7 @@ def test_a_failed_prompt_is_retried_and_the_answer_is_kept(
     # The answer is recorded although Slack refused the next question.
     assert recorded(bot) == [ANSWERS[0]]
     attempts = len(fake_slack.calls_to("chat.postMessage"))
+    bot.stop_worker()  # from here on, only the test sends
 
     assert delivery.deliver_due(bot.rt) == 0  # not due yet
     assert len(fake_slack.calls_to("chat.postMessage")) == attempts
@@ -115,6 +116,7 @@ def test_a_failed_prompt_is_retried_and_the_answer_is_kept(
     assert len(fake_slack.calls_to("chat.postMessage")) == attempts + 1
     assert prompt_row(bot, question).status == "sent"
     # The conversation goes on from there.
+    bot.start_worker()
     answer(bot, fake_slack, ANSWERS[1])
     assert prompts(fake_slack)[-1] == f'Why #3: why did "{ANSWERS[1]}" happen?'
 
@@ -131,6 +133,7 @@ def test_a_rate_limited_prompt_waits_for_retry_after(
     fake_slack.wait_for(lambda: (r := prompt_row(bot, question)) and r.last_error == "ratelimited")
     assert recorded(bot) == [ANSWERS[0]]
     attempts = len(fake_slack.calls_to("chat.postMessage"))
+    bot.stop_worker()  # from here on, only the test sends
 
     clock.advance(seconds=29)
     assert delivery.deliver_due(bot.rt) == 1  # only the parent's status line
@@ -150,6 +153,7 @@ def test_a_permanent_slack_error_is_not_retried(
     bot.slack.reply(ANSWERS[0], thread_ts=THREAD)
     fake_slack.wait_for(lambda: (r := prompt_row(bot, question)) and r.status == "failed")
     assert recorded(bot) == [ANSWERS[0]]
+    bot.stop_worker()  # from here on, only the test sends
     clock.advance(hours=1)
     assert delivery.deliver_due(bot.rt) == 1  # only the parent's status line
 

@@ -135,6 +135,7 @@ def test_the_chain_keeps_going_past_five_whys(
     # The parent's status line follows a moment later, once per burst of answers.
     assert not fake_slack.calls_to("chat.update")
     clock.advance(seconds=3)
+    bot.stop_worker()  # from here on, only the test sends
     delivery.deliver_due(bot.rt)
     updates = fake_slack.calls_to("chat.update")
     assert len(updates) == 1 and "asking why #8" in updates[0]["text"]

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import action_items, home
 from bot.core.action_items import ItemForm, StatusAction
 from bot.runtime import Runtime
 from bot.slack import action_item_messages as views
 from bot.slack import stored
+from bot.slack.messages import ActionId
+
+log = logging.getLogger(__name__)
+
+# The buttons that open a modal, and the modal's title.
+MODAL_TITLES = {ActionId.ADD_ACTION_ITEM: "Add action item", ActionId.ITEM_DROP: "Drop action item"}
+# Where the listener notes the modal it opened, in the click it stores for the worker.
+OPENED = "coe_opened_modal"
 
 
 def register(app: App, rt: Runtime) -> None:
@@ -46,15 +57,38 @@ def register(app: App, rt: Runtime) -> None:
     app.view(views.DROP_ITEM_CALLBACK)(submit_drop_form)
 
 
+def open_loading_modal(client: WebClient, body: dict[str, Any]) -> dict[str, Any]:
+    """Open the clicked button's modal, saying it is loading; returns the click with its view id.
+
+    The one place a listener calls Slack before its ack: a trigger_id expires three seconds
+    after the click, and the worker, which fills the modal in with views.update (no trigger
+    needed), may be further behind than that. If Slack refuses, nothing is lost: the click is
+    stored with the error and the worker tells the user to click again.
+    """
+    title = MODAL_TITLES[ActionId(body["actions"][0]["action_id"])]
+    loading = views.build_loading_modal(title)
+    try:
+        opened = client.views_open(trigger_id=body["trigger_id"], view=loading)
+        outcome = {"view_id": opened["view"]["id"]}
+    except SlackApiError as error:
+        outcome = {"error": str(error.response.get("error"))}
+    except Exception as error:  # a timeout, a broken connection: the ack goes out all the same
+        outcome = {"error": type(error).__name__}
+    if "error" in outcome:
+        log.warning("Could not open the %s modal: %s", title, outcome["error"])
+    return {**body, OPENED: outcome}
+
+
 # The worker's halves ---------------------------------------------------------------------------
 
 
 def open_add_form(rt: Runtime, body: dict[str, Any], action: dict[str, Any]) -> None:
-    error = action_items.open_add_form(
-        rt, coe_id=int(action["value"]), user_id=stored.user_id(body), trigger_id=body["trigger_id"]
-    )
-    if error:
-        stored.respond(body, error)
+    view_id = _opened(rt, body)
+    if view_id is not None:
+        error = action_items.fill_add_form(
+            rt, coe_id=int(action["value"]), user_id=stored.user_id(body), view_id=view_id
+        )
+        _show_refusal(rt, view_id, ActionId.ADD_ACTION_ITEM, error)
 
 
 def add_item(rt: Runtime, body: dict[str, Any]) -> None:
@@ -86,14 +120,30 @@ def snooze(rt: Runtime, body: dict[str, Any], action: dict[str, Any]) -> None:
 
 
 def open_drop_form(rt: Runtime, body: dict[str, Any], action: dict[str, Any]) -> None:
-    error = action_items.open_drop_form(
-        rt,
-        item_id=int(action["value"]),
-        user_id=stored.user_id(body),
-        trigger_id=body["trigger_id"],
-    )
+    view_id = _opened(rt, body)
+    if view_id is not None:
+        error = action_items.fill_drop_form(
+            rt, item_id=int(action["value"]), user_id=stored.user_id(body), view_id=view_id
+        )
+        _show_refusal(rt, view_id, ActionId.ITEM_DROP, error)
+
+
+def _opened(rt: Runtime, body: dict[str, Any]) -> str | None:
+    """The modal the listener opened for this click; None, and the user told, if it could not."""
+    opened = body.get(OPENED) or {}
+    if opened.get("view_id"):
+        return str(opened["view_id"])
+    reason = opened.get("error") or "no modal was opened"
+    stored.respond(rt, body, f"Sorry, Slack did not open the form ({reason}). Please click again.")
+    return None
+
+
+def _show_refusal(rt: Runtime, view_id: str, button: ActionId, error: str | None) -> None:
+    """Say in the modal why there is no form in it."""
     if error:
-        stored.respond(body, error)
+        rt.slack.views_update(
+            view_id=view_id, view=views.build_result_modal(MODAL_TITLES[button], error)
+        )
 
 
 def _change(
@@ -107,7 +157,7 @@ def _change(
         home.refresh(rt, stored.user_id(body))
         return
     # A new ephemeral rather than replacing the row: a digest row is everyone's to see.
-    stored.respond(body, outcome.message)
+    stored.respond(rt, body, outcome.message)
 
 
 def _item_form(view: dict[str, Any]) -> ItemForm:

@@ -237,6 +237,16 @@ def build_drop_modal(item_id: int, description: str, names: Names) -> dict[str, 
     }
 
 
+def build_loading_modal(title: str) -> dict[str, Any]:
+    """Opened at the click, while the trigger is fresh; the worker then puts the form in it."""
+    return {
+        "type": "modal",
+        "title": plain(title),
+        "close": plain("Cancel"),
+        "blocks": [section(":hourglass_flowing_sand: Loading…")],
+    }
+
+
 def build_result_modal(title: str, text: str) -> dict[str, Any]:
     """Replaces a submitted modal to say what happened."""
     return {

@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 def build_app(rt: Runtime) -> App:
     """Every listener acks in the request thread after storing what the worker should do.
 
-    No listener calls Slack: the worker (bot/worker.py) does that once the ack has gone out.
+    Listeners leave calling Slack to the worker (bot/worker.py), once the ack has gone out;
+    the one exception opens a modal while the click's trigger_id is fresh (see
+    action_item_listeners.open_loading_modal).
     """
     settings = rt.settings
     app = App(

@@ -60,32 +60,34 @@ def run(rt: Runtime, command: dict[str, Any]) -> None:
                 problem=problem,
             )
             if error:
-                stored.respond(command, error)
+                stored.respond(rt, command, error)
         case ListActions() as query:
             listing = action_items.list_for(rt, asker_id=command["user_id"], query=query)
-            stored.respond(command, listing["text"], listing.get("blocks"))
+            stored.respond(rt, command, listing["text"], listing.get("blocks"))
         case ListCoes(everyone):
             for page in coe_list.list_coes(
                 rt, asker_id=command["user_id"], channel_id=command["channel_id"], everyone=everyone
             ):
-                stored.respond(command, page["text"], page["blocks"])
+                stored.respond(rt, command, page["text"], page["blocks"])
         case Export(coe_id):
             _export(rt, command, coe_id)
         case SetClosed(coe_id, closed):
             answer = reviews.set_closed(
                 rt, coe_id=coe_id, user_id=command["user_id"], closed=closed
             )
-            stored.respond(command, answer)
+            stored.respond(rt, command, answer)
 
 
 def _export(rt: Runtime, command: dict[str, Any], coe_id: int | None) -> None:
     if coe_id is None:
         coe_id = reviews.latest_in_channel(rt, command["channel_id"])
         if coe_id is None:
-            stored.respond(command, "This channel has no COE yet. Name one: `/coe export COE-12`.")
+            stored.respond(
+                rt, command, "This channel has no COE yet. Name one: `/coe export COE-12`."
+            )
             return
     error = reviews.export_to_thread(rt, coe_id=coe_id, user_id=command["user_id"])
-    stored.respond(command, error or f"Uploading COE-{coe_id} to its thread as a document.")
+    stored.respond(rt, command, error or f"Uploading COE-{coe_id} to its thread as a document.")
 
 
 def _is_direct_message(command: dict[str, Any]) -> bool:

@@ -17,14 +17,14 @@ def end_chain(rt: Runtime, body: Body, action: Body) -> None:
         rt, coe_id=int(action["value"]), user_id=stored.user_id(body)
     )
     if error:
-        stored.respond(body, error)
+        stored.respond(rt, body, error)
 
 
 def finish_chain(rt: Runtime, body: Body, action: Body) -> None:
     """ "No, we're done" on the offered angles."""
     error = reviews.finish_by_button(rt, coe_id=int(action["value"]), user_id=stored.user_id(body))
     if error:
-        stored.respond(body, error)
+        stored.respond(rt, body, error)
 
 
 def ask_angle(rt: Runtime, body: Body, action: Body) -> None:
@@ -34,11 +34,11 @@ def ask_angle(rt: Runtime, body: Body, action: Body) -> None:
         rt, coe_id=int(coe_id), angle=angle, user_id=stored.user_id(body)
     )
     if error:
-        stored.respond(body, error)
+        stored.respond(rt, body, error)
 
 
 def export(rt: Runtime, body: Body, action: Body) -> None:
     """The "Export" button on the chain summary: the document, uploaded to the thread."""
     error = reviews.export_to_thread(rt, coe_id=int(action["value"]), user_id=stored.user_id(body))
     if error:
-        stored.respond(body, error)
+        stored.respond(rt, body, error)

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot import home, reviews
-from bot.runtime import Runtime
+from bot.runtime import Runtime, make_slack_client
 from bot.slack import action_item_listeners as items
 from bot.slack import commands, interactions, stored
 from bot.slack.action_item_messages import ADD_ITEM_CALLBACK
@@ -31,13 +31,25 @@ BUTTONS: dict[ActionId, Callable[[Runtime, Body, Body], None]] = {
 FORMS: dict[str, Callable[[Runtime, Body], None]] = {ADD_ITEM_CALLBACK: items.add_item}
 
 
+# A modal opened before the ack must beat the trigger's three seconds, ack included.
+MODAL_OPEN_TIMEOUT = 2
+
+
 def register_buttons(app: App, rt: Runtime) -> None:
+    modals = make_slack_client(rt.settings, timeout=MODAL_OPEN_TIMEOUT)
+
     def keep(ack: Ack, body: Body) -> None:
         stored.keep(rt, "action", body)
         ack()
 
+    def open_modal_and_keep(ack: Ack, body: Body) -> None:
+        stored.keep(rt, "action", items.open_loading_modal(modals, body))
+        ack()
+
     for action_id in BUTTONS:
-        app.action(action_id.value)(keep)
+        app.action(action_id.value)(
+            open_modal_and_keep if action_id in items.MODAL_TITLES else keep
+        )
 
 
 def worker_routes() -> dict[str, Route]:

@@ -5,18 +5,24 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.webhook import WebhookClient
 from sqlmodel import Session
 
+from bot import delivery
 from bot.runtime import Runtime
 from bot.slack.blocks import clip
-from storage import inbox
+from storage import inbox, outbox
 
 log = logging.getLogger(__name__)
 
 SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
+# Slack takes answers through a response_url for 30 minutes; past that, it refuses them.
+RESPONSE_URL_LIFETIME = timedelta(minutes=29)
+# When the request came, noted in the stored body: Slack's command payloads carry no time.
+RECEIVED = "coe_received_at"
 
 Body = dict[str, Any]
 
@@ -24,8 +30,9 @@ Body = dict[str, Any]
 def keep(rt: Runtime, kind: str, body: Body) -> None:
     """Store a command or interaction for the worker, then wake it. Runs before the ack."""
     key = f"{kind}:{body.get('trigger_id') or body.get('view', {}).get('id')}"
+    payload = json.dumps({**body, RECEIVED: rt.now().isoformat()})
     with Session(rt.engine) as session:
-        inbox.keep(session=session, key=key, kind=kind, payload=json.dumps(body), now=rt.now())
+        inbox.keep(session=session, key=key, kind=kind, payload=payload, now=rt.now())
         session.commit()
     rt.notify()
 
@@ -48,7 +55,7 @@ def claimed(work: Callable[[Runtime, Body], None]) -> Callable[[Runtime, str], N
             work(rt, body)
         except Exception:
             log.exception("Stored request %s failed", key)
-            respond(body, SORRY)
+            respond(rt, body, SORRY)
 
     return handle
 
@@ -79,24 +86,39 @@ def load(rt: Runtime, key: str) -> Body | None:
     return json.loads(payload) if payload else None
 
 
-def respond(body: Body, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
-    """Answer the person who asked, privately, through the request's response_url."""
+def respond(rt: Runtime, body: Body, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+    """Answer the person who asked, privately: through the request's response_url while Slack
+    still takes it, else by a direct message (after half an hour, an ephemeral in the channel
+    is easily missed, and gone on reload)."""
     url = body.get("response_url")
-    if not url:
-        log.warning("No response_url to answer with: %s", text)
-        return
-    client = WebhookClient(url, timeout=10)
-    response = client.send(
-        text=text, blocks=blocks, response_type="ephemeral", replace_original=False
-    )
-    if response.status_code != 200 and blocks:
-        # Refused for its size or shape: the person still hears something rather than nothing.
-        log.error("Slack refused an answer through response_url: %s", response.body)
-        client.send(
-            text=f"Sorry, Slack refused my answer ({response.body}). {clip(text, 1000)}",
-            response_type="ephemeral",
-            replace_original=False,
+    if url and not _response_url_expired(rt, body):
+        try:
+            response = WebhookClient(url, timeout=10).send(
+                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
+            )
+        except Exception as error:  # unreachable or timed out: the message may not have landed
+            log.warning("Answering through the response_url failed: %s", error)
+        else:
+            if response.status_code == 200:
+                return
+            log.warning("response_url refused: %s %s", response.status_code, response.body)
+            if blocks:
+                # Refused for its size or shape: the person still hears something, as text.
+                text, blocks = f"Sorry, Slack refused my answer as it was. {clip(text, 3000)}", None
+    message = {"channel": user_id(body), "text": text, **({"blocks": blocks} if blocks else {})}
+    with Session(rt.engine) as session:
+        message_id = outbox.enqueue(
+            session=session, method="chat.postMessage", payload=message, now=rt.now()
         )
+        session.commit()
+    delivery.deliver(rt, [message_id])
+
+
+def _response_url_expired(rt: Runtime, body: Body) -> bool:
+    received = body.get(RECEIVED)
+    if not received:
+        return False  # stored before the time was noted: try it, and see
+    return rt.now() - datetime.fromisoformat(received) > RESPONSE_URL_LIFETIME
 
 
 def user_id(body: Body) -> str:
