@@ -75,6 +75,7 @@ def load_chain(*, session: Session, coe: Coe) -> Chain:
             human_error=row.human_error,
             branch_done=row.branch_done,
             prompt_ts=row.prompt_ts,
+            asked_ts=f"{row.asked_at.timestamp():.6f}",
         )
         for row in rows
     )

@@ -306,7 +306,10 @@ def test_revising_a_message_that_is_no_answer_is_refused() -> None:
 
 
 def test_a_reply_written_before_the_next_why_was_posted_is_a_second_cause() -> None:
-    chain = answered(ANSWERS[0])  # Why #2 is open but not posted yet
+    chain = answered(ANSWERS[0])  # Why #2 is open, asked at 1.5 and not posted yet
+    chain = replace(chain, steps=tuple(replace(s, asked_ts="1.5") for s in chain.steps))
+    # Written after the bot decided to ask, but before it posted: still an answer.
+    assert record_answer(chain, "Later.", "UCAROL", "1.6").answered[-1].parent == 1
     both = record_answer(chain, "A retry storm doubled the load.", "UCAROL", "1.000002")
     first, second = both.answered
     assert (first.parent, second.parent) == (None, None)

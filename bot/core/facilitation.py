@@ -46,6 +46,8 @@ class Step:
     # When the bot's question was posted (Slack ts); a reply written before it answered the
     # question before, so it is a second cause beside the first, not an answer to this one.
     prompt_ts: str | None = None
+    # When the bot decided to ask it (as a Slack ts), for while its post is still on the way.
+    asked_ts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,13 +131,19 @@ def record_answer(chain: Chain, text: str, author: str, answer_ts: str) -> Chain
 
 
 def is_second_cause(chain: Chain, answer_ts: str) -> bool:
-    """Whether a reply came in before the open why was posted, while it asks about an answer."""
+    """Whether a reply was written before the open why was posted, while it asks about the
+    latest answer: then it answered the question before.
+
+    Until Slack has confirmed the post, the moment the bot decided to ask stands in for it; a
+    reply written between that moment and the post still counts as an answer, as before.
+    """
     step, latest = chain.open_step, chain.latest_answer
     if step is None or latest is None or step.parent != latest.number:
         return False
     if _ts(answer_ts) <= _ts(latest.answer_ts):
         return False
-    return step.prompt_ts is None or _ts(answer_ts) < _ts(step.prompt_ts)
+    asked = step.prompt_ts or step.asked_ts
+    return asked is not None and _ts(answer_ts) < _ts(asked)
 
 
 def add_cause(
