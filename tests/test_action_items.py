@@ -273,6 +273,8 @@ def test_an_owner_is_looked_up_in_slack_once_a_day(
     start_review(bot, fake_slack)
     action(bot, fake_slack, "action: One <@UCAROL> due friday")
     action(bot, fake_slack, "action: Two <@UCAROL> due friday")
+    # Each new item refreshes the owner's Home; let those go out before the day passes.
+    fake_slack.wait_for(lambda: len(fake_slack.calls_to("views.publish")) >= 2)
     assert len(fake_slack.calls_to("users.info")) == 1
     clock.advance(hours=25)
     action(bot, fake_slack, "action: Three <@UCAROL> due friday")

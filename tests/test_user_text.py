@@ -149,8 +149,9 @@ def test_the_drop_form_shows_the_item_without_pings(bot: Bot, fake_slack: FakeSl
     start_review(bot, fake_slack)
     action(bot, fake_slack, f"action: {HOSTILE} <@UCAROL> due 2026-12-04")
     bot.slack.action("coe_item_drop", "1", user="UCAROL")
-    [opened] = fake_slack.wait_for_calls("views.open", 1)
-    assert pings_in(opened["view"]) == [] and SAFE in json.dumps(opened["view"])
+    # The listener opens the form at once; the worker fills it in.
+    [filled] = fake_slack.wait_for_calls("views.update", 1)
+    assert pings_in(filled["view"]) == [] and SAFE in json.dumps(filled["view"])
 
 
 def test_the_add_form_offers_the_whys_as_plain_text_with_names(
@@ -160,8 +161,8 @@ def test_the_add_form_offers_the_whys_as_plain_text_with_names(
     bot.slack.reply("<@UBOB|bob> ran <!here> a script", thread_ts=THREAD, ts=new_ts())
     fake_slack.wait_for(lambda: len(fake_slack.posted(thread_ts=THREAD)) == 2)
     bot.slack.action("coe_add_action_item", "1", user="UALICE")
-    [opened] = fake_slack.wait_for_calls("views.open", 1)
-    why = next(b for b in opened["view"]["blocks"] if b.get("block_id") == "why")["element"]
+    [filled] = fake_slack.wait_for_calls("views.update", 1)
+    why = next(b for b in filled["view"]["blocks"] if b.get("block_id") == "why")["element"]
     assert [o["text"]["text"] for o in why["options"]] == ["Why #1: “@Bob ran @here a script”"]
     assert why["options"][0]["text"]["type"] == "plain_text"
 
