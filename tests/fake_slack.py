@@ -578,8 +578,10 @@ def _text(value: Any, limit: int, plain_only: bool = False) -> None:
 
 def _text_length(value: Any) -> int:
     if isinstance(value, dict):
-        own = len(value["text"]) if isinstance(value.get("text"), str) else 0
-        return own + sum(_text_length(item) for key, item in value.items() if key != "text")
+        return sum(
+            len(item) if key == "text" and isinstance(item, str) else _text_length(item)
+            for key, item in value.items()
+        )
     if isinstance(value, list):
         return sum(_text_length(item) for item in value)
     return 0

@@ -118,8 +118,10 @@ def size_of(blocks: Sequence[Block]) -> Size:
 def text_length(value: Any) -> int:
     """The characters of text in blocks, the way Slack counts them towards its budget."""
     if isinstance(value, dict):
-        own = len(value["text"]) if isinstance(value.get("text"), str) else 0
-        return own + sum(text_length(item) for key, item in value.items() if key != "text")
+        return sum(
+            len(item) if key == "text" and isinstance(item, str) else text_length(item)
+            for key, item in value.items()
+        )
     if isinstance(value, list):
         return sum(text_length(item) for item in value)
     return 0
