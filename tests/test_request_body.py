@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from urllib.parse import urlencode
 
@@ -78,9 +80,6 @@ def test_a_malformed_body_is_refused_saying_what_is_wrong(
 
 
 def test_a_signature_is_checked_over_the_raw_bytes_within_five_minutes() -> None:
-    import hashlib
-    import hmac
-
     body = b"command=%2Fcoe&text=\xc3\xa9"
     good = "v0=" + hmac.new(b"s3cret", b"v0:1000:" + body, hashlib.sha256).hexdigest()
     assert signature_ok("s3cret", body, "1000", good, now=1000 + 299)
@@ -91,3 +90,5 @@ def test_a_signature_is_checked_over_the_raw_bytes_within_five_minutes() -> None
     assert not signature_ok("s3cret", body, "١٠٠٠", good, now=1000)  # digits, but not ASCII
     assert not signature_ok("s3cret", body, None, good, now=1000)
     assert not signature_ok("s3cret", body, "1000", "v0=ü", now=1000)
+    empty = "v0=" + hmac.new(b"", b"v0:1000:" + body, hashlib.sha256).hexdigest()
+    assert not signature_ok("", body, "1000", empty, now=1000)

@@ -52,7 +52,9 @@ def signature_ok(
     secret: str, body: bytes, timestamp: str | None, signature: str | None, now: float
 ) -> bool:
     """Slack's v0 signature over `body`, made at most five minutes from `now` (Unix seconds)."""
-    if not timestamp or not signature or not timestamp.isascii() or not timestamp.isdigit():
+    if not secret or not timestamp or not signature:
+        return False  # with no secret, nothing can be verified
+    if not timestamp.isascii() or not timestamp.isdigit():
         return False
     if abs(now - int(timestamp)) > MAX_AGE_SECONDS:
         return False
