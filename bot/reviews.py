@@ -65,9 +65,10 @@ def start_review(
         )
         session.commit()
         coe_id = _id(coe)
+        names = _names(session, chain)
     try:
         parent = rt.slack.chat_postMessage(
-            channel=channel_id, **messages.build_parent(coe_id, user_id, chain)
+            channel=channel_id, **messages.build_parent(coe_id, user_id, chain, names)
         )
     except Exception as error:
         _forget(rt, coe_id)
@@ -79,7 +80,7 @@ def start_review(
             session=session, coe=coe, parent_ts=str(parent["ts"]), permalink=permalink
         )
         rows = coes.save_chain(session=session, coe=coe, chain=chain, now=rt.now())
-        ids = [_enqueue_prompt(rt, session, coe, chain, rows)]
+        ids = [_enqueue_prompt(rt, session, coe, chain, rows, names=names)]
         session.commit()
     delivery.deliver(rt, ids)
     return None

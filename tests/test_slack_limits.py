@@ -245,8 +245,8 @@ def test_a_long_chain_with_long_answers_opens_the_add_form(bot: Bot, fake_slack:
         bot.slack.reply(f"Cause {number}: " + LONG[:3000], thread_ts=THREAD, ts=new_ts())
     fake_slack.wait_for(lambda: len(fake_slack.posted(thread_ts=THREAD)) >= 106, timeout=60)
     bot.slack.action("coe_add_action_item", "1", user="UALICE")
-    [opened] = fake_slack.wait_for_calls("views.open", 1)
-    why = next(b for b in opened["view"]["blocks"] if b.get("block_id") == "why")["element"]
+    [filled] = fake_slack.wait_for_calls("views.update", 1)
+    why = next(b for b in filled["view"]["blocks"] if b.get("block_id") == "why")["element"]
     assert len(why["options"]) == 100 and why["options"][-1]["value"] == "105"
     accepted(fake_slack)
 
@@ -320,22 +320,24 @@ def test_a_message_refused_for_other_reasons_or_for_nobody_is_only_logged(
 
 
 def test_an_answer_refused_through_response_url_is_followed_by_a_short_one(
-    fake_slack: FakeSlack,
+    rt: Runtime, fake_slack: FakeSlack
 ) -> None:
     fake_slack.expect_rejections()
-    body = {"response_url": fake_slack.response_url()}
-    stored.respond(body, "Your list", blocks=sections(5, 3000))
-    first, second = fake_slack.calls_to("response_url")
-    assert "blocks" in first.params and "blocks" not in second.params
+    body = {"response_url": fake_slack.response_url(), "user_id": "UALICE"}
+    stored.respond(rt, body, "Your list", blocks=sections(5, 3000))
+    (first,) = fake_slack.calls_to("response_url")
+    assert "blocks" in first.params
+    # The short one comes by direct message: text only, so Slack takes it.
+    (second,) = fake_slack.wait_for(lambda: fake_slack.posted(channel="UALICE"))
+    assert "blocks" not in second.params
     assert second["text"].startswith("Sorry, Slack refused my answer")
-    assert "Your list" in second["text"] and second["response_type"] == "ephemeral"
+    assert "Your list" in second["text"]
     assert len(fake_slack.rejected) == 1
 
 
-# The 5-Whys messages: their builders are being rewritten; this says what they must do. --------
+# The 5-Whys messages ------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=False, reason="the why prompt and the chain summary are not budgeted")
 def test_a_40000_character_answer_is_asked_about_and_summed_up_within_limits(
     bot: Bot, fake_slack: FakeSlack
 ) -> None:
@@ -346,6 +348,7 @@ def test_a_40000_character_answer_is_asked_about_and_summed_up_within_limits(
     for number in range(6):
         bot.slack.reply(f"Cause {number}: " + LONG[:2900], thread_ts=THREAD, ts=new_ts())
     fake_slack.wait_for(lambda: len(fake_slack.posted(thread_ts=THREAD)) == 8)
+    bot.slack.reply("done", thread_ts=THREAD, ts=new_ts())  # other angles are offered
     bot.slack.reply("done", thread_ts=THREAD, ts=new_ts())
     fake_slack.wait_for(
         lambda: [c for c in fake_slack.posted(thread_ts=THREAD) if "chain of whys" in c["text"]]
