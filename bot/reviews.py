@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import action_items, delivery, documents, thread_posts, users, visibility
+from bot import action_items, delivery, documents, thread_posts, users
 from bot.core import facilitation as core
 from bot.core import replies
 from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
 from bot.core.slack_text import neutralize
+from bot.review_posts import (
+    coe_id_of,
+    enqueue_prompt,
+    names_for,
+    reaction,
+    reload,
+    save_and_announce,
+    thread_notice,
+    transact,
+)
 from bot.runtime import Runtime
 from bot.slack import messages
 from bot.slack.blocks import clip
-from storage import coes, inbox, outbox
-from storage.models import Coe, WhyStep
+from storage import coes, inbox
+from storage.models import Coe
 
 log = logging.getLogger(__name__)
 
-PARENT_UPDATE_DELAY = timedelta(seconds=2)
 NOT_IN_CHANNEL = (
     "I can't post in this channel yet. Invite me first (`/invite @COE Bot`), "
     "then run `/coe start` again."
@@ -64,8 +71,8 @@ def start_review(
             now=rt.now(),
         )
         session.commit()
-        coe_id = _id(coe)
-        names = _names(session, chain)
+        coe_id = coe_id_of(coe)
+        names = names_for(session, chain)
     try:
         parent = rt.slack.chat_postMessage(
             channel=channel_id, **messages.build_parent(coe_id, user_id, chain, names)
@@ -75,12 +82,12 @@ def start_review(
         return _start_failed(coe_id, channel_id, error)
     permalink = _permalink(rt, channel_id, str(parent["ts"]))
     with Session(rt.engine) as session:
-        coe = _reload(session, coe_id)
+        coe = reload(session, coe_id)
         coes.mark_started(
             session=session, coe=coe, parent_ts=str(parent["ts"]), permalink=permalink
         )
         rows = coes.save_chain(session=session, coe=coe, chain=chain, now=rt.now())
-        ids = [_enqueue_prompt(rt, session, coe, chain, rows, names=names)]
+        ids = [enqueue_prompt(rt, session, coe, chain, rows, names=names)]
         session.commit()
     delivery.deliver(rt, ids)
     return None
@@ -181,7 +188,7 @@ def process_thread_event(rt: Runtime, event_id: str) -> None:
     prepared = _prepare_action(rt, message)
     if message is not None:
         users.learn_mentioned(rt, message.text)
-    ids = _transact(
+    ids = transact(
         rt, lambda session: _apply_thread_message(rt, session, event_id, message, prepared)
     )
     delivery.deliver(rt, ids)
@@ -253,7 +260,7 @@ def _apply_reply(
     """One reply, one transition; raises `FacilitationError` with the message for its author."""
     new = core.apply(chain, reply, message.user_id, message.ts)
     if new is not None:
-        return _save_and_announce(rt, session, coe, chain, new)
+        return save_and_announce(rt, session, coe, chain, new)
     match reply:
         case replies.Note(kind, text):
             return _keep_note(rt, session, coe, message, kind, text)
@@ -294,8 +301,8 @@ def _closed(
     if isinstance(reply, replies.Answer | replies.Aside) or reply is None:
         return []
     text = (
-        f"{messages.coe_key(_id(coe))} is closed, so that was not recorded. "
-        f"The facilitator can reopen it with `/coe reopen {messages.coe_key(_id(coe))}`."
+        f"{messages.coe_key(coe_id_of(coe))} is closed, so that was not recorded. "
+        f"The facilitator can reopen it with `/coe reopen {messages.coe_key(coe_id_of(coe))}`."
     )
     return _ephemeral(rt, session, message, text)
 
@@ -305,14 +312,14 @@ def _keep_note(
 ) -> list[int]:
     kept = coes.add_note(
         session=session,
-        coe_id=_id(coe),
+        coe_id=coe_id_of(coe),
         kind=kind,
         text=text,
         author_id=message.user_id,
         source_ts=message.ts,
         now=rt.now(),
     )
-    return [_reaction(rt, session, coe, message.ts)] if kept else []
+    return [reaction(rt, session, coe, message.ts)] if kept else []
 
 
 def _take_back_deleted(
@@ -322,9 +329,9 @@ def _take_back_deleted(
         new = core.take_back(chain, answer_ts=message.ts)
     except FacilitationError as error:
         if any(step.answer_ts == message.ts for step in chain.answered):
-            return [_thread_notice(rt, session, coe, f"A deleted message was an answer. {error}")]
+            return [thread_notice(rt, session, coe, f"A deleted message was an answer. {error}")]
         return []
-    return _save_and_announce(rt, session, coe, chain, new, message_deleted=True)
+    return save_and_announce(rt, session, coe, chain, new, message_deleted=True)
 
 
 def _revise(
@@ -352,255 +359,6 @@ def _revise(
     return []
 
 
-def end_chain_by_button(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
-    """The "out of ideas" button on a why: this branch is done; returns an error, or None."""
-    return _by_button(rt, coe_id, core.end_branch)
-
-
-def finish_by_button(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
-    """ "No, we're done" on the offered angles: the chain is complete."""
-    return _by_button(rt, coe_id, core.end_chain)
-
-
-def ask_angle_by_button(rt: Runtime, *, coe_id: int, angle: str, user_id: str) -> str | None:
-    """One of the offered angles: its question as a new branch."""
-    try:
-        picked = core.angles.Angle(angle)
-    except ValueError:
-        return "I don't know that angle."
-    return _by_button(rt, coe_id, lambda chain: core.ask_angle(chain, picked))
-
-
-def export_to_thread(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
-    """Upload the COE document to its thread; returns an error to show the user, or None."""
-    missing = f"There is no {messages.coe_key(coe_id)} that you can see."
-    with Session(rt.engine) as session:
-        coe = coes.get_coe(session=session, coe_id=coe_id)
-        channel_id = coe.channel_id if coe and coe.status != core.Status.STARTING else None
-    # A Slack call (membership), so outside any transaction.
-    if channel_id is None or not visibility.may_see(rt, user_id, channel_id):
-        return missing
-    with Session(rt.engine) as session:
-        coe = coes.get_coe(session=session, coe_id=coe_id)
-        assert coe is not None
-        ids = documents.queue_upload(rt, session, coe=coe, user_id=user_id)
-        session.commit()
-    delivery.deliver(rt, ids)
-    return None
-
-
-def set_closed(rt: Runtime, *, coe_id: int, user_id: str, closed: bool) -> str:
-    """`/coe close` and `/coe reopen`, by the facilitator; returns what to tell the user."""
-    key = messages.coe_key(coe_id)
-    with Session(rt.engine) as session:
-        coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
-        if coe is None or coe.status == core.Status.STARTING:
-            return f"There is no {key}. `/coe list` shows this channel's COEs."
-        if coe.facilitator_id != user_id:
-            verb = "close" if closed else "reopen"
-            return f"Only {key}'s facilitator, <@{coe.facilitator_id}>, can {verb} it."
-        if (coe.closed_at is not None) == closed:
-            return f"{key} is already {'closed' if closed else 'open'}."
-        coes.set_closed(
-            session=session,
-            coe=coe,
-            user_id=user_id if closed else None,
-            now=rt.now() if closed else None,
-        )
-        note = (
-            f"<@{user_id}> closed {key}: answers are no longer recorded; its action items "
-            "are still followed up."
-            if closed
-            else f"<@{user_id}> reopened {key}: answers are recorded again."
-        )
-        ids = [_thread_notice(rt, session, coe, note)]
-        session.commit()
-    delivery.deliver(rt, ids)
-    return f"{key} is now {'closed' if closed else 'open'}."
-
-
-def latest_in_channel(rt: Runtime, channel_id: str) -> int | None:
-    """The channel's most recent COE, for `/coe export` without an id."""
-    with Session(rt.engine) as session:
-        return coes.latest_in_channel(session=session, channel_id=channel_id)
-
-
-def _by_button(rt: Runtime, coe_id: int, transition: Callable[[Chain], Chain]) -> str | None:
-    def apply(session: Session) -> list[int]:
-        coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
-        if coe is None or coe.status == core.Status.STARTING:
-            raise FacilitationError("That COE no longer exists.")
-        if coe.closed_at is not None:
-            raise FacilitationError(f"{messages.coe_key(coe_id)} is closed.")
-        chain = coes.load_chain(session=session, coe=coe)
-        return _save_and_announce(rt, session, coe, chain, transition(chain))
-
-    try:
-        ids = _transact(rt, apply)
-    except FacilitationError as error:
-        return str(error)
-    delivery.deliver(rt, ids)
-    return None
-
-
-# Shared steps ---------------------------------------------------------------------------------
-
-
-def _save_and_announce(
-    rt: Runtime,
-    session: Session,
-    coe: Coe,
-    before: Chain,
-    after: Chain,
-    message_deleted: bool = False,
-) -> list[int]:
-    """Store the transition and queue what the thread should see of it."""
-    rows = coes.save_chain(session=session, coe=coe, chain=after, now=rt.now())
-    coe_id, names = _id(coe), _names(session, after)
-    ids = _answer_reactions(rt, session, coe, before, after, message_deleted)
-    if after.status is core.Status.CHAIN_DONE:
-        related = documents.similar_causes(session, coe=coe, chain=after)
-        ids += [
-            _enqueue_thread(rt, session, coe, part)
-            for part in messages.build_chain_summary(coe_id, after, related, names)
-        ]
-    elif after.status is core.Status.OFFERING:
-        offer = messages.build_angle_offer(coe_id, core.missing_angles(after))
-        ids.append(_enqueue_thread(rt, session, coe, offer))
-    elif _asks_anew(before, after):
-        lead = _prompt_lead(before, after, names)
-        ids.append(_enqueue_prompt(rt, session, coe, after, rows, lead, names))
-    else:
-        ids += [
-            _enqueue_thread(
-                rt, session, coe, messages.build_second_cause(coe_id, after, step, names)
-            )
-            for step in _new_causes(before, after)
-        ]
-    ids.append(_enqueue_parent_update(rt, session, coe, after, names))
-    return ids
-
-
-def _names(session: Session, chain: Chain) -> dict[str, str]:
-    """How to show the people mentioned in the chain's texts, as far as the cache knows."""
-    texts = [
-        chain.problem,
-        *(s.answer or "" for s in chain.steps),
-        *(s.question or "" for s in chain.steps),
-    ]
-    return users.names_in(session, *texts)
-
-
-def _asks_anew(before: Chain, after: Chain) -> bool:
-    """Whether the open why is a different question from the one already asked."""
-    old, new = before.open_step, after.open_step
-    if new is None:
-        return False
-    return (
-        old is None
-        or (old.number, old.subject, old.question, old.answer)
-        != (
-            new.number,
-            new.subject,
-            new.question,
-            new.answer,
-        )
-        or len(after.answered) < len(before.answered)
-    )
-
-
-def _prompt_lead(before: Chain, after: Chain, names: messages.Names) -> str | None:
-    """A line before the question: an answer taken back, or a branch the bot goes back to."""
-    if len(after.answered) < len(before.answered):
-        taken = {s.answer_ts for s in before.answered} - {s.answer_ts for s in after.answered}
-        gone = next(s for s in before.answered if s.answer_ts in taken)
-        return messages.took_back(gone.answer or "", names)
-    old, new = before.open_step, after.open_step
-    answered_now = {step.number for step in _new_causes(before, after)}
-    if old and new and new.parent is not None and new.parent not in (old.parent, *answered_now):
-        about = after.step(new.parent)
-        return messages.back_to(about, names) if about else None
-    return None
-
-
-def _new_causes(before: Chain, after: Chain) -> list[core.Step]:
-    known = {step.answer_ts for step in before.answered}
-    return [step for step in after.answered if step.answer_ts not in known]
-
-
-def _answer_reactions(
-    rt: Runtime, session: Session, coe: Coe, before: Chain, after: Chain, message_deleted: bool
-) -> list[int]:
-    """A mark on each message taken as an answer, taken off when the answer is taken back."""
-    old = {s.answer_ts for s in before.answered if s.answer_ts}
-    new = {s.answer_ts for s in after.answered if s.answer_ts}
-    ids = [_reaction(rt, session, coe, ts) for ts in sorted(new - old)]
-    if not message_deleted:
-        ids += [_reaction(rt, session, coe, ts, remove=True) for ts in sorted(old - new)]
-    return ids
-
-
-def _reaction(rt: Runtime, session: Session, coe: Coe, ts: str, remove: bool = False) -> int:
-    return outbox.enqueue(
-        session=session,
-        method="reactions.remove" if remove else "reactions.add",
-        payload={"channel": coe.channel_id, "timestamp": ts, "name": messages.RECORDED_REACTION},
-        now=rt.now(),
-    )
-
-
-def _enqueue_prompt(
-    rt: Runtime,
-    session: Session,
-    coe: Coe,
-    chain: Chain,
-    rows: dict[int, WhyStep],
-    lead: str | None = None,
-    names: messages.Names = messages.NO_NAMES,
-) -> int:
-    step = chain.open_step
-    assert step is not None
-    first = not chain.answered and step.number == 1
-    prompt = messages.build_why_prompt(_id(coe), step, lead, with_help=first, names=names)
-    return outbox.enqueue(
-        session=session,
-        method="chat.postMessage",
-        payload={"channel": coe.channel_id, "thread_ts": coe.parent_ts, **prompt},
-        now=rt.now(),
-        why_step_id=rows[step.number].id,
-    )
-
-
-def _enqueue_thread(rt: Runtime, session: Session, coe: Coe, message: dict[str, Any]) -> int:
-    return thread_posts.in_thread(
-        rt, session, channel_id=coe.channel_id, thread_ts=coe.parent_ts, message=message
-    )
-
-
-def _thread_notice(rt: Runtime, session: Session, coe: Coe, text: str) -> int:
-    return _enqueue_thread(rt, session, coe, messages.build_notice(text))
-
-
-def _enqueue_parent_update(
-    rt: Runtime, session: Session, coe: Coe, chain: Chain, names: messages.Names
-) -> int:
-    """Refresh the parent's status line; "asking why #n" waits a moment to absorb a burst.
-
-    chat.update is rate limited per workspace (Tier 3), and a lively thread changes the why
-    number faster than anyone reads it; a closed chain is news and goes out at once.
-    """
-    parent = messages.build_parent(_id(coe), coe.facilitator_id, chain, names)
-    urgent = chain.status is core.Status.CHAIN_DONE
-    return outbox.enqueue(
-        session=session,
-        method="chat.update",
-        payload={"channel": coe.channel_id, "ts": coe.parent_ts, **parent},
-        now=rt.now(),
-        coalesce_key=f"coe-parent:{coe.id}",
-        not_before=None if urgent else rt.now() + PARENT_UPDATE_DELAY,
-    )
-
-
 def _ephemeral(rt: Runtime, session: Session, message: ThreadMessage, text: str) -> list[int]:
     return [
         thread_posts.privately(
@@ -612,29 +370,3 @@ def _ephemeral(rt: Runtime, session: Session, message: ThreadMessage, text: str)
             text=text,
         )
     ]
-
-
-def _transact(rt: Runtime, apply: Callable[[Session], list[int]], attempts: int = 5) -> list[int]:
-    """Run `apply` in a transaction, again from scratch when another transition won the race."""
-    for attempt in range(attempts):
-        with Session(rt.engine) as session:
-            try:
-                ids = apply(session)
-                session.commit()
-                return ids
-            except coes.ConcurrentChange:
-                session.rollback()
-                if attempt == attempts - 1:
-                    raise
-    return []
-
-
-def _reload(session: Session, coe_id: int) -> Coe:
-    coe = coes.get_coe(session=session, coe_id=coe_id)
-    assert coe is not None
-    return coe
-
-
-def _id(coe: Coe) -> int:
-    assert coe.id is not None
-    return coe.id

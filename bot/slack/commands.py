@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import action_items, coe_list, reviews
+from bot import action_items, coe_list, review_controls, reviews
 from bot.core.commands import (
     USAGE,
     Export,
@@ -72,7 +72,7 @@ def run(rt: Runtime, command: dict[str, Any]) -> None:
         case Export(coe_id):
             _export(rt, command, coe_id)
         case SetClosed(coe_id, closed):
-            answer = reviews.set_closed(
+            answer = review_controls.set_closed(
                 rt, coe_id=coe_id, user_id=command["user_id"], closed=closed
             )
             stored.respond(rt, command, answer)
@@ -80,13 +80,13 @@ def run(rt: Runtime, command: dict[str, Any]) -> None:
 
 def _export(rt: Runtime, command: dict[str, Any], coe_id: int | None) -> None:
     if coe_id is None:
-        coe_id = reviews.latest_in_channel(rt, command["channel_id"])
+        coe_id = review_controls.latest_in_channel(rt, command["channel_id"])
         if coe_id is None:
             stored.respond(
                 rt, command, "This channel has no COE yet. Name one: `/coe export COE-12`."
             )
             return
-    error = reviews.export_to_thread(rt, coe_id=coe_id, user_id=command["user_id"])
+    error = review_controls.export_to_thread(rt, coe_id=coe_id, user_id=command["user_id"])
     stored.respond(rt, command, error or f"Uploading COE-{coe_id} to its thread as a document.")
 
 

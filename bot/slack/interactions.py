@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import reviews
+from bot import review_controls
 from bot.runtime import Runtime
 from bot.slack import stored
 
@@ -13,7 +13,7 @@ Body = dict[str, Any]
 
 def end_chain(rt: Runtime, body: Body, action: Body) -> None:
     """The worker's half of "We're out of ideas": this branch has no more whys."""
-    error = reviews.end_chain_by_button(
+    error = review_controls.end_chain_by_button(
         rt, coe_id=int(action["value"]), user_id=stored.user_id(body)
     )
     if error:
@@ -22,7 +22,9 @@ def end_chain(rt: Runtime, body: Body, action: Body) -> None:
 
 def finish_chain(rt: Runtime, body: Body, action: Body) -> None:
     """ "No, we're done" on the offered angles."""
-    error = reviews.finish_by_button(rt, coe_id=int(action["value"]), user_id=stored.user_id(body))
+    error = review_controls.finish_by_button(
+        rt, coe_id=int(action["value"]), user_id=stored.user_id(body)
+    )
     if error:
         stored.respond(rt, body, error)
 
@@ -30,7 +32,7 @@ def finish_chain(rt: Runtime, body: Body, action: Body) -> None:
 def ask_angle(rt: Runtime, body: Body, action: Body) -> None:
     """One of the offered angles, asked as a new branch."""
     coe_id, _, angle = str(action["value"]).partition(":")
-    error = reviews.ask_angle_by_button(
+    error = review_controls.ask_angle_by_button(
         rt, coe_id=int(coe_id), angle=angle, user_id=stored.user_id(body)
     )
     if error:
@@ -39,6 +41,8 @@ def ask_angle(rt: Runtime, body: Body, action: Body) -> None:
 
 def export(rt: Runtime, body: Body, action: Body) -> None:
     """The "Export" button on the chain summary: the document, uploaded to the thread."""
-    error = reviews.export_to_thread(rt, coe_id=int(action["value"]), user_id=stored.user_id(body))
+    error = review_controls.export_to_thread(
+        rt, coe_id=int(action["value"]), user_id=stored.user_id(body)
+    )
     if error:
         stored.respond(rt, body, error)

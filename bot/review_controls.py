@@ -1,0 +1,106 @@
+"""Use cases on a whole review: its buttons, export, closing and reopening."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from bot import delivery, documents, visibility
+from bot.core import facilitation as core
+from bot.core.facilitation import Chain, FacilitationError
+from bot.review_posts import save_and_announce, thread_notice, transact
+from bot.runtime import Runtime
+from bot.slack import messages
+from storage import coes
+
+
+def end_chain_by_button(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
+    """The "out of ideas" button on a why: this branch is done; returns an error, or None."""
+    return _by_button(rt, coe_id, core.end_branch)
+
+
+def finish_by_button(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
+    """ "No, we're done" on the offered angles: the chain is complete."""
+    return _by_button(rt, coe_id, core.end_chain)
+
+
+def ask_angle_by_button(rt: Runtime, *, coe_id: int, angle: str, user_id: str) -> str | None:
+    """One of the offered angles: its question as a new branch."""
+    try:
+        picked = core.angles.Angle(angle)
+    except ValueError:
+        return "I don't know that angle."
+    return _by_button(rt, coe_id, lambda chain: core.ask_angle(chain, picked))
+
+
+def export_to_thread(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
+    """Upload the COE document to its thread; returns an error to show the user, or None."""
+    missing = f"There is no {messages.coe_key(coe_id)} that you can see."
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id)
+        channel_id = coe.channel_id if coe and coe.status != core.Status.STARTING else None
+    # A Slack call (membership), so outside any transaction.
+    if channel_id is None or not visibility.may_see(rt, user_id, channel_id):
+        return missing
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id)
+        assert coe is not None
+        ids = documents.queue_upload(rt, session, coe=coe, user_id=user_id)
+        session.commit()
+    delivery.deliver(rt, ids)
+    return None
+
+
+def set_closed(rt: Runtime, *, coe_id: int, user_id: str, closed: bool) -> str:
+    """`/coe close` and `/coe reopen`, by the facilitator; returns what to tell the user."""
+    key = messages.coe_key(coe_id)
+    with Session(rt.engine) as session:
+        coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
+        if coe is None or coe.status == core.Status.STARTING:
+            return f"There is no {key}. `/coe list` shows this channel's COEs."
+        if coe.facilitator_id != user_id:
+            verb = "close" if closed else "reopen"
+            return f"Only {key}'s facilitator, <@{coe.facilitator_id}>, can {verb} it."
+        if (coe.closed_at is not None) == closed:
+            return f"{key} is already {'closed' if closed else 'open'}."
+        coes.set_closed(
+            session=session,
+            coe=coe,
+            user_id=user_id if closed else None,
+            now=rt.now() if closed else None,
+        )
+        note = (
+            f"<@{user_id}> closed {key}: answers are no longer recorded; its action items "
+            "are still followed up."
+            if closed
+            else f"<@{user_id}> reopened {key}: answers are recorded again."
+        )
+        ids = [thread_notice(rt, session, coe, note)]
+        session.commit()
+    delivery.deliver(rt, ids)
+    return f"{key} is now {'closed' if closed else 'open'}."
+
+
+def latest_in_channel(rt: Runtime, channel_id: str) -> int | None:
+    """The channel's most recent COE, for `/coe export` without an id."""
+    with Session(rt.engine) as session:
+        return coes.latest_in_channel(session=session, channel_id=channel_id)
+
+
+def _by_button(rt: Runtime, coe_id: int, transition: Callable[[Chain], Chain]) -> str | None:
+    def apply(session: Session) -> list[int]:
+        coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
+        if coe is None or coe.status == core.Status.STARTING:
+            raise FacilitationError("That COE no longer exists.")
+        if coe.closed_at is not None:
+            raise FacilitationError(f"{messages.coe_key(coe_id)} is closed.")
+        chain = coes.load_chain(session=session, coe=coe)
+        return save_and_announce(rt, session, coe, chain, transition(chain))
+
+    try:
+        ids = transact(rt, apply)
+    except FacilitationError as error:
+        return str(error)
+    delivery.deliver(rt, ids)
+    return None
