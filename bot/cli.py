@@ -30,8 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("serve", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)")
     sub.add_parser("list", help="print one COE per line: id, status, channel, problem")
     sub.add_parser("nudge", help="run one nudge sweep now and print the reminders sent")
-    now = "post a digest of the past week now to every channel with something to report"
-    digest = sub.add_parser("digest", help=now, description=f"{now.capitalize()}.")
+    post_now = "post a digest of the past week now to every channel with something to report"
+    digest = sub.add_parser("digest", help=post_now, description=f"{post_now.capitalize()}.")
     when = digest.add_mutually_exclusive_group()
     when.add_argument(
         "--scheduled",

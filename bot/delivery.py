@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 REACTIONS = ("reactions.add", "reactions.remove")
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=2)
+# A sender answers within this long (Slack client timeout and all), or has died: a post it
+# took holds the later ones to its channel back no longer than this.
+SENDING_HOLD = timedelta(seconds=15)
 # Retrying these cannot succeed: the channel, message or payload is wrong for good.
 PERMANENT_ERRORS = frozenset(
     {
@@ -80,10 +83,7 @@ def _send_in_order(rt: Runtime, message_ids: list[int]) -> None:
     while message_ids:
         channel = None
         for message_id in message_ids:
-            with Session(rt.engine) as session:
-                claimed = outbox.claim(session=session, message_ids=[message_id], now=rt.now())
-                session.commit()
-            for message in claimed:
+            for message in _claim(rt, message_id):
                 channel = message.channel
                 _send(rt, message)
         if channel is None:
@@ -94,11 +94,22 @@ def _send_in_order(rt: Runtime, message_ids: list[int]) -> None:
             )
 
 
+def _claim(rt: Runtime, message_id: int) -> list[outbox.Claimed]:
+    now = rt.now()
+    with Session(rt.engine) as session:
+        claimed = outbox.claim(
+            session=session, message_ids=[message_id], now=now, live_since=now - SENDING_HOLD
+        )
+        session.commit()
+    return claimed
+
+
 def deliver_due(rt: Runtime) -> int:
     """Send everything due, including retries and messages a dead process left mid-send."""
     with Session(rt.engine) as session:
         outbox.recover_stale(session=session, claimed_before=rt.now() - STALE_CLAIM)
-        ids = outbox.due_ids(session=session, now=rt.now())
+        now = rt.now()
+        ids = outbox.due_ids(session=session, now=now, live_since=now - SENDING_HOLD)
         session.commit()
     deliver(rt, ids)
     return len(ids)

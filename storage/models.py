@@ -110,7 +110,7 @@ class OutboxMessage(SQLModel, table=True):
     # Not a foreign key: an undo may delete the step while its prompt is still queued.
     why_step_id: int | None = None
     # Posts to one channel go out in the order queued: a post waits while an earlier one to
-    # its channel is still pending (a Retry-After, say). None for calls that need no order.
+    # its channel is unsent (put off by a Retry-After, say). None for calls that need no order.
     channel: str | None = None
     # The digest this message posts: if Slack refuses the channel, the digest is not done.
     digest_id: int | None = None
@@ -190,9 +190,8 @@ class SlackChannel(SQLModel, table=True):
     __tablename__ = "slack_channel"
 
     channel_id: str = Field(primary_key=True)
-    # Set when Slack answered `is_archived`: the channel gets no more digests.
+    # When Slack answered `is_archived`: the channel gets no more digests.
     archived_at: datetime | None = None
-    updated_at: datetime
 
 
 class Digest(SQLModel, table=True):

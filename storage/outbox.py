@@ -106,11 +106,14 @@ def _earlier_in_channel(*conditions: Any) -> Any:
     )
 
 
-def claim(*, session: Session, message_ids: Sequence[int], now: datetime) -> list[Claimed]:
+def claim(
+    *, session: Session, message_ids: Sequence[int], now: datetime, live_since: datetime
+) -> list[Claimed]:
     """Take the due ones of these messages for sending; others' and later ones are left alone.
 
-    A post waits while an earlier one to its channel is unsent (pending, or being sent): so
-    a post Slack put off (Retry-After) holds back the posts after it, and none overtakes another.
+    A post waits while an earlier one to its channel is unsent: pending, or taken by a sender
+    since `live_since` (one taken before that, its sender presumably died, holds nothing up).
+    So a post Slack put off (Retry-After) holds back those after it, and none overtakes another.
     """
     if not message_ids:
         return []
@@ -120,7 +123,7 @@ def claim(*, session: Session, message_ids: Sequence[int], now: datetime) -> lis
             _TABLE.c.id.in_(message_ids),
             _TABLE.c.status == "pending",
             _TABLE.c.next_attempt_at <= now,
-            ~_earlier_in_channel(_EARLIER.c.status.in_(("pending", "sending"))),
+            ~_earlier_in_channel(_unsent(_EARLIER, live_since)),
         )
         .values(status="sending", claimed_at=now, attempts=_TABLE.c.attempts + 1)
         .returning(
@@ -137,21 +140,33 @@ def claim(*, session: Session, message_ids: Sequence[int], now: datetime) -> lis
     return sorted((Claimed(*row) for row in taken), key=lambda claimed: claimed.id)
 
 
-def due_ids(*, session: Session, now: datetime, limit: int = 100) -> Sequence[int]:
+def due_ids(
+    *, session: Session, now: datetime, live_since: datetime, limit: int = 100
+) -> Sequence[int]:
     """Messages due now, oldest first; not those held back behind a post still waiting."""
-    held_back = _earlier_in_channel(
-        or_(
-            _EARLIER.c.status == "sending",
-            and_(_EARLIER.c.status == "pending", _EARLIER.c.next_attempt_at > now),
-        )
+    waiting = or_(
+        and_(_EARLIER.c.status == "sending", _EARLIER.c.claimed_at >= live_since),
+        and_(_EARLIER.c.status == "pending", _EARLIER.c.next_attempt_at > now),
     )
     statement = (
         select(_TABLE.c.id)
-        .where(_TABLE.c.status == "pending", _TABLE.c.next_attempt_at <= now, ~held_back)
+        .where(
+            _TABLE.c.status == "pending",
+            _TABLE.c.next_attempt_at <= now,
+            ~_earlier_in_channel(waiting),
+        )
         .order_by(_TABLE.c.id)
         .limit(limit)
     )
     return list(session.execute(statement).scalars())
+
+
+def _unsent(table: Any, live_since: datetime) -> Any:
+    """Pending, or being sent by a sender that took it since `live_since`."""
+    return or_(
+        table.c.status == "pending",
+        and_(table.c.status == "sending", table.c.claimed_at >= live_since),
+    )
 
 
 def due_in_channel(*, session: Session, channel: str, after: int, now: datetime) -> list[int]:

@@ -192,6 +192,23 @@ def test_a_slow_channel_does_not_hold_up_the_others(
     assert [status_of(bot, message_id) for message_id in ids] == ["sent", "sent", "sent"]
 
 
+def test_a_post_whose_sender_died_mid_send_holds_its_channel_back_only_briefly(
+    bot_without_worker: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    bot = bot_without_worker
+    first, second = queue_posts(bot, ("CINC", "Why #2"), ("CINC", "Why #3"))
+    with Session(bot.rt.engine) as session:  # a sender takes the first, then dies
+        outbox.claim(session=session, message_ids=[first], now=clock(), live_since=clock())
+        session.commit()
+    delivery.deliver(bot.rt, [second])
+    assert texts_in(fake_slack, "CINC") == []  # it may yet be posted: the next one waits
+
+    clock.advance(seconds=delivery.SENDING_HOLD.total_seconds() + 1)
+    delivery.deliver(bot.rt, [second])
+    assert texts_in(fake_slack, "CINC") == ["Why #3"]
+    assert status_of(bot, first) == "sending"  # resent (or not) once the claim is stale
+
+
 def test_the_worker_gives_up_after_retrying_and_tells_whoever_sent_it(
     bot_without_worker: Bot, clock: Clock
 ) -> None:

@@ -24,7 +24,6 @@ def upgrade() -> None:
         "slack_channel",
         sa.Column("channel_id", sa.String(), nullable=False),
         sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("channel_id"),
     )
 
