@@ -158,7 +158,7 @@ def test_mentions_in_the_problem_are_kept_but_quoted_without_a_ping(
     bot.slack.command("start Deploy by <@UBOB|bob> broke <#C42|payments>")
     parent, first = fake_slack.wait_for_calls("chat.postMessage", 2)
     # A channel link pings no one, so it stays a link; the mention becomes a name.
-    assert "Deploy by @bob broke <#C42|payments>" in parent["text"]
-    assert parent["blocks"][0]["text"]["text"] == "Deploy by @bob broke #payments"
-    assert first["text"] == 'Why #1: why did "Deploy by @bob broke <#C42|payments>" happen?'
+    assert "Deploy by @Bob broke <#C42|payments>" in parent["text"]
+    assert parent["blocks"][0]["text"]["text"] == "Deploy by @Bob broke #payments"
+    assert first["text"] == 'Why #1: why did "Deploy by @Bob broke <#C42|payments>" happen?'
     assert stored_problems(bot) == ["Deploy by <@UBOB|bob> broke <#C42|payments>"]
