@@ -26,8 +26,9 @@ from bot.runtime import Runtime
 from bot.schedule import latest_digest_time, previous_digest_time
 from bot.settings import Settings
 from bot.slack import followup_messages as views
+from bot.slack.links import thread_link
+from storage import coes, outbox
 from storage import followup as store
-from storage import outbox
 from storage import users as user_cache
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,8 @@ def _record_batch(rt: Runtime, owed: Sequence[store.OwedNudge], now: datetime) -
             session,
             *(text for d in details.values() for text in (d.text, d.problem, d.why_text)),
         )
-        messages = [_nudge_message(o, details[o.candidate.item_id], names) for o in recorded]
+        links = thread_links(session, [detail.coe_id for detail in details.values()])
+        messages = [_nudge_message(o, details[o.candidate.item_id], names, links) for o in recorded]
         message_ids = outbox.enqueue_many(
             session=session,
             method="chat.postMessage",
@@ -148,7 +150,10 @@ def _record_batch(rt: Runtime, owed: Sequence[store.OwedNudge], now: datetime) -
 
 
 def _nudge_message(
-    owed: store.OwedNudge, detail: store.NudgeDetail, names: Mapping[str, str]
+    owed: store.OwedNudge,
+    detail: store.NudgeDetail,
+    names: Mapping[str, str],
+    links: Mapping[int, str],
 ) -> dict[str, Any]:
     content = views.NudgeContent(
         item_id=owed.candidate.item_id,
@@ -158,6 +163,7 @@ def _nudge_message(
         due=owed.candidate.due,
         why_number=detail.why_number,
         why_text=detail.why_text,
+        link=links.get(detail.coe_id),
     )
     message = views.build_nudge(content, owed.kind, owed.day, names)
     return {"channel": owed.candidate.owner_id, **message}
@@ -348,7 +354,8 @@ def _post_digest(
             *(item.text for item in (*open_items, *completed)),
             *(coe.problem for coe in progress),
         )
-        pages = views.build_digest_messages(digest, names)
+        links = thread_links(session, [coe.coe_id for coe in progress])
+        pages = views.build_digest_messages(digest, names, links)
         queued = []
         for number, page in enumerate(pages, start=1):
             message_id = outbox.enqueue(
@@ -381,3 +388,15 @@ def outcomes(rt: Runtime, queued: list[Sent]) -> list[Sent]:
         else sent
         for sent in queued
     ]
+
+
+def thread_links(session: Session, coe_ids: Sequence[int]) -> dict[int, str]:
+    """A link to each COE's thread, for the places that name it."""
+    links = {}
+    for coe_id, (channel_id, parent_ts, permalink) in coes.threads(
+        session=session, coe_ids=coe_ids
+    ).items():
+        link = thread_link(channel_id, parent_ts, permalink)
+        if link:
+            links[coe_id] = link
+    return links

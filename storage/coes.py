@@ -223,3 +223,13 @@ def latest_in_channel(*, session: Session, channel_id: str) -> int | None:
         .order_by(col(Coe.id).desc())
     )
     return session.exec(statement).first()
+
+
+def threads(
+    *, session: Session, coe_ids: Sequence[int]
+) -> dict[int, tuple[str, str | None, str | None]]:
+    """Each COE's channel, parent ts and permalink: what a link to its thread is made of."""
+    statement = select(Coe.id, Coe.channel_id, Coe.parent_ts, Coe.permalink).where(
+        col(Coe.id).in_(sorted(set(coe_ids)))
+    )
+    return {row[0]: (row[1], row[2], row[3]) for row in session.exec(statement).all()}

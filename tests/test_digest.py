@@ -86,7 +86,9 @@ def test_each_coe_channel_gets_a_digest_of_its_own_items(
     assert "Due Fri 4 Dec 2026" in text
     assert "Completed in the past week" in text and "Done this week" in text
     assert "Done long ago" not in text and "Not worth it" not in text
-    assert "*COE-1* The site went down: 2/5 done, 1 dropped" in text
+    # Each COE named links to its thread.
+    assert "*<https://slack.com/archives/CINC/p" in text
+    assert "|COE-1>* The site went down: 2/5 done, 1 dropped" in text
     assert "Test a restore" not in text and "COE-2" not in text
     assert "3 open, 2 overdue · 1 completed in the past week" in text
     assert "Limit the script (COE-1, 3 days overdue" in incident["text"]
@@ -95,7 +97,7 @@ def test_each_coe_channel_gets_a_digest_of_its_own_items(
 
     (database,) = posts(fake_slack, "CDB")
     assert "Test a restore" in blocks_text(database) and "COE-1" not in blocks_text(database)
-    assert "*COE-2* Backups failed: 0/1 done" in blocks_text(database)
+    assert "|COE-2>* Backups failed: 0/1 done" in blocks_text(database)
     assert digests(rt) == [("CDB", PERIOD), ("CINC", PERIOD)]
 
 
@@ -111,7 +113,7 @@ def test_coe_digest_channel_gets_one_digest_of_every_coe(
     (digest,) = posts(fake_slack)
     text = blocks_text(digest)
     assert "Limit the script" in text and "Test a restore" in text
-    assert "*COE-1* The site went down" in text and "*COE-2* Backups failed" in text
+    assert "|COE-1>* The site went down" in text and "|COE-2>* Backups failed" in text
     # Bob's items from both COEs are in his one group.
     assert text.count("*<@UBOB>*") == 1
     assert digests(rt) == [("CDIGEST", PERIOD)]

@@ -71,6 +71,8 @@ def test_an_overdue_item_is_nudged_once_with_what_the_owner_needs(
     assert "The site went down" in dm["text"] and "2 days overdue" in dm["text"]
     blocks = json.dumps(dm["blocks"])
     assert "why #2: A script shut them off." in blocks and "Mon 23 Nov 2026" in blocks
+    # The COE links to its thread, so the owner can find the review again.
+    assert "<https://slack.com/archives/CINC/p" in blocks and "|COE-1>" in blocks
     buttons = dm["blocks"][-1]
     assert buttons["block_id"] == f"item-{item}"
     assert [b["action_id"] for b in buttons["elements"]] == [

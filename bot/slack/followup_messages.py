@@ -25,6 +25,7 @@ from bot.slack.blocks import (
     section,
     size_of,
 )
+from bot.slack.links import coe_ref
 from bot.slack.messages import Message, coe_key, item_status_buttons
 
 Names = Mapping[str, str]
@@ -49,6 +50,8 @@ class NudgeContent:
     due: date
     why_number: int | None = None
     why_text: str | None = None
+    # The COE's thread, so the owner can go back to the review from the reminder.
+    link: str | None = None
 
 
 def build_nudge(content: NudgeContent, kind: NudgeKind, today: date, names: Names) -> Message:
@@ -56,7 +59,8 @@ def build_nudge(content: NudgeContent, kind: NudgeKind, today: date, names: Name
     when = due_phrase(content.due, today)
     due = f"{'due ' if content.due < today else ''}{format_day(content.due)}"
     item = clip(neutralize(content.text, names), ITEM_LIMIT)
-    coe = clip(f"{coe_key(content.coe_id)}: {neutralize(content.problem, names)}", 500)
+    key = coe_ref(coe_key(content.coe_id), content.link)
+    coe = f"{key}: {clip(neutralize(content.problem, names), 300)}"
     lead = "Overdue action item" if kind is NudgeKind.OVERDUE else "Action item due soon"
     lines = [
         f"*{lead}*: {item}",
@@ -128,21 +132,27 @@ class DigestPage:
     item_ids: tuple[int, ...]
 
 
-def build_digest_messages(digest: Digest, names: Names) -> list[DigestPage]:
+def build_digest_messages(
+    digest: Digest, names: Names, links: Mapping[int, str] | None = None
+) -> list[DigestPage]:
     """The digest as one message, or several within Slack's budget, split between owners.
 
     An owner with too many items for one message continues in the next under a repeated
     heading; an item's line and its buttons always stay together.
     """
     coe_problems = {coe.coe_id: neutralize(coe.problem, names) for coe in digest.progress}
+    refs = {
+        coe.coe_id: coe_ref(coe_key(coe.coe_id), (links or {}).get(coe.coe_id))
+        for coe in digest.progress
+    }
     parts = [
         _title(digest),
-        *(_owner_part(group, coe_problems, names) for group in digest.groups),
+        *(_owner_part(group, coe_problems, names, refs) for group in digest.groups),
     ]
     if digest.completed:
         parts.append(_completed_part(digest.completed, digest.completed_when, names))
     if digest.progress:
-        parts.append(_progress_part(digest.progress, coe_problems))
+        parts.append(_progress_part(digest.progress, coe_problems, refs))
     pages = _paginate(parts)
     return [_page_message(page, number, len(pages)) for number, page in enumerate(pages, start=1)]
 
@@ -162,20 +172,25 @@ def _title(digest: Digest) -> _Part:
     )
 
 
-def _owner_part(group: OwnerGroup, coe_problems: dict[int, str], names: Names) -> _Part:
+def _owner_part(
+    group: OwnerGroup, coe_problems: dict[int, str], names: Names, refs: dict[int, str]
+) -> _Part:
     counts = f"{len(group.entries)} open" + (f", {group.overdue} overdue" if group.overdue else "")
     heading = f"*<@{group.owner_id}>* · {counts}"
     return _Part(
         heading=_Row([section(heading)], f"<@{group.owner_id}> ({counts})"),
-        rows=[_entry_row(entry, coe_problems, names) for entry in group.entries],
+        rows=[_entry_row(entry, coe_problems, names, refs) for entry in group.entries],
         continued=_Row([section(f"*<@{group.owner_id}>*, continued")], ""),
     )
 
 
-def _entry_row(entry: OpenEntry, coe_problems: dict[int, str], names: Names) -> _Row:
+def _entry_row(
+    entry: OpenEntry, coe_problems: dict[int, str], names: Names, refs: dict[int, str]
+) -> _Row:
     item = entry.item
     text = clip(neutralize(item.text, names), ITEM_LIMIT)
     coe = coe_key(item.coe_id)
+    ref = refs.get(item.coe_id, coe)
     problem = coe_problems.get(item.coe_id, "")
     due = f"due {format_day(item.due)}"
     snoozed = f", snoozed until {format_day(item.snoozed_until)}" if item.snoozed_until else ""
@@ -184,7 +199,7 @@ def _entry_row(entry: OpenEntry, coe_problems: dict[int, str], names: Names) -> 
         when, plain = f":warning: *{overdue}* ({due}{snoozed})", f"{overdue}, {due}{snoozed}"
     else:
         when = plain = f"Due {format_day(item.due)}{snoozed}"
-    body = f"{text}\n{when} · *{coe}* {clip(problem, 200)}"
+    body = f"{text}\n{when} · *{ref}* {clip(problem, 200)}"
     return _Row(
         [section(body), item_status_buttons(item.id)],
         f"• {clip(text, 200)} ({coe}, {plain})",
@@ -206,12 +221,14 @@ def _completed_part(items: tuple[DigestItem, ...], when: str, names: Names) -> _
     )
 
 
-def _progress_part(progress: tuple[CoeProgress, ...], coe_problems: dict[int, str]) -> _Part:
+def _progress_part(
+    progress: tuple[CoeProgress, ...], coe_problems: dict[int, str], refs: dict[int, str]
+) -> _Part:
     lines = []
     for coe in progress:
         dropped = f", {coe.dropped} dropped" if coe.dropped else ""
         done = f"{coe.done}/{coe.total} done{dropped}"
-        lines.append(f"*{coe_key(coe.coe_id)}* {clip(coe_problems[coe.coe_id], 200)}: {done}")
+        lines.append(f"*{refs[coe.coe_id]}* {clip(coe_problems[coe.coe_id], 200)}: {done}")
     return _Part(
         heading=_Row([section("*Progress by COE*")], "Progress by COE:"),
         rows=[

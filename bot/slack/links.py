@@ -13,3 +13,8 @@ def thread_link(channel_id: str, parent_ts: str | None, permalink: str | None) -
     if not parent_ts:
         return None
     return f"https://slack.com/archives/{channel_id}/p{parent_ts.replace('.', '')}"
+
+
+def coe_ref(key: str, link: str | None) -> str:
+    """`COE-12` as a link to its thread when there is one (mrkdwn)."""
+    return f"<{link}|{key}>" if link else key
