@@ -77,9 +77,7 @@ def latency(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[s
         for name, database in [("naive", None), *((f"coe-bot {db}", db) for db in args.db)]:
             slack = stack.enter_context(_started(SlowSlack()))
             url = stack.enter_context(scratch_database(database or "sqlite", args.postgres))
-            server = stack.enter_context(
-                running(COE_BOT if database else NAIVE_BOT, slack, url)
-            )
+            server = stack.enter_context(running(COE_BOT if database else NAIVE_BOT, slack, url))
             bots.append(Bot(name, server, slack))
         for level in args.levels:
             for bot in bots:
@@ -150,8 +148,10 @@ def _arguments() -> argparse.Namespace:
     args.levels = [] if args.no_latency else args.levels or ([1, 10] if quick else [1, 10, 50, 200])
     args.rounds = args.rounds or (2 if quick else 3)
     args.pace = args.pace or (2.0 if quick else 5.0)
-    args.items = [] if args.no_followup else args.items or (
-        [1_000, 10_000] if quick else [1_000, 10_000, 100_000]
+    args.items = (
+        []
+        if args.no_followup
+        else args.items or ([1_000, 10_000] if quick else [1_000, 10_000, 100_000])
     )
     return args
 

@@ -74,9 +74,7 @@ def start(bot: Bot, count: int) -> tuple[list[Session], Samples]:
     return sessions, Samples(acks, whys)
 
 
-def steady(
-    bot: Bot, sessions: list[Session], rounds: int, pace: float, seed: int = 7
-) -> Samples:
+def steady(bot: Bot, sessions: list[Session], rounds: int, pace: float, seed: int = 7) -> Samples:
     """Each session answers `rounds` times, `pace` seconds apart, starting at a random moment."""
     rng = random.Random(seed)
     plan = sorted(
@@ -108,21 +106,29 @@ def burst(bot: Bot, sessions: list[Session], rounds: int) -> Samples:
     samples = Samples()
     with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
         for number in range(rounds):
-            gate = threading.Barrier(len(sessions))
-            sent: list[tuple[Session, int, float]] = []
-            lock = threading.Lock()
-
-            def answer(session: Session, number: int = number, gate=gate, sent=sent) -> float:  # type: ignore[no-untyped-def]
-                gate.wait(timeout=TIMEOUT)
-                with lock:
-                    sent.append((session, session.asked + 1, time.monotonic()))
-                return _reply(bot, session, f"burst cause {number}")
-
-            samples.acks.extend(pool.map(answer, sessions))
-            for session in sessions:
-                session.asked += 1
-            samples.whys.extend(_whys(bot, sent))
+            acks, whys = _all_at_once(bot, sessions, pool, f"burst cause {number}")
+            samples.acks += acks
+            samples.whys += whys
     return samples
+
+
+def _all_at_once(
+    bot: Bot, sessions: list[Session], pool: ThreadPoolExecutor, text: str
+) -> tuple[list[float], list[float]]:
+    gate = threading.Barrier(len(sessions))
+    sent: list[tuple[Session, int, float]] = []
+    lock = threading.Lock()
+
+    def answer(session: Session) -> float:
+        gate.wait(timeout=TIMEOUT)
+        with lock:
+            sent.append((session, session.asked + 1, time.monotonic()))
+        return _reply(bot, session, text)
+
+    acks = list(pool.map(answer, sessions))
+    for session in sessions:
+        session.asked += 1
+    return acks, _whys(bot, sent)
 
 
 def _whys(bot: Bot, sent: list[tuple[Session, int, float]]) -> list[float]:
@@ -138,7 +144,9 @@ def _whys(bot: Bot, sent: list[tuple[Session, int, float]]) -> list[float]:
 
 
 def _reply(bot: Bot, session: Session, text: str) -> float:
-    return _timed(lambda: bot.sender.reply(text, thread_ts=session.thread_ts, channel=session.channel))
+    return _timed(
+        lambda: bot.sender.reply(text, thread_ts=session.thread_ts, channel=session.channel)
+    )
 
 
 def _timed(request: Callable[[], tuple[int, str]]) -> float:

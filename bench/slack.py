@@ -75,7 +75,8 @@ class SlowSlack(FakeSlack):
         matched = WHY.match(str(params.get("text") or ""))
         if matched is None:
             return
-        channel, thread_ts, number = str(params["channel"]), str(params["thread_ts"]), int(matched[1])
+        channel, thread_ts = str(params["channel"]), str(params["thread_ts"])
+        number = int(matched[1])
         with self._posted:
             self.whys.setdefault((channel, thread_ts, number), call.at)
             if number == 1:
@@ -102,5 +103,7 @@ class SlowSlack(FakeSlack):
             )
             if not done:
                 missing = sum(1 for session in sessions if (*session, number) not in self.whys)
-                raise TimeoutError(f"{missing} of {len(sessions)} sessions never asked why #{number}")
+                raise TimeoutError(
+                    f"{missing} of {len(sessions)} sessions never asked why #{number}"
+                )
             return {session: self.whys[(*session, number)] for session in sessions}
