@@ -32,8 +32,6 @@ from bench.slack import SlowSlack
 
 COE_BOT = ["-m", "bot.cli", "serve"]
 NAIVE_BOT = ["bench/naive_bot.py"]
-# Work a bot puts off (coe-bot refreshes a COE's parent message two seconds after a change)
-# finishes before the next bot's turn.
 SETTLE_SECONDS = 2.5
 
 
@@ -52,10 +50,13 @@ def main() -> int:
         "memory": [],
         "followup": [],
     }
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     if args.levels:
         results["latency"], results["memory"] = latency(args)
         report.print_latency(results["latency"])
+        report.print_cpu(results["latency"])
         report.print_memory(results["memory"])
     if args.items:
         for database in args.db:
@@ -77,14 +78,15 @@ def latency(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[s
         for name, database in [("naive", None), *((f"coe-bot {db}", db) for db in args.db)]:
             slack = stack.enter_context(_started(SlowSlack()))
             url = stack.enter_context(scratch_database(database or "sqlite", args.postgres))
-            server = stack.enter_context(running(COE_BOT if database else NAIVE_BOT, slack, url))
+            profile = args.profile / f"{name.replace(' ', '-')}.txt" if args.profile else None
+            server = stack.enter_context(
+                running(COE_BOT if database else NAIVE_BOT, slack, url, profile)
+            )
             bots.append(Bot(name, server, slack))
         for level in args.levels:
             for bot in bots:
                 print(f"{bot.name}: {level} sessions", flush=True)
                 rows += _level(bot, level, args.rounds, args.pace)
-                time.sleep(SETTLE_SECONDS)
-                bot.server.sample_memory()
         memory = [
             {
                 "bot": bot.name,
@@ -98,20 +100,37 @@ def latency(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[s
 
 
 def _level(bot: Bot, level: int, rounds: int, pace: float) -> list[dict[str, Any]]:
-    sessions, started = load.start(bot, level)
-    figures = [("start", started)]
-    figures.append(("steady", load.steady(bot, sessions, rounds, pace)))
-    figures.append(("burst", load.burst(bot, sessions, rounds)))
-    return [
-        {
-            "bot": bot.name,
-            "level": level,
-            "load": name,
-            "ack": stats(samples.acks),
-            "why": stats(samples.whys),
-        }
-        for name, samples in figures
-    ]
+    rows = []
+    sessions: list[load.Session] = []
+
+    def start() -> load.Samples:
+        nonlocal sessions
+        sessions, samples = load.start(bot, level)
+        return samples
+
+    for name, run in (
+        ("start", start),
+        ("steady", lambda: load.steady(bot, sessions, rounds, pace)),
+        ("burst", lambda: load.burst(bot, sessions, rounds)),
+    ):
+        cpu = bot.server.cpu_seconds()
+        samples = run()
+        # What the bot put off (coe-bot refreshes a COE's parent message two seconds after a
+        # change) is done before the next load, and counted in this one.
+        time.sleep(SETTLE_SECONDS)
+        cpu = bot.server.cpu_seconds() - cpu
+        rows.append(
+            {
+                "bot": bot.name,
+                "level": level,
+                "load": name,
+                "ack": stats(samples.acks),
+                "why": stats(samples.whys),
+                "cpu_ms_per_request": cpu * 1000 / max(1, len(samples.acks)),
+            }
+        )
+    bot.server.sample_memory()
+    return rows
 
 
 class _started:
@@ -141,6 +160,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--no-followup", action="store_true", help="only the latency and memory")
     parser.add_argument(
         "--postgres", default=POSTGRES, help="a PostgreSQL server to create scratch databases on"
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="run each bot under py-spy (the bench extra) and write its collapsed stacks here",
     )
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()

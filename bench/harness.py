@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -27,8 +29,13 @@ POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 @contextmanager
-def running(args: Sequence[str], fake: FakeSlack, database_url: str) -> Iterator[Server]:
-    """Start `python <args>` serving Slack's requests over HTTP on a free loopback port."""
+def running(
+    args: Sequence[str], fake: FakeSlack, database_url: str, profile: Path | None = None
+) -> Iterator[Server]:
+    """Start `python <args>` serving Slack's requests over HTTP on a free loopback port.
+
+    With `profile`, under py-spy, which writes the collapsed stacks of its processes there.
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -41,20 +48,38 @@ def running(args: Sequence[str], fake: FakeSlack, database_url: str) -> Iterator
         "PYTHONPATH": str(ROOT),
     }
     env.pop("SLACK_APP_TOKEN", None)
-    process = subprocess.Popen([sys.executable, *args], env=env, cwd=ROOT)
+    command = [sys.executable, *args]
+    if profile is not None:
+        spy = Path(sys.executable).with_name("py-spy")
+        command = [str(spy), "record", "-f", "raw", "-r", "250", "--subprocesses", "--threads"]
+        command += ["-o", str(profile), "--", sys.executable, *args]
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
     server = Server(f"http://127.0.0.1:{port}/slack/events", process.pid)
     try:
         _wait_for_port(port, process)
+        if profile is not None:  # the server is py-spy's child
+            server.pid = _children(process.pid)[0]
         server.watch_memory()
         yield server
     finally:
         server.stop_watching()
-        process.terminate()
+        children = _children(server.pid) if process.poll() is None else []
+        if profile is not None:
+            # py-spy writes its profile once the process it runs has exited.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(server.pid, signal.SIGTERM)
+        else:
+            process.terminate()
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+        # A forked worker stops after the serving process; its database must outlive it.
+        deadline = time.monotonic() + 30
+        while children and time.monotonic() < deadline:
+            children = [pid for pid in children if _alive(pid)]
+            time.sleep(0.05)
 
 
 class Server:
@@ -76,6 +101,15 @@ class Server:
     def _sample(self) -> None:
         while not self._stop.wait(1.0):
             self.sample_memory()
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) the server's processes have used so far."""
+        total = 0.0
+        for pid in [self.pid, *_children(self.pid)]:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def sample_memory(self) -> None:
         try:
@@ -111,6 +145,13 @@ def memory_mb(pid: int) -> dict[str, float]:
         "pss": sum(_rollup(p, "Pss") for p in pids),
         "processes": len(pids),
     }
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def _children(pid: int) -> list[int]:

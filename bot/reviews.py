@@ -129,42 +129,52 @@ def parse_thread_message(event: dict[str, Any]) -> ThreadMessage | None:
     )
 
 
-def keep_thread_event(rt: Runtime, body: dict[str, Any]) -> bool:
-    """Store a COE thread message before it is acknowledged; False if not ours or already kept.
+def keep_thread_event(rt: Runtime, body: dict[str, Any]) -> inbox.Pending | None:
+    """Store a COE thread message before it is acknowledged; None if not ours or already kept.
 
-    Runs before the ack, so it is one statement and no Slack call.
+    Runs before the ack, so it is one statement, shared with the listeners storing at the same
+    moment (one commit for them all), and no Slack call.
     """
     message = parse_thread_message(body.get("event") or {})
     event_id = body.get("event_id")
     if message is None or not event_id:
-        return False
-    with Session(rt.engine) as session:
-        kept = inbox.keep_if_coe_thread(
+        return None
+    thread_key = f"{message.channel_id}:{message.thread_ts}"
+    payload, now = json.dumps(body), rt.now()
+    kept = inbox.store_together(
+        rt.engine,
+        lambda session: inbox.keep_if_coe_thread(
             session=session,
             event_id=event_id,
-            payload=json.dumps(body),
+            payload=payload,
             channel_id=message.channel_id,
             thread_ts=message.thread_ts,
             message_ts=message.ts,
-            now=rt.now(),
-        )
-        session.commit()
-    return kept
+            now=now,
+        ),
+    )
+    return inbox.Pending(event_id, "message", thread_key, message.ts) if kept else None
 
 
 def process_thread_event(rt: Runtime, event_id: str) -> None:
     """Apply a stored thread event exactly once, then send what it owes Slack."""
-    with Session(rt.engine) as session:
-        payload = inbox.get_payload(session=session, event_id=event_id)
-    if payload is None:
-        return
-    message = parse_thread_message(json.loads(payload).get("event") or {})
-    # The owner's timezone is a Slack call: made here, never inside the transaction.
-    prepared = _prepare_action(rt, message)
-    ids = _transact(
-        rt, lambda session: _apply_thread_message(rt, session, event_id, message, prepared)
-    )
+    try:
+        ids = _transact(rt, lambda session: _apply_thread_message(rt, session, event_id, None))
+    except _Unprepared as unprepared:
+        # The owner's timezone is a Slack call: made outside the transaction, which runs again.
+        prepared = action_items.prepare_capture(
+            rt, author_id=unprepared.author_id, text=unprepared.text
+        )
+        ids = _transact(rt, lambda session: _apply_thread_message(rt, session, event_id, prepared))
     delivery.deliver(rt, ids)
+
+
+class _Unprepared(Exception):
+    """An action item needs its owner looked up in Slack before its transaction."""
+
+    def __init__(self, author_id: str, text: str) -> None:
+        super().__init__(text)
+        self.author_id, self.text = author_id, text
 
 
 def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:
@@ -183,23 +193,15 @@ def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:
     delivery.deliver(rt, ids)
 
 
-def _prepare_action(rt: Runtime, message: ThreadMessage | None) -> action_items.Prepared | None:
-    if message is None or message.kind != "reply":
-        return None
-    reply = core.read_reply(message.text)
-    if not isinstance(reply, core.ActionRequest):
-        return None
-    return action_items.prepare_capture(rt, author_id=message.user_id, text=reply.text)
-
-
 def _apply_thread_message(
     rt: Runtime,
     session: Session,
     event_id: str,
-    message: ThreadMessage | None,
-    prepared: action_items.Prepared | None = None,
+    prepared: action_items.Prepared | None,
 ) -> list[int]:
-    if not inbox.claim(session=session, event_id=event_id, now=rt.now()) or message is None:
+    payload = inbox.claim(session=session, event_id=event_id, now=rt.now())
+    message = parse_thread_message(json.loads(payload).get("event") or {}) if payload else None
+    if message is None:
         return []
     coe = coes.find_coe_by_thread(
         session=session, channel_id=message.channel_id, thread_ts=message.thread_ts, lock=True
@@ -221,14 +223,15 @@ def _apply_thread_message(
             case core.Undo():
                 new = core.take_back(chain)
             case core.ActionRequest() as request:
+                if prepared is None:
+                    raise _Unprepared(message.user_id, request.text)
                 return action_items.capture(
                     rt,
                     session,
                     coe=coe,
                     chain=chain,
                     request=request,
-                    # Read before the transaction from the same text, so never missing here.
-                    prepared=prepared or action_items.Prepared(),
+                    prepared=prepared,
                     author_id=message.user_id,
                     source_ts=message.ts,
                 )
@@ -294,7 +297,10 @@ def _save_and_announce(
     else:
         taken_back = _taken_back_answer(before, after)
         ids = [_enqueue_prompt(rt, session, coe, after, rows, taken_back)]
-    ids.append(_enqueue_parent_update(rt, session, coe, after))
+    parent = _enqueue_parent_update(rt, session, coe, after)
+    # Sent now only if it is due now; otherwise the outbox pass sends it when it is.
+    if after.status is core.Status.CHAIN_DONE:
+        ids.append(parent)
     return ids
 
 
