@@ -229,6 +229,8 @@ def _known_zone(name: str) -> ZoneInfo | None:
 
 # A channel's digest of the period was posted, or the period had nothing to report for it.
 ALREADY_DONE = "already done for this period"
+# Channels whose digests are recorded and queued in one transaction.
+DIGEST_BATCH = 100
 
 
 @dataclass
@@ -264,8 +266,12 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
         with Session(rt.engine) as session:
             channels = store.digest_channels(session=session, created_by=covers_by)
         targets = [(channel, channel) for channel in channels]
-    for channel, scope in targets:
-        outcome = _post_digest(rt, channel, scope, period, window, now)
+    done = _record_quiet_channels(rt, targets, period, window, now)
+    owed = [(channel, scope) for channel, scope in targets if channel not in done]
+    for start in range(0, len(owed), DIGEST_BATCH):
+        done.update(_post_digests(rt, owed[start : start + DIGEST_BATCH], period, window, now))
+    for channel, _ in targets:
+        outcome = done[channel]
         if isinstance(outcome, str):
             run.skipped.append((channel, outcome))
         else:
@@ -273,6 +279,37 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
             run.sent.extend(outcome)
     run.sent = outcomes(rt, run.sent)
     return run
+
+
+def _record_quiet_channels(
+    rt: Runtime,
+    targets: list[tuple[str, str | None]],
+    period: str,
+    window: digest_core.Window,
+    now: datetime,
+) -> dict[str, str]:
+    """Mark the period done, at once, for the channels with nothing to report; their reasons.
+
+    Most channels that ever held a review have nothing open: one query finds them and one
+    statement records them, so the digest costs what the open items cost, not the history.
+    """
+    scoped = [channel for channel, scope in targets if scope is not None]
+    if not scoped:
+        return {}
+    covers_by = window.end.astimezone(UTC)
+    with Session(rt.engine) as session:
+        owed = store.channels_to_report(
+            session=session,
+            created_by=covers_by,
+            closed_after=window.start.astimezone(UTC),
+            closed_by=covers_by,
+        )
+        quiet = [channel for channel in scoped if channel not in owed]
+        claimed = store.record_digests(session=session, channel_ids=quiet, period=period, now=now)
+        session.commit()
+    return {
+        channel: "nothing to report" if channel in claimed else ALREADY_DONE for channel in quiet
+    }
 
 
 def _digest_window(settings: Settings, now: datetime, force: bool) -> digest_core.Window | None:
@@ -287,65 +324,78 @@ def _digest_window(settings: Settings, now: datetime, force: bool) -> digest_cor
     return digest_core.Window(previous, fire) if previous else digest_core.Window.week_to(fire)
 
 
-def _post_digest(
+def _post_digests(
     rt: Runtime,
-    channel: str,
-    scope: str | None,
+    targets: list[tuple[str, str | None]],
     period: str,
     window: digest_core.Window,
     now: datetime,
-) -> list[Sent] | str:
-    """Record and queue one channel's digest; a reason instead when there is none to post."""
+) -> dict[str, list[Sent] | str]:
+    """Record and queue these channels' digests in one transaction; for each, what it queued,
+    or the reason it has none to post. A channel's scope is the channel whose COEs it covers,
+    or None for all of them."""
     zone = rt.settings.timezone
     covers_by = window.end.astimezone(UTC)
+    done: dict[str, list[Sent] | str] = {}
     with Session(rt.engine) as session:
-        if store.digest_recorded(session=session, channel_id=channel, period=period):
-            return ALREADY_DONE
-        open_items, completed = store.digest_items(
+        # Recorded even when there is nothing to say: the channel is done for the period, so a
+        # later run (a restart, `coe-bot digest`) does not post this period's digest mid-week.
+        claimed = store.record_digests(
+            session=session, channel_ids=[channel for channel, _ in targets], period=period, now=now
+        )
+        scopes = {scope for channel, scope in targets if channel in claimed}
+        covered = None if None in scopes else scopes
+        items = store.digest_items(
             session=session,
-            channel_id=scope,
+            channel_ids=covered,
             created_by=covers_by,
             closed_after=window.start.astimezone(UTC),
             closed_by=covers_by,
         )
-        progress = store.coe_progress(session=session, channel_id=scope, created_by=covers_by)
-        owners = sorted({item.owner_id for item in open_items})
+        progress = store.coe_progress(session=session, channel_ids=covered, created_by=covers_by)
+        owners = sorted({item.owner_id for open_items, _ in items.values() for item in open_items})
         zones = user_cache.timezones(session=session, user_ids=owners)
-        digest = digest_core.build_digest(
-            today=now.astimezone(zone).date(),
-            # On the owner's calendar, as their reminders count the days overdue.
-            owner_today={
-                owner: now.astimezone(_zone(zones.get(owner, zone.key), zone)).date()
-                for owner in owners
-            },
-            open_items=open_items,
-            completed=completed,
-            progress=progress,
-            window=window,
-        )
-        # Recorded even when there is nothing to say: the channel is done for the period, so a
-        # later run (a restart, `coe-bot digest`) does not post this period's digest mid-week.
-        if not store.record_digest(session=session, channel_id=channel, period=period, now=now):
-            return ALREADY_DONE
-        if digest is None:
-            session.commit()
-            return "nothing to report"
-        pages = views.build_digest_messages(digest)
-        queued = []
-        for number, page in enumerate(pages, start=1):
-            message_id = outbox.enqueue(
-                session=session,
-                method="chat.postMessage",
-                payload={"channel": channel, **page.message},
-                now=now,
-                # Better a missing part than a digest posted twice.
-                resend_if_unknown=False,
+        # On the owner's calendar, as their reminders count the days overdue.
+        owner_today = {
+            owner: now.astimezone(_zone(zones.get(owner, zone.key), zone)).date()
+            for owner in owners
+        }
+        pages: list[tuple[str, int, int, views.DigestPage]] = []
+        for channel, scope in targets:
+            if channel not in claimed:
+                done[channel] = ALREADY_DONE
+                continue
+            # The digest channel's digest covers every channel with something in it.
+            channels = [scope] if scope is not None else list(items)
+            digest = digest_core.build_digest(
+                today=now.astimezone(zone).date(),
+                owner_today=owner_today,
+                open_items=[item for c in channels for item in items.get(c, ([], []))[0]],
+                completed=[item for c in channels for item in items.get(c, ([], []))[1]],
+                progress=[coe for c in channels for coe in progress.get(c, [])],
+                window=window,
             )
-            items = ", ".join(map(str, page.item_ids)) or "none"
-            what = f"digest to {channel}, message {number} of {len(pages)}: open items {items}"
-            queued.append(Sent(message_id, channel, what))
+            if digest is None:
+                done[channel] = "nothing to report"
+                continue
+            built = views.build_digest_messages(digest)
+            pages += [(channel, n, len(built), page) for n, page in enumerate(built, start=1)]
+        message_ids = outbox.enqueue_many(
+            session=session,
+            method="chat.postMessage",
+            payloads=[{"channel": channel, **page.message} for channel, _, _, page in pages],
+            now=now,
+            # Better a missing part than a digest posted twice.
+            resend_if_unknown=False,
+        )
         session.commit()
-    return queued
+    queued: dict[str, list[Sent]] = {}
+    for (channel, number, count, page), message_id in zip(pages, message_ids, strict=True):
+        listed = ", ".join(map(str, page.item_ids)) or "none"
+        what = f"digest to {channel}, message {number} of {count}: open items {listed}"
+        queued.setdefault(channel, []).append(Sent(message_id, channel, what))
+    done.update(queued)
+    return done
 
 
 # Shared ---------------------------------------------------------------------------------------

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, or_, update
+from sqlalchemy import Select, and_, bindparam, delete, func, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from bot.core.digest import CoeProgress, DigestItem
 from bot.core.nudges import NudgeKind
@@ -162,14 +163,14 @@ def record_nudges(
         {"item_id": o.candidate.item_id, "day": o.day, "kind": o.kind.value, "created_at": now}
         for o in owed
     ]
+    # Rows as parameters, not one VALUES clause: the statement compiles once for every batch.
     statement = (
         _dialect(session)
         .insert(nudge)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["item_id", "day"])
         .returning(nudge.c.item_id)
     )
-    inserted = set(session.exec(statement).scalars())  # type: ignore[call-overload]
+    inserted = set(session.execute(statement, rows).scalars())
     groups: dict[tuple[date, NudgeKind], list[int]] = {}
     for o in owed:
         if o.candidate.item_id in inserted:
@@ -236,8 +237,8 @@ def nudge_details(*, session: Session, item_ids: Iterable[int]) -> dict[int, Nud
         .where(col(ActionItem.id).in_(ids))
     )
     details = {}
-    for item_id, text, coe_id, problem, why_number, answer, subject in session.exec(statement):
-        details[item_id] = NudgeDetail(text, coe_id, problem, why_number, answer or subject)
+    for item_id, what, coe_id, problem, why_number, answer, subject in session.exec(statement):
+        details[item_id] = NudgeDetail(what, coe_id, problem, why_number, answer or subject)
     return details
 
 
@@ -255,79 +256,133 @@ def digest_channels(*, session: Session, created_by: datetime) -> list[str]:
     return list(session.exec(statement).all())
 
 
+def channels_to_report(
+    *, session: Session, created_by: datetime, closed_after: datetime, closed_by: datetime
+) -> set[str]:
+    """Channels whose digest has something to say: an open item, or one done in the window.
+
+    Reads only open items and items closed in the window (the status and closed_at indexes),
+    however many items were closed before: the history of old reviews costs nothing here.
+    """
+    closed = col(ActionItem.closed_at)
+    owed = [
+        select(Coe.channel_id)
+        .join(ActionItem, col(ActionItem.coe_id) == col(Coe.id))
+        .where(*_digest_coes(None, created_by), where)
+        for where in (
+            ActionItem.status == "open",
+            and_(ActionItem.status == "done", closed > closed_after, closed <= closed_by),
+        )
+    ]
+    return set(session.execute(owed[0].union(owed[1])).scalars())
+
+
+def record_digests(
+    *, session: Session, channel_ids: Sequence[str], period: str, now: datetime
+) -> set[str]:
+    """Claim these channels' digests for `period`; returns those this call claimed.
+
+    The unique (channel, period) row is the once-a-period guarantee: against a concurrent run
+    inserting the same row, this waits for it and then leaves the channel to it.
+    """
+    if not channel_ids:
+        return set()
+    statement = _RECORD_DIGESTS[session.get_bind().dialect.name]
+    # In one order everywhere, so two runs inserting the same channels cannot deadlock.
+    ordered = sorted(channel_ids)
+    channels = ordered if session.get_bind().dialect.name == "postgresql" else json.dumps(ordered)
+    found = session.execute(statement, {"channels": channels, "period": period, "now": now})
+    return set(found.scalars())
+
+
+_DIGEST_CREATED = bindparam("now", type_=Digest.__table__.c.created_at.type)  # type: ignore[attr-defined]
+# One statement and one parameter however many channels: a row per channel is bound as an array.
+_RECORD_DIGESTS = {
+    "postgresql": text(
+        "INSERT INTO digest (channel_id, period, created_at) "
+        "SELECT channel, :period, :now FROM unnest(CAST(:channels AS text[])) AS channel "
+        "ORDER BY channel ON CONFLICT (channel_id, period) DO NOTHING RETURNING channel_id"
+    ).bindparams(_DIGEST_CREATED),
+    # WHERE true: without it SQLite would read ON CONFLICT as part of the SELECT's join.
+    "sqlite": text(
+        "INSERT INTO digest (channel_id, period, created_at) "
+        "SELECT value, :period, :now FROM json_each(:channels) WHERE true "
+        "ORDER BY value ON CONFLICT (channel_id, period) DO NOTHING RETURNING channel_id"
+    ).bindparams(_DIGEST_CREATED),
+}
+
+
 def digest_items(
     *,
     session: Session,
-    channel_id: str | None,
+    channel_ids: Collection[str] | None,
     created_by: datetime,
     closed_after: datetime,
     closed_by: datetime,
-) -> tuple[list[DigestItem], list[DigestItem]]:
-    """Open items, and items done after `closed_after` and by `closed_by`, of a digest's COEs.
+) -> dict[str, tuple[list[DigestItem], list[DigestItem]]]:
+    """By channel: open items, and items done after `closed_after` and by `closed_by`.
 
-    The COEs are those created by `created_by`, in `channel_id` or, when None, everywhere.
+    Of the COEs created by `created_by`, in `channel_ids` or, when None, everywhere.
     """
     closed = col(ActionItem.closed_at)
     statement = (
-        select(ActionItem)
+        select(
+            Coe.channel_id,
+            ActionItem.status,
+            ActionItem.id,
+            ActionItem.coe_id,
+            ActionItem.text,
+            ActionItem.owner_id,
+            ActionItem.due,
+            ActionItem.snoozed_until,
+        )
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
         .where(
-            *_digest_coes(channel_id, created_by),
+            *_digest_coes(channel_ids, created_by),
             or_(
                 ActionItem.status == "open",
                 and_(ActionItem.status == "done", closed > closed_after, closed <= closed_by),
             ),
         )
     )
-    open_items: list[DigestItem] = []
-    completed: list[DigestItem] = []
-    for row in session.exec(statement).all():
-        assert row.id is not None
-        item = DigestItem(row.id, row.coe_id, row.text, row.owner_id, row.due, row.snoozed_until)
-        (open_items if row.status == "open" else completed).append(item)
-    return open_items, completed
+    found: dict[str, tuple[list[DigestItem], list[DigestItem]]] = {}
+    for channel, status, *fields in session.execute(statement):
+        open_items, completed = found.setdefault(channel, ([], []))
+        (open_items if status == "open" else completed).append(DigestItem(*fields))
+    return found
 
 
 def coe_progress(
-    *, session: Session, channel_id: str | None, created_by: datetime
-) -> list[CoeProgress]:
-    """Done, total and dropped item counts of every COE the digest covers, in one query."""
+    *, session: Session, channel_ids: Collection[str] | None, created_by: datetime
+) -> dict[str, list[CoeProgress]]:
+    """By channel: done, total and dropped item counts of every COE the digest covers."""
     statement = (
-        select(Coe.id, Coe.problem, ActionItem.status, func.count())
+        select(Coe.channel_id, Coe.id, Coe.problem, ActionItem.status, func.count())
         .join(ActionItem, col(ActionItem.coe_id) == col(Coe.id))
-        .where(*_digest_coes(channel_id, created_by))
-        .group_by(col(Coe.id), col(Coe.problem), col(ActionItem.status))
+        .where(*_digest_coes(channel_ids, created_by))
+        .group_by(col(Coe.channel_id), col(Coe.id), col(Coe.problem), col(ActionItem.status))
     )
-    counts: dict[int, tuple[str, dict[str, int]]] = {}
-    for coe_id, problem, status, count in session.exec(statement).all():  # type: ignore[call-overload]
-        counts.setdefault(coe_id, (problem, {}))[1][status] = count
-    return [
-        CoeProgress(
-            coe_id=coe_id,
-            problem=problem,
-            done=by_status.get("done", 0),
-            total=sum(by_status.values()) - by_status.get("dropped", 0),
-            dropped=by_status.get("dropped", 0),
+    counts: dict[int, tuple[str, str, dict[str, int]]] = {}
+    for channel, coe_id, problem, status, count in session.execute(statement):
+        counts.setdefault(coe_id, (channel, problem, {}))[2][status] = count
+    found: dict[str, list[CoeProgress]] = {}
+    for coe_id, (channel, problem, by_status) in sorted(counts.items()):
+        found.setdefault(channel, []).append(
+            CoeProgress(
+                coe_id=coe_id,
+                problem=problem,
+                done=by_status.get("done", 0),
+                total=sum(by_status.values()) - by_status.get("dropped", 0),
+                dropped=by_status.get("dropped", 0),
+            )
         )
-        for coe_id, (problem, by_status) in sorted(counts.items())
-    ]
+    return found
 
 
-def digest_recorded(*, session: Session, channel_id: str, period: str) -> bool:
-    statement = select(Digest.id).where(Digest.channel_id == channel_id, Digest.period == period)
-    return session.exec(statement).first() is not None
-
-
-def record_digest(*, session: Session, channel_id: str, period: str, now: datetime) -> bool:
-    """Claim the channel's digest for `period`; False when another run already has it."""
-    values = {"channel_id": channel_id, "period": period, "created_at": now}
-    return _insert_unless_present(session, Digest, values, ["channel_id", "period"])
-
-
-def _digest_coes(channel_id: str | None, created_by: datetime) -> list[Any]:
+def _digest_coes(channel_ids: Collection[str] | None, created_by: datetime) -> list[Any]:
     where = [Coe.status != "starting", col(Coe.created_at) <= created_by]
-    if channel_id is not None:
-        where.append(Coe.channel_id == channel_id)
+    if channel_ids is not None:
+        where.append(col(Coe.channel_id).in_(sorted(channel_ids)))
     return where
 
 
@@ -347,26 +402,6 @@ def outbox_states(
             if message_id is not None:
                 states[message_id] = (status, error)
     return states
-
-
-def _insert_unless_present(
-    session: Session, model: type[SQLModel], values: dict[str, Any], keys: list[str]
-) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING: True if this call inserted the row.
-
-    Against a concurrent insert of the same key this waits for the other transaction and then
-    does nothing, instead of failing the whole transaction as a plain INSERT would.
-    """
-    table = model.__table__  # type: ignore[attr-defined]
-    statement = (
-        _dialect(session)
-        .insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=keys)
-        # RETURNING, not rowcount: drivers do not all report a row count for this statement.
-        .returning(table.c[keys[0]])
-    )
-    return session.exec(statement).first() is not None  # type: ignore[call-overload]
 
 
 def _dialect(session: Session) -> Any:
