@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, bindparam, text, update
+from sqlalchemy import Connection, Engine, bindparam, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -36,7 +36,7 @@ _KEEP_IF_COE_THREAD = text(
 
 def keep_if_coe_thread(
     *,
-    session: Session,
+    session: Session | Connection,
     event_id: str,
     payload: str,
     channel_id: str,
@@ -156,7 +156,7 @@ def give_up(*, session: Session, event_id: str, error: str, now: datetime) -> No
 
 @dataclass(eq=False)
 class _Job:
-    work: Callable[[Session], Any]
+    work: Callable[[Connection], Any]
     ready: threading.Event = field(default_factory=threading.Event)
     leading: bool = False
     result: Any = None
@@ -177,7 +177,7 @@ _groups_lock = threading.Lock()
 MAX_BATCH = 64
 
 
-def store_together(engine: Engine, work: Callable[[Session], T]) -> T:
+def store_together(engine: Engine, work: Callable[[Connection], T]) -> T:
     """Run `work` in a transaction shared with the concurrent callers', and return once it commits.
 
     Listeners store requests before they ack, and each commit is a disk flush (PostgreSQL) or a
@@ -212,9 +212,9 @@ def store_together(engine: Engine, work: Callable[[Session], T]) -> T:
 def _write(engine: Engine, batch: list[_Job]) -> None:
     """One transaction for the batch; if it fails, one each, so one bad request fails alone."""
     try:
-        with Session(urgent(engine)) as session:
-            results = [job.work(session) for job in batch]
-            session.commit()
+        # A plain connection, not an ORM session: this runs before every ack.
+        with urgent(engine).connect() as connection, connection.begin():
+            results = [job.work(connection) for job in batch]
         for job, result in zip(batch, results, strict=True):
             job.result = result
     except Exception as error:
