@@ -75,12 +75,12 @@ def latency(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[s
     rows: list[dict[str, Any]] = []
     with ExitStack() as stack:
         bots = []
-        for name, database in [("naive", None), *((f"coe-bot {db}", db) for db in args.db)]:
+        for name, database, root in _bots(args):
             slack = stack.enter_context(_started(SlowSlack()))
             url = stack.enter_context(scratch_database(database or "sqlite", args.postgres))
             profile = args.profile / f"{name.replace(' ', '-')}.txt" if args.profile else None
             server = stack.enter_context(
-                running(COE_BOT if database else NAIVE_BOT, slack, url, profile)
+                running(COE_BOT if database else NAIVE_BOT, slack, url, profile, root)
             )
             bots.append(Bot(name, server, slack))
         for level in args.levels:
@@ -97,6 +97,16 @@ def latency(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[s
             for bot in bots
         ]
     return report.with_ratios(rows), memory
+
+
+def _bots(args: argparse.Namespace) -> list[tuple[str, str | None, Path]]:
+    """(name, database or None for the naive bot, checkout to run it from)."""
+    bots: list[tuple[str, str | None, Path]] = [("naive", None, ROOT)]
+    for database in args.db:
+        if args.compare_with:
+            bots.append((f"before {database}", database, args.compare_with))
+        bots.append((f"coe-bot {database}", database, ROOT))
+    return bots
 
 
 def _level(bot: Bot, level: int, rounds: int, pace: float) -> list[dict[str, Any]]:
@@ -160,6 +170,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--no-followup", action="store_true", help="only the latency and memory")
     parser.add_argument(
         "--postgres", default=POSTGRES, help="a PostgreSQL server to create scratch databases on"
+    )
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also run coe-bot from this other checkout (say, before a change), in the same run",
     )
     parser.add_argument(
         "--profile",

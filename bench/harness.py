@@ -30,11 +30,16 @@ POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 @contextmanager
 def running(
-    args: Sequence[str], fake: FakeSlack, database_url: str, profile: Path | None = None
+    args: Sequence[str],
+    fake: FakeSlack,
+    database_url: str,
+    profile: Path | None = None,
+    root: Path = ROOT,
 ) -> Iterator[Server]:
     """Start `python <args>` serving Slack's requests over HTTP on a free loopback port.
 
     With `profile`, under py-spy, which writes the collapsed stacks of its processes there.
+    `root` is the checkout to run it from.
     """
     port = free_port()
     env = {
@@ -45,7 +50,7 @@ def running(
         "DATABASE_URL": database_url,
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(root),
     }
     env.pop("SLACK_APP_TOKEN", None)
     command = [sys.executable, *args]
@@ -53,7 +58,7 @@ def running(
         spy = Path(sys.executable).with_name("py-spy")
         command = [str(spy), "record", "-f", "raw", "-r", "250", "--subprocesses", "--threads"]
         command += ["-o", str(profile), "--", sys.executable, *args]
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    process = subprocess.Popen(command, env=env, cwd=root)
     server = Server(f"http://127.0.0.1:{port}/slack/events", process.pid)
     try:
         _wait_for_port(port, process)

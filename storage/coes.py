@@ -61,6 +61,9 @@ def load_steps(*, session: Session, coe_id: int) -> list[WhyStep]:
 
 def load_chain(*, session: Session, coe: Coe) -> Chain:
     rows = load_steps(session=session, coe_id=_id(coe))
+    # Kept for `save_chain`, which would otherwise read them again; by version, so that rows
+    # read before another transition committed are never taken for the current ones.
+    session.info[_STEPS, _id(coe), coe.version] = rows
     steps = tuple(
         Step(row.number, row.subject, row.answer, row.answer_author, row.answer_ts) for row in rows
     )
@@ -72,6 +75,7 @@ def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> di
 
     Returns the step rows by number. Raises `ConcurrentChange` when another transition won.
     """
+    loaded = session.info.pop((_STEPS, _id(coe), coe.version), None)
     bumped = session.exec(  # type: ignore[call-overload]
         update(Coe)
         .where(col(Coe.id) == coe.id, col(Coe.version) == coe.version)
@@ -83,7 +87,9 @@ def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> di
     )
     if bumped.rowcount != 1:
         raise ConcurrentChange(_id(coe))
-    rows = {row.number: row for row in load_steps(session=session, coe_id=_id(coe))}
+    if loaded is None:
+        loaded = load_steps(session=session, coe_id=_id(coe))
+    rows = {row.number: row for row in loaded}
     numbers = {step.number for step in chain.steps}
     for number in [number for number in rows if number not in numbers]:
         session.delete(rows.pop(number))
@@ -137,6 +143,9 @@ def mark_started(*, session: Session, coe: Coe, parent_ts: str) -> None:
     coe.status = Status.ASKING.value
     session.add(coe)
     session.flush()
+
+
+_STEPS = "why_steps"
 
 
 class ConcurrentChange(Exception):

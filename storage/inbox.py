@@ -110,13 +110,17 @@ def claim(*, session: Session, event_id: str, now: datetime) -> str | None:
     None if it was already processed: by then its effects are committed, so a redelivery or a
     second process must do nothing.
     """
-    taken = session.execute(
-        update(_TABLE)
-        .where(_TABLE.c.event_id == event_id, _TABLE.c.processed_at.is_(None))
-        .values(processed_at=now)
-        .returning(_TABLE.c.payload)
-    ).first()
+    taken = session.execute(_CLAIM, {"key": event_id, "now": now}).first()
     return None if taken is None else str(taken[0])
+
+
+# Built once: this runs for every stored request.
+_CLAIM = (
+    update(_TABLE)
+    .where(_TABLE.c.event_id == bindparam("key"), _TABLE.c.processed_at.is_(None))
+    .values(processed_at=bindparam("now"))
+    .returning(_TABLE.c.payload)
+)
 
 
 def get_payload(*, session: Session, event_id: str) -> str | None:
