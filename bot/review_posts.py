@@ -51,7 +51,10 @@ def save_and_announce(
             )
             for step in _new_causes(before, after)
         ]
-    ids.append(_enqueue_parent_update(rt, session, coe, after, names))
+    parent = _enqueue_parent_update(rt, session, coe, after, names)
+    # Sent now only if it is due now; otherwise the outbox pass sends it when it is.
+    if after.status is core.Status.CHAIN_DONE:
+        ids.append(parent)
     return ids
 
 

@@ -153,27 +153,31 @@ def parse_thread_message(event: dict[str, Any]) -> ThreadMessage | None:
     )
 
 
-def keep_thread_event(rt: Runtime, body: dict[str, Any]) -> bool:
-    """Store a COE thread message before it is acknowledged; False if not ours or already kept.
+def keep_thread_event(rt: Runtime, body: dict[str, Any]) -> inbox.Pending | None:
+    """Store a COE thread message before it is acknowledged; None if not ours or already kept.
 
-    Runs before the ack, so it is one statement and no Slack call.
+    Runs before the ack, so it is one statement, shared with the listeners storing at the same
+    moment (one commit for them all), and no Slack call.
     """
     message = parse_thread_message(body.get("event") or {})
     event_id = body.get("event_id")
     if message is None or not event_id:
-        return False
-    with Session(rt.engine) as session:
-        kept = inbox.keep_if_coe_thread(
+        return None
+    thread_key = f"{message.channel_id}:{message.thread_ts}"
+    payload, now = json.dumps(body), rt.now()
+    kept = inbox.store_together(
+        rt.engine,
+        lambda session: inbox.keep_if_coe_thread(
             session=session,
             event_id=event_id,
-            payload=json.dumps(body),
+            payload=payload,
             channel_id=message.channel_id,
             thread_ts=message.thread_ts,
             message_ts=message.ts,
-            now=rt.now(),
-        )
-        session.commit()
-    return kept
+            now=now,
+        ),
+    )
+    return inbox.Pending(event_id, "message", thread_key, message.ts) if kept else None
 
 
 def process_thread_event(rt: Runtime, event_id: str) -> None:
@@ -224,10 +228,11 @@ def _apply_thread_message(
     rt: Runtime,
     session: Session,
     event_id: str,
-    message: ThreadMessage | None,
-    prepared: action_items.Prepared | None = None,
+    prepared: action_items.Prepared | None,
 ) -> list[int]:
-    if not inbox.claim(session=session, event_id=event_id, now=rt.now()) or message is None:
+    payload = inbox.claim(session=session, event_id=event_id, now=rt.now())
+    message = parse_thread_message(json.loads(payload).get("event") or {}) if payload else None
+    if message is None:
         return []
     coe = coes.find_coe_by_thread(
         session=session, channel_id=message.channel_id, thread_ts=message.thread_ts, lock=True

@@ -23,8 +23,9 @@ class Runtime:
     engine: Engine
     slack: WebClient
     clock: Callable[[], datetime] = system_clock
-    # Tells the worker something was stored or queued; the serving process sets it.
-    notify: Callable[[], None] = lambda: None
+    # Tells the worker something was stored or queued, with the stored requests (inbox.Pending)
+    # it may start on at once; the serving process sets it.
+    notify: Callable[..., None] = lambda *stored: None
     # Slack's answers about channels and people (bot/visibility.py), per process.
     cache: TtlCache = field(default_factory=TtlCache)
 

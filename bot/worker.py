@@ -1,20 +1,24 @@
 """The worker: processes what the Slack listeners stored, and sends what the outbox owes.
 
-The listeners only store a request and ack it, so nothing the worker does can delay an ack:
-`coe-bot serve` runs the worker in a process of its own, woken through a pipe each time a
-listener stores something. It also polls, which picks up what another process stored, what a
-dead process left behind, and retries that have come due.
+The listeners only store a request and ack it, so nothing the worker does can delay an ack.
+A listener hands what it stored straight to the worker: in the same process (SQLite) as a
+call, from the serving process (`coe-bot serve` forks the worker on PostgreSQL) down a pipe.
+The worker also polls, which picks up what another process stored, what a dead process left
+behind, and retries that have come due.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from sqlmodel import Session
@@ -22,6 +26,7 @@ from sqlmodel import Session
 from bot import delivery
 from bot.runtime import Runtime
 from storage import inbox
+from storage.db import read_only
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +45,29 @@ class Route:
 MAX_ATTEMPTS = 5
 RETRY_DELAY = timedelta(seconds=10)
 POLL_SECONDS = 0.5
+# Each reply is a short transaction, then a Slack call of tens of milliseconds. More threads
+# overlap more Slack calls, but on a small machine they take the CPU (the interpreter lock in
+# one process, the database's in all) from the listeners' acks: 32 made a burst's acks 3-6
+# times slower than 8, for no faster "why?"s.
+THREADS = 8
+# The outbox pass sends what nobody is sending: retries, and changes put off on purpose. It
+# waits for a moment with no reply in hand (a handler sends its own messages the moment they
+# commit, and a pass starting then could take them over), but never longer than this.
+OUTBOX_PASS_AT_LEAST_EVERY = 5.0
 
 
 class Worker:
-    """Runs each stored request's route (by kind) on a small thread pool.
+    """Runs each stored request's route (by kind) on a thread pool.
 
-    Replies in one COE thread are handled one at a time, in the order they were stored, so the
-    chain records them in the order people wrote them.
+    Replies in one COE thread are handled one at a time, in the order of their Slack `ts`, so
+    the chain records them in the order people wrote them.
     """
 
     def __init__(
         self,
         rt: Runtime,
         routes: Mapping[str, Route],
-        threads: int = 8,
+        threads: int = THREADS,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         self.rt = rt
@@ -63,22 +77,42 @@ class Worker:
         # Clicks must open their modals within three seconds of the click, whatever the backlog.
         self._interactive = ThreadPoolExecutor(max_workers=4, thread_name_prefix="coe-clicks")
         self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._handed: list[inbox.Pending] = []
+        self._look = False
         self._in_flight: set[str] = set()
         self._busy_threads: set[str] = set()
-        self._lock = threading.Lock()
+        # A busy thread's next requests, by `ts`: started as soon as the one in hand is done.
+        self._queued: dict[str, list[tuple[str, str, inbox.Pending]]] = {}
         self._delivering = threading.Lock()
+        self._last_pass = 0.0
 
-    def wake(self) -> None:
-        """Something was stored or queued: look now rather than at the next poll."""
+    def wake(self, *stored: inbox.Pending) -> None:
+        """Handle these stored requests now; with none, look for what was stored or queued."""
+        with self._lock:
+            if stored:
+                self._handed.extend(stored)
+            else:
+                self._look = True
         self._wake.set()
 
     def run(self, stop: threading.Event) -> None:
         """Process until `stop` is set."""
+        next_poll = time.monotonic()
         while not stop.is_set():
-            self._wake.wait(self.poll_seconds)
+            self._wake.wait(max(0.0, next_poll - time.monotonic()))
             self._wake.clear()
+            with self._lock:
+                handed, self._handed = self._handed, []
+                look, self._look = self._look, False
+            polling = time.monotonic() >= next_poll
             try:
-                self.run_once()
+                self._start(handed)
+                if look or polling:
+                    self._start(self._due())
+                if polling:
+                    next_poll = time.monotonic() + self.poll_seconds
+                    self._send_outbox(when_idle=True)
             except Exception:
                 log.exception("Worker pass failed; trying again at the next one")
         self.close()
@@ -90,19 +124,32 @@ class Worker:
 
     def run_once(self) -> None:
         """Start every due request not already in hand, and send the outbox's due messages."""
-        with Session(self.rt.engine) as session:
-            due = inbox.pending(session=session, now=self.rt.now())
-        for request in due:
+        self._start(self._due())
+        self._send_outbox(when_idle=False)
+
+    def _due(self) -> list[inbox.Pending]:
+        with Session(read_only(self.rt.engine)) as session:
+            return inbox.pending(session=session, now=self.rt.now())
+
+    def _start(self, requests: list[inbox.Pending]) -> None:
+        for request in requests:
             if self._take(request):
-                route = self.routes.get(request.kind)
-                pool = self._interactive if route and route.interactive else self._pool
-                pool.submit(self._handle, request)
-        if self._delivering.acquire(blocking=False):  # one outbox pass at a time is plenty
-            self._pool.submit(self._deliver)
+                self._submit(request)
+
+    def _submit(self, request: inbox.Pending) -> None:
+        route = self.routes.get(request.kind)
+        pool = self._interactive if route and route.interactive else self._pool
+        pool.submit(self._handle, request)
 
     def _take(self, request: inbox.Pending) -> bool:
+        """Mark the request in hand; False if it is, or if its thread has another in hand."""
         with self._lock:
-            if request.key in self._in_flight or request.thread_key in self._busy_threads:
+            if request.key in self._in_flight:
+                return False
+            if request.thread_key in self._busy_threads:
+                queued = self._queued.setdefault(request.thread_key, [])
+                if all(key != request.key for _, key, _ in queued):
+                    bisect.insort(queued, (request.message_ts or "", request.key, request))
                 return False
             self._in_flight.add(request.key)
             if request.thread_key:
@@ -119,15 +166,39 @@ class Worker:
             log.exception("Handling stored %s %s failed", request.kind, request.key)
             self._failed(request.key, route, error)
         finally:
-            with self._lock:
-                self._in_flight.discard(request.key)
-                self._busy_threads.discard(request.thread_key or "")
-            # The thread's next reply, or what the handler queued, goes now, not at the next poll.
-            self.wake()
+            self._done(request)
+
+    def _done(self, request: inbox.Pending) -> None:
+        """Let go of the request, and start its thread's next one."""
+        following = None
+        with self._lock:
+            self._in_flight.discard(request.key)
+            if request.thread_key:
+                self._busy_threads.discard(request.thread_key)
+                queued = self._queued.get(request.thread_key)
+                if queued:
+                    following = queued.pop(0)[2]
+                    if not queued:
+                        del self._queued[request.thread_key]
+        if following is not None and self._take(following):
+            self._submit(following)
+
+    def _send_outbox(self, when_idle: bool) -> None:
+        """Send what the outbox owes; `when_idle`: only with no reply in hand, or if overdue."""
+        with self._lock:
+            busy = bool(self._busy_threads)
+        overdue = time.monotonic() - self._last_pass >= OUTBOX_PASS_AT_LEAST_EVERY
+        if when_idle and busy and not overdue:
+            return
+        if self._delivering.acquire(blocking=False):  # one outbox pass at a time is plenty
+            self._last_pass = time.monotonic()
+            self._pool.submit(self._deliver)
 
     def _deliver(self) -> None:
         try:
             delivery.deliver_due(self.rt)
+        except Exception:
+            log.exception("Outbox pass failed; trying again at the next one")
         finally:
             self._delivering.release()
 
@@ -160,24 +231,31 @@ def run_in_thread(worker: Worker) -> Callable[[], None]:
     return stop_worker
 
 
-def listen_for_wakeups(read_fd: int, wake: Callable[[], None], stop: threading.Event) -> None:
-    """Wake the worker for every byte the serving process writes; stop when it goes away."""
+def listen_for_wakeups(read_fd: int, wake: Callable[..., None], stop: threading.Event) -> None:
+    """Hand the worker what the serving process stored; stop when that process goes away."""
 
     def read() -> None:
-        while os.read(read_fd, 4096):
-            wake()
+        pending = b""
+        while chunk := os.read(read_fd, 65536):
+            *lines, pending = (pending + chunk).split(b"\n")
+            stored = [inbox.Pending(**json.loads(line)) for line in lines if line]
+            wake(*stored)
+            if len(stored) < len(lines):
+                wake()
         stop.set()  # end of file: the serving process is gone, and with it our reason to run
 
     threading.Thread(target=read, name="coe-wakeups", daemon=True).start()
 
 
-def pipe_notifier(write_fd: int) -> Callable[[], None]:
-    """A `notify` for the serving process: one byte down the pipe, never blocking an ack."""
+def pipe_notifier(write_fd: int) -> Callable[..., None]:
+    """A `notify` for the serving process: a line down the pipe, never blocking an ack."""
     os.set_blocking(write_fd, False)
 
-    def notify() -> None:
-        # A full pipe holds wake-ups the worker has yet to read: it is awake already.
+    def notify(*stored: inbox.Pending) -> None:
+        # Each line is well under PIPE_BUF, so lines from concurrent listeners never mix. A
+        # full pipe holds lines the worker has yet to read: it is busy, and it polls.
+        lines = b"".join(json.dumps(asdict(each)).encode() + b"\n" for each in stored)
         with contextlib.suppress(BlockingIOError):
-            os.write(write_fd, b"!")
+            os.write(write_fd, lines or b"\n")
 
     return notify

@@ -62,6 +62,9 @@ def load_steps(*, session: Session, coe_id: int) -> list[WhyStep]:
 
 def load_chain(*, session: Session, coe: Coe) -> Chain:
     rows = load_steps(session=session, coe_id=_id(coe))
+    # Kept for `save_chain`, which would otherwise read them again; by version, so that rows
+    # read before another transition committed are never taken for the current ones.
+    session.info[_STEPS, _id(coe), coe.version] = rows
     numbers = {row.id: row.number for row in rows}
     steps = tuple(
         Step(
@@ -87,6 +90,7 @@ def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> di
 
     Returns the step rows by number. Raises `ConcurrentChange` when another transition won.
     """
+    loaded = session.info.pop((_STEPS, _id(coe), coe.version), None)
     bumped = session.exec(  # type: ignore[call-overload]
         update(Coe)
         .where(col(Coe.id) == coe.id, col(Coe.version) == coe.version)
@@ -98,7 +102,9 @@ def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> di
     )
     if bumped.rowcount != 1:
         raise ConcurrentChange(_id(coe))
-    rows = {row.number: row for row in load_steps(session=session, coe_id=_id(coe))}
+    if loaded is None:
+        loaded = load_steps(session=session, coe_id=_id(coe))
+    rows = {row.number: row for row in loaded}
     numbers = {step.number for step in chain.steps}
     gone = [rows.pop(number) for number in list(rows) if number not in numbers]
     for row in gone:
@@ -146,6 +152,9 @@ def mark_started(
     coe.status = Status.ASKING.value
     session.add(coe)
     session.flush()
+
+
+_STEPS = "why_steps"
 
 
 class ConcurrentChange(Exception):

@@ -28,16 +28,33 @@ def make_engine(database_url: str) -> Engine:
     return engine
 
 
+def read_only(engine: Engine) -> Engine:
+    """The engine for transactions that only read: on SQLite they skip the write lock below."""
+    return engine.execution_options(coe_read_only=True)
+
+
+def urgent(engine: Engine) -> Engine:
+    """The engine for writes someone is waiting on (an ack): on SQLite they take the write
+    lock before any other transaction queued for it."""
+    return engine.execution_options(coe_urgent=True)
+
+
 def _serialize_transactions(engine: Engine) -> None:
     """SQLite allows one writer: queue this process's transactions on a lock, then BEGIN IMMEDIATE.
 
     Without the lock, waiting writers poll in SQLite's busy handler, which sleeps in steps of up
     to 100 ms, and those sleeps land on the acks. Other processes still queue on busy_timeout.
+    A transaction that only reads takes no lock: in WAL mode it reads a snapshot beside the
+    writer.
     """
-    lock = threading.Lock()
+    lock = _WriteLock()
 
     def begin(conn: Connection) -> None:
-        lock.acquire()
+        options = conn.get_execution_options()
+        if options.get("coe_read_only"):
+            conn.exec_driver_sql("BEGIN")
+            return
+        lock.acquire(urgent=bool(options.get("coe_urgent")))
         conn.info["holds_write_lock"] = True
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -52,6 +69,40 @@ def _serialize_transactions(engine: Engine) -> None:
     event.listen(engine, "begin", begin)
     event.listen(engine, "commit", release)
     event.listen(engine, "rollback", release)
+
+
+class _WriteLock:
+    """A lock that goes to urgent waiters first, then to the others one at a time."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._urgent = threading.Condition(self._mutex)
+        self._other = threading.Condition(self._mutex)
+        self._held = False
+        self._urgent_waiting = 0
+        self._other_waiting = 0
+
+    def acquire(self, urgent: bool) -> None:
+        with self._mutex:
+            if urgent:
+                self._urgent_waiting += 1
+                while self._held:
+                    self._urgent.wait()
+                self._urgent_waiting -= 1
+            else:
+                self._other_waiting += 1
+                while self._held or self._urgent_waiting:
+                    self._other.wait()
+                self._other_waiting -= 1
+            self._held = True
+
+    def release(self) -> None:
+        with self._mutex:
+            self._held = False
+            if self._urgent_waiting:
+                self._urgent.notify()
+            elif self._other_waiting:
+                self._other.notify()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -13,8 +13,9 @@ from bot.runtime import Runtime
 def register(app: App, rt: Runtime) -> None:
     def keep(ack: Ack, body: dict[str, Any]) -> None:
         # Stored before the ack: a reply Slack saw acknowledged survives a crash right after it.
-        if reviews.keep_thread_event(rt, body):
-            rt.notify()
+        stored = reviews.keep_thread_event(rt, body)
+        if stored is not None:
+            rt.notify(stored)
         ack()
 
     app.event("message")(keep)
