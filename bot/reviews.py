@@ -228,11 +228,10 @@ def _apply_thread_message(
     rt: Runtime,
     session: Session,
     event_id: str,
-    prepared: action_items.Prepared | None,
+    message: ThreadMessage | None,
+    prepared: action_items.Prepared | None = None,
 ) -> list[int]:
-    payload = inbox.claim(session=session, event_id=event_id, now=rt.now())
-    message = parse_thread_message(json.loads(payload).get("event") or {}) if payload else None
-    if message is None:
+    if not inbox.claim(session=session, event_id=event_id, now=rt.now()) or message is None:
         return []
     coe = coes.find_coe_by_thread(
         session=session, channel_id=message.channel_id, thread_ts=message.thread_ts, lock=True
