@@ -66,15 +66,15 @@ class SlowSlack(FakeSlack):
         ).start()
         return self
 
-    def _record(self, method: str, params: dict[str, Any]) -> None:
+    def _record(self, method: str, params: dict[str, Any]) -> Call:
         call = Call(method, params)
         with self._lock:
             self.calls.append(call)
         if method != "chat.postMessage" or not params.get("thread_ts"):
-            return
+            return call
         matched = WHY.match(str(params.get("text") or ""))
         if matched is None:
-            return
+            return call
         channel, thread_ts = str(params["channel"]), str(params["thread_ts"])
         number = int(matched[1])
         with self._posted:
@@ -82,6 +82,7 @@ class SlowSlack(FakeSlack):
             if number == 1:
                 self.threads.setdefault(channel, thread_ts)
             self._posted.notify_all()
+        return call
 
     def wait_for_threads(self, channels: list[str], timeout: float) -> list[str]:
         """The COE thread of each channel, once its first "why?" is in."""
