@@ -34,6 +34,7 @@ from bot.core.action_items import (
     who_may_change,
     why_label,
 )
+from bot.core.dates import DueDateError
 from bot.core.facilitation import Chain, end_chain, record_answer, start
 from tests.test_facilitation import posted
 
@@ -118,7 +119,7 @@ def test_due_dates_read_as_people_write_them(phrase: str, today: date, due: date
     ],
 )
 def test_an_unreadable_date_says_how_to_write_one(phrase: str, says: str) -> None:
-    with pytest.raises(ActionItemError) as raised:
+    with pytest.raises(DueDateError) as raised:
         parse_due(phrase, WEDNESDAY)
     assert says in str(raised.value)
     assert "`due 2026-12-04`" in str(raised.value) and "`due friday`" in str(raised.value)
@@ -126,7 +127,7 @@ def test_an_unreadable_date_says_how_to_write_one(phrase: str, says: str) -> Non
 
 @pytest.mark.parametrize("phrase", ["2026-11-24", "2025-12-04", "nov 24", "24 november 2026"])
 def test_a_date_in_the_past_is_refused(phrase: str) -> None:
-    with pytest.raises(ActionItemError) as raised:
+    with pytest.raises(DueDateError) as raised:
         parse_due(phrase, WEDNESDAY)
     message = str(raised.value)
     assert "in the past" in message and "today is Wed 25 Nov 2026" in message

@@ -9,57 +9,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.dates import MONTH_NAMES, format_day, overdue_first
+from bot.core.dates import (
+    DueDateError,
+    format_day,
+    local_today,
+    overdue_first,
+    parse_due,
+)
 from bot.core.dates import days_overdue as days_overdue  # the use cases read it from here
 from bot.core.facilitation import Chain, Step
 from bot.core.slack_text import neutralize
 
 SNOOZE = timedelta(days=7)
 DROP_REASON_LIMIT = 2000
-HALF_YEAR_DAYS = 182
-
-_WEEKDAYS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("monday", "mon"),
-            ("tuesday", "tue", "tues"),
-            ("wednesday", "wed"),
-            ("thursday", "thu", "thur", "thurs"),
-            ("friday", "fri"),
-            ("saturday", "sat"),
-            ("sunday", "sun"),
-        )
-    )
-    for name in names
-}
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
-_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_COUNTS |= {"seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
 _MENTION = r"<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>"
 _TRAILING_MENTIONS = re.compile(r"(?:\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>)+\s*$")
@@ -68,15 +34,6 @@ _ANY_MENTION = re.compile(_MENTION)
 _SEPARATORS = " \t\n-–—:,;"
 _ENTITY_END = re.compile(r"&(?:amp|lt|gt);$")
 _DUE_WORD = re.compile(r"\b(?P<word>due|by)\b", re.I)
-_ISO = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")
-_IN_N = re.compile(r"^in (?P<count>\d+|[a-z]+) (?P<unit>day|days|week|weeks)$")
-_ORDINAL = r"(?P<{}>\d{{1,2}})(?:st|nd|rd|th)?"
-_MONTH_DAY = re.compile(
-    rf"^(?:{_ORDINAL.format('d1')} (?:of )?(?P<m1>[a-z]+)|(?P<m2>[a-z]+) {_ORDINAL.format('d2')})"
-    r"(?:,? (?P<y>\d{4}))?$"
-)
-
-
 _E = TypeVar("_E", bound=StrEnum)
 
 
@@ -179,132 +136,15 @@ class ListedItem:
 # Dates ----------------------------------------------------------------------------------------
 
 
-def date_help(today: date) -> str:
-    example = today + timedelta(days=9)
-    return (
-        f"Write the due date as `due {example.isoformat()}`, `due {example.day} "
-        f"{MONTH_NAMES[example.month - 1]}`, `due tomorrow`, `due friday`, `due next friday`, "
-        "`due next week` or `due in 3 days`."
-    )
-
-
-def local_today(now: datetime, tz: str) -> date:
-    """The calendar day it is at `now` for someone in `tz` (UTC when Slack gave no usable tz)."""
-    try:
-        zone: ZoneInfo | type[UTC] = ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC
-    return now.astimezone(zone).date()
-
-
-def parse_due(phrase: str, today: date) -> date:
-    """Read a due date written the way people write one, relative to `today`.
-
-    A weekday name means the next such day after today: on a Friday, `friday` is a week away
-    (`today` is there for today). `next friday` is the Friday of next week, Monday to Sunday, so
-    on a Wednesday it is nine days away, not two. `next week` is next Monday. A day and month
-    without a year is in the year that puts it nearest today (so a slip into the past is caught).
-    """
-    words = " ".join(phrase.lower().strip().rstrip(".!,;").split())
-    words = words.removeprefix("on ").removeprefix("the ")
-    if not words:
-        raise ActionItemError(f"The due date is missing. {date_help(today)}")
-    due = _read_date(words, today)
-    if due is None:
-        raise ActionItemError(
-            f"I can't read “{neutralize(phrase.strip(), {})}” as a date. {date_help(today)}"
-        )
-    if due < today:
-        raise ActionItemError(
-            f"The due date {format_day(due)} is in the past (today is {format_day(today)}). "
-            + date_help(today)
-        )
-    return due
-
-
-def _read_date(words: str, today: date) -> date | None:
-    if words in ("today", "tonight", "eod", "end of day"):
-        return today
-    if words in ("tomorrow", "tmrw", "tmr"):
-        return today + timedelta(days=1)
-    if words == "next week":
-        return _next_monday(today)
-    if words in ("end of week", "end of the week", "eow"):
-        return today + timedelta(days=(4 - today.weekday()) % 7)
-    for reader in (_iso, _weekday, _in_count, _month_day):
-        due = reader(words, today)
-        if due is not None:
-            return due
-    return None
-
-
-def _next_monday(today: date) -> date:
-    return today + timedelta(days=7 - today.weekday())
-
-
-def _iso(words: str, today: date) -> date | None:
-    match = _ISO.match(words)
-    if match is None:
-        return None
-    return _calendar_day(int(match["y"]), int(match["m"]), int(match["d"]), words, today)
-
-
-def _weekday(words: str, today: date) -> date | None:
-    first, _, name = words.rpartition(" ")
-    weekday = _WEEKDAYS.get(name)
-    if weekday is None or first not in ("", "this", "coming", "this coming", "next"):
-        return None
-    if first == "next":
-        return _next_monday(today) + timedelta(days=weekday)
-    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
-
-
-def _in_count(words: str, today: date) -> date | None:
-    match = _IN_N.match(words)
-    if match is None:
-        return None
-    count_word = match["count"]
-    count = int(count_word) if count_word.isdigit() else _COUNTS.get(count_word)
-    if count is None or count > 3660:
-        return None
-    return today + timedelta(days=count * (7 if match["unit"].startswith("week") else 1))
-
-
-def _month_day(words: str, today: date) -> date | None:
-    match = _MONTH_DAY.match(words)
-    if match is None:
-        return None
-    month = _month(match["m1"] or match["m2"])
-    if month is None:
-        return None
-    day = int(match["d1"] or match["d2"])
-    if match["y"]:
-        return _calendar_day(int(match["y"]), month, day, words, today)
-    due = _calendar_day(today.year, month, day, words, today)
-    # The nearer year: `4 jan` in December is next month, but `24 nov` on 25 Nov is a mistake.
-    if (today - due).days > HALF_YEAR_DAYS:
-        return _calendar_day(today.year + 1, month, day, words, today)
-    return due
-
-
-def _month(word: str) -> int | None:
-    """`dec`, `december`, `sept`: any start of a month's name, at least three letters long."""
-    if len(word) < 3:
-        return None
-    matches = [number for name, number in _MONTHS.items() if name.startswith(word)]
-    return matches[0] if len(matches) == 1 else None
-
-
-def _calendar_day(year: int, month: int, day: int, words: str, today: date) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ActionItemError(
-            f"“{neutralize(words, {})}” is not a day on the calendar. {date_help(today)}"
-        ) from None
-
-
 # Reading an `action:` line ---------------------------------------------------------------------
+
+
+def due_for(phrase: str, today: date) -> date:
+    """`parse_due`, failing as an action item does: nothing recorded, and why."""
+    try:
+        return parse_due(phrase, today)
+    except DueDateError as error:
+        raise ActionItemError(str(error)) from None
 
 
 def parse_action(text: str) -> ActionDraft:
@@ -440,7 +280,7 @@ def plan_item(
     """The item an `action:` line asks for; raises `ActionItemError` when anything is off."""
     check_owner(owner)
     why = pick_why(chain, why_number)
-    due = parse_due(draft.due_phrase, local_today(now, owner.tz))
+    due = due_for(draft.due_phrase, local_today(now, owner.tz))
     return NewItem(draft.description, owner.user_id, due, why)
 
 
@@ -479,7 +319,7 @@ def _form_due(
         return None
     try:
         return parse_due(value, today)
-    except ActionItemError:
+    except DueDateError:
         errors["due"] = f"Pick a day from today ({format_day(today)}) on."
         return None
 
