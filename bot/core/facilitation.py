@@ -10,15 +10,12 @@ to where the team runs out of ideas, then goes back to the next cause nobody has
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from bot.core import angles, blame
 from bot.core.replies import AlsoCause, Answer, AskWhy, EndChain, Reply, Undo
-
-_BROADCAST = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 
 
 class Status(StrEnum):
@@ -351,11 +348,6 @@ def _ts(ts: str | None) -> Decimal:
 
 
 # Wording ---------------------------------------------------------------------------------------
-
-
-def quote(text: str) -> str:
-    """`text` as the bot repeats it: @here, @channel and @everyone no longer notify anyone."""
-    return _BROADCAST.sub(lambda match: "@" + match.group(1), text)
 
 
 def question_text(step: Step) -> str:
