@@ -9,6 +9,7 @@ session and any reply acked but not yet answered.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from typing import Any
@@ -58,6 +59,7 @@ def ask(client: WebClient, channel: str, thread_ts: str, number: int, subject: s
 
 
 def main() -> None:
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     client = WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"])
     app = build_app(client, os.environ["SLACK_SIGNING_SECRET"])
     serve(SlackRequestHandler(app), host="127.0.0.1", port=int(os.environ["PORT"]), threads=16)
