@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session
 
 from bot import users
@@ -11,9 +13,10 @@ from bot.core.facilitation import Chain, Step
 from bot.core.slack_text import mentioned_ids
 from bot.runtime import Runtime
 from bot.slack import messages
+from bot.thread_links import thread_links
 from storage import action_items, coes, outbox
 from storage import users as user_cache
-from storage.models import Coe
+from storage.models import ActionItem, Coe, CoeNote
 
 UPLOAD = "files.upload_v2"
 
@@ -25,12 +28,6 @@ def build(session: Session, *, coe: Coe) -> document.CoeDocument:
     labels = core.tree_labels(chain)
     items = action_items.list_items(session=session, coe_id=coe_id)
     notes = coes.notes(session=session, coe_id=coe_id)
-    people = sorted(
-        {coe.facilitator_id}
-        | {step.author for step in chain.answered if step.author}
-        | {item.owner_id for item in items}
-        | {note.author_id for note in notes}
-    )
     participants = [step.author for step in chain.answered if step.author]
     participants += [note.author_id for note in notes]
     return document.CoeDocument(
@@ -61,7 +58,7 @@ def build(session: Session, *, coe: Coe) -> document.CoeDocument:
             document.Related(key, cause, link)
             for key, cause, link in similar_causes(session, coe=coe, chain=chain)
         ),
-        names=user_cache.names(session=session, user_ids=people),
+        names=user_cache.names(session=session, user_ids=_people(coe, chain, items, notes)),
     )
 
 
@@ -122,7 +119,10 @@ def upload_payload(rt: Runtime, coe_id: int, user_id: str) -> dict[str, object]:
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         assert coe is not None
-        people = set(_people(session, coe))
+        chain = coes.load_chain(session=session, coe=coe)
+        items = action_items.list_items(session=session, coe_id=coe_id)
+        notes = coes.notes(session=session, coe_id=coe_id)
+        people = set(_people(coe, chain, items, notes))
     users.learn_names(rt, people)
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
@@ -138,14 +138,22 @@ def upload_payload(rt: Runtime, coe_id: int, user_id: str) -> dict[str, object]:
         }
 
 
-def _people(session: Session, coe: Coe) -> list[str]:
-    chain = coes.load_chain(session=session, coe=coe)
-    texts = [coe.problem, *(step.answer or "" for step in chain.steps)]
-    items = action_items.list_items(session=session, coe_id=_id(coe))
+def _people(
+    coe: Coe, chain: Chain, items: Sequence[ActionItem], notes: Sequence[CoeNote]
+) -> list[str]:
+    """Everyone the document names: facilitator, authors, owners, and people mentioned."""
+    texts = [
+        coe.problem,
+        *(step.answer or "" for step in chain.steps),
+        *(step.question or "" for step in chain.steps),
+        *(item.text for item in items),
+        *(note.text for note in notes),
+    ]
     return [
         coe.facilitator_id,
         *(step.author for step in chain.answered if step.author),
         *(item.owner_id for item in items),
+        *(note.author_id for note in notes),
         *mentioned_ids(texts),
     ]
 
@@ -161,7 +169,7 @@ def similar_causes(
     found = similarity.similar_coes(
         causes, [similarity.PastCoe(coe_id, tuple(texts)) for coe_id, texts in past.items()]
     )
-    links = coes.links(session=session, coe_ids=[match.coe_id for match in found])
+    links = thread_links(session, [match.coe_id for match in found])
     return [
         (messages.coe_key(match.coe_id), match.cause, links.get(match.coe_id)) for match in found
     ]

@@ -26,9 +26,9 @@ from bot.runtime import Runtime
 from bot.schedule import latest_digest_time, previous_digest_time
 from bot.settings import Settings
 from bot.slack import followup_messages as views
-from bot.slack.links import thread_link
-from storage import coes, outbox
+from bot.thread_links import thread_links
 from storage import followup as store
+from storage import outbox
 from storage import users as user_cache
 
 log = logging.getLogger(__name__)
@@ -388,15 +388,3 @@ def outcomes(rt: Runtime, queued: list[Sent]) -> list[Sent]:
         else sent
         for sent in queued
     ]
-
-
-def thread_links(session: Session, coe_ids: Sequence[int]) -> dict[int, str]:
-    """A link to each COE's thread, for the places that name it."""
-    links = {}
-    for coe_id, (channel_id, parent_ts, permalink) in coes.threads(
-        session=session, coe_ids=coe_ids
-    ).items():
-        link = thread_link(channel_id, parent_ts, permalink)
-        if link:
-            links[coe_id] = link
-    return links

@@ -213,11 +213,6 @@ def past_causes(*, session: Session, before_coe_id: int, limit: int = 500) -> di
     return causes
 
 
-def links(*, session: Session, coe_ids: Sequence[int]) -> dict[int, str | None]:
-    statement = select(Coe.id, Coe.permalink).where(col(Coe.id).in_(list(coe_ids)))
-    return {coe_id: permalink for coe_id, permalink in session.exec(statement).all()}
-
-
 def set_closed(*, session: Session, coe: Coe, user_id: str | None, now: datetime | None) -> None:
     """Close the COE (with `now`), or reopen it (None)."""
     coe.closed_at, coe.closed_by = now, user_id

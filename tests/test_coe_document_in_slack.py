@@ -127,3 +127,13 @@ def finish_in(bot: Bot, fake: FakeSlack, thread_ts: str) -> None:
     answer(bot, fake, "done", thread_ts=thread_ts)
     if "chain of whys" not in prompts(fake, thread_ts)[-1]:
         answer(bot, fake, "done", thread_ts=thread_ts)
+
+
+def test_people_mentioned_in_answers_appear_by_name_in_the_document(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    start(bot, fake_slack)
+    answer(bot, fake_slack, "The pager of <@UCAROL> was silenced by the maintenance window.")
+    bot.slack.reply("export", thread_ts=THREAD, ts=new_ts())
+    (document,) = uploaded(fake_slack)
+    assert "pager of @Carol was silenced" in document and "<@UCAROL>" not in document
