@@ -31,6 +31,7 @@ from bench.harness import POSTGRES, scratch_database
 from bot import followup
 from bot.runtime import Runtime
 from bot.settings import load_settings
+from bot.slack.outgoing import SlackOutgoing
 from storage import followup as store
 from storage.db import make_engine
 from storage.models import ActionItem, Coe, SlackUser
@@ -93,6 +94,7 @@ def measure(url: str, case: Case) -> dict[str, Any]:
             engine=engine,
             # Never called: what the sweep and the digest owe Slack stays queued in the outbox.
             slack=WebClient(token="xoxb-bench", base_url="http://127.0.0.1:9/"),
+            outgoing=SlackOutgoing,
             clock=lambda: NOW,
         )
         with Session(engine) as session:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,15 +11,15 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import delivery, home, thread_posts, users, visibility
+from bot import delivery, home, users, visibility
 from bot.core import action_items as core
 from bot.core.action_items import ActionDraft, ActionItemError, NewItem, Person, StatusAction
 from bot.core.commands import ListActions
 from bot.core.facilitation import Chain, Step
+from bot.core.item_form import FormField, ItemForm, check_form
+from bot.core.item_text import status_note, status_reply
 from bot.core.replies import ActionRequest
 from bot.runtime import Runtime
-from bot.slack import action_item_messages as views
-from bot.slack.messages import build_notice
 from storage import action_items as store
 from storage import coes
 from storage import users as user_cache
@@ -44,13 +44,25 @@ class Prepared:
 class Outcome:
     """What a use case did: the message for the person who asked and the Slack calls it owes.
 
-    `errors` are per modal field; `ok` is False when nothing changed.
+    `errors` are per form field; `ok` is False when nothing changed.
     """
 
     ok: bool
     message: str = ""
     message_ids: list[int] = field(default_factory=list)
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[FormField, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ItemList:
+    """`/coe actions`: whose open items were asked for, overdue first, and how many in all."""
+
+    owner_id: str | None  # None when the asker asked for their own
+    asker_id: str
+    everyone: bool
+    items: list[core.ListedItem]
+    total: int
+    names: Mapping[str, str]
 
 
 def send(rt: Runtime, message_ids: Sequence[int]) -> None:
@@ -124,12 +136,7 @@ def _record(
         return []
     home.queue_refresh(rt, session, item.owner_id)
     names = users.names_in(session, item.description, item.why.answer, item.why.subject)
-    confirmation = views.build_confirmation(coe_id, item, author_id, names)
-    return [
-        _enqueue_thread(
-            rt, session, coe, confirmation, author_id, "the confirmation of your action item"
-        )
-    ]
+    return [rt.say(session).confirm_item(coe, item, author_id, names)]
 
 
 # Capture from the modal ----------------------------------------------------------------------
@@ -146,12 +153,18 @@ def fill_add_form(rt: Runtime, *, coe_id: int, user_id: str, view_id: str) -> st
         names = users.names_in(session, *(text for step in whys for text in _step_texts(step)))
     if not whys:
         return COE_GONE
-    view = views.build_add_item_modal(coe_id, whys, core.pick_why(chain, None), user_id, names)
-    rt.slack.views_update(view_id=view_id, view=view)
+    rt.say().fill_add_form(
+        view_id=view_id,
+        coe_id=coe_id,
+        whys=whys,
+        default_why=core.pick_why(chain, None),
+        owner_id=user_id,
+        names=names,
+    )
     return None
 
 
-def check_modal(rt: Runtime, *, coe_id: int, form: core.ItemForm) -> dict[str, str]:
+def check_modal(rt: Runtime, *, coe_id: int, form: ItemForm) -> dict[FormField, str]:
     """Errors to show in the submitted modal, by field; runs before the ack, so no Slack call.
 
     An owner never looked up is taken as a person in the COE's timezone for now; the worker
@@ -165,13 +178,13 @@ def check_modal(rt: Runtime, *, coe_id: int, form: core.ItemForm) -> dict[str, s
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         if coe is None or coe.status == "starting":
-            return {views.DESCRIPTION: COE_GONE}
+            return {FormField.DESCRIPTION: COE_GONE}
         chain = coes.load_chain(session=session, coe=coe)
-    return core.check_form(form, owner, chain, rt.now())[1]
+    return check_form(form, owner, chain, rt.now())[1]
 
 
 def add_from_modal(
-    rt: Runtime, *, coe_id: int, actor_id: str, form: core.ItemForm, view_id: str
+    rt: Runtime, *, coe_id: int, actor_id: str, form: ItemForm, view_id: str
 ) -> Outcome:
     """Record a submitted modal after looking its owner up; runs after the ack.
 
@@ -185,7 +198,7 @@ def add_from_modal(
         if coe is None or coe.status == "starting":
             return Outcome(False, COE_GONE)
         chain = coes.load_chain(session=session, coe=coe)
-        item, errors = core.check_form(form, owner, chain, rt.now())
+        item, errors = check_form(form, owner, chain, rt.now())
         if item is None or errors:
             text = "The action item was not recorded: " + " ".join(errors.values())
             ids = [_enqueue_ephemeral(rt, session, coe, actor_id, text)]
@@ -253,7 +266,7 @@ def change_status(
             detail=detail,
         )
         home.queue_refresh(rt, session, item.owner_id)
-        note = views.status_note(
+        note = status_note(
             actor_id,
             item.text,
             action,
@@ -261,16 +274,13 @@ def change_status(
             state.drop_reason or "",
             users.names_in(session, item.text, state.drop_reason),
         )
-        ids = [
-            _enqueue_thread(
-                rt, session, coe, build_notice(note), actor_id, "the note of your change"
-            )
-        ]
+        say = rt.say(session)
+        ids = [say.note(coe, note, on_behalf_of=actor_id, what="the note of your change")]
         coe_id = _coe_id(coe)
         session.commit()
     if send_now:
         send(rt, ids)
-    return Outcome(True, views.status_reply(coe_id, note), message_ids=ids)
+    return Outcome(True, status_reply(coe_id, note), message_ids=ids)
 
 
 def fill_drop_form(rt: Runtime, *, item_id: int, user_id: str, view_id: str) -> str | None:
@@ -284,8 +294,8 @@ def fill_drop_form(rt: Runtime, *, item_id: int, user_id: str, view_id: str) -> 
             return core.who_may_change(item.owner_id, coe.facilitator_id)
         if item.status != core.ItemStatus.OPEN.value:
             return f"This action item is already {item.status}."
-        view = views.build_drop_modal(item_id, item.text, users.names_in(session, item.text))
-    rt.slack.views_update(view_id=view_id, view=view)
+        names = users.names_in(session, item.text)
+    rt.say().fill_drop_form(view_id=view_id, item_id=item_id, description=item.text, names=names)
     return None
 
 
@@ -303,8 +313,8 @@ def _owner_today(rt: Runtime, session: Session, owner_id: str) -> date:
 # Lists --------------------------------------------------------------------------------------
 
 
-def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> dict[str, Any]:
-    """`/coe actions [@someone|all]`: open items, overdue first, as an ephemeral message."""
+def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> ItemList:
+    """`/coe actions [@someone|all]`: open items, overdue first."""
     owner_id = None if query.everyone else (query.owner_id or asker_id)
     # Others' items show where the asker may see their COE; one's own items show wherever they
     # are, as their nudges do.
@@ -336,31 +346,15 @@ def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> dict[str, Any
         )
         for item, _ in rows
     ]
-    title = views.list_title(query.owner_id, asker_id, query.everyone)
-    hint = "`/coe actions @someone` lists one person's." if query.everyone else ""
-    return views.build_item_list(title, core.list_order(listed), total, names, hint)
+    return ItemList(query.owner_id, asker_id, query.everyone, core.list_order(listed), total, names)
 
 
 # Shared steps -------------------------------------------------------------------------------
 
 
-def _enqueue_thread(
-    rt: Runtime, session: Session, coe: Coe, message: dict[str, Any], actor_id: str, what: str
-) -> int:
-    return thread_posts.in_thread(
-        rt,
-        session,
-        channel_id=coe.channel_id,
-        thread_ts=coe.parent_ts,
-        message=message,
-        on_behalf_of=actor_id,
-        what=what,
-    )
-
-
 def _enqueue_ephemeral(rt: Runtime, session: Session, coe: Coe, user_id: str, text: str) -> int:
-    return thread_posts.privately(
-        rt, session, channel_id=coe.channel_id, thread_ts=coe.parent_ts, user_id=user_id, text=text
+    return rt.say(session).tell_privately(
+        channel_id=coe.channel_id, thread_ts=coe.parent_ts, user_id=user_id, text=text
     )
 
 

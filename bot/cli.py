@@ -255,10 +255,13 @@ def _count(number: int, noun: str) -> str:
 
 
 def _runtime(settings: Settings) -> Runtime:
+    from bot.slack.outgoing import SlackOutgoing
+
     return Runtime(
         settings=settings,
         engine=make_engine(settings.database_url),
         slack=make_slack_client(settings),
+        outgoing=SlackOutgoing,
     )
 
 

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
 from bot import visibility
-from bot.core.coe_list import open_first
+from bot.core.coe_list import CoeSummary, open_first
 from bot.runtime import Runtime
-from bot.slack import coe_list_messages as views
-from bot.slack.messages import Message
 from storage import coe_summaries
 
 # More than fit in the pages of one answer: the rest are counted, not listed.
 LISTED = 100
 
 
-def list_coes(rt: Runtime, *, asker_id: str, channel_id: str, everyone: bool) -> list[Message]:
-    """The pages of the answer to `/coe list` (this channel) or `/coe list all`."""
+@dataclass(frozen=True)
+class CoeList:
+    """`/coe list`: this channel's COEs or, with `everyone`, those of every channel the asker
+    can see; open ones first, and how many in all."""
+
+    everyone: bool
+    coes: Sequence[CoeSummary]
+    total: int
+
+
+def list_coes(rt: Runtime, *, asker_id: str, channel_id: str, everyone: bool) -> CoeList:
+    """`/coe list` (this channel) or `/coe list all`."""
     if everyone:
         reader = visibility.reader(rt, asker_id)
         with Session(rt.engine) as session:
@@ -27,5 +38,4 @@ def list_coes(rt: Runtime, *, asker_id: str, channel_id: str, everyone: bool) ->
         shown = frozenset({channel_id})
     with Session(rt.engine) as session:
         coes, total = coe_summaries.summaries(session=session, channel_ids=shown, limit=LISTED)
-    title = views.list_title(everyone)
-    return views.build_coe_list(title, open_first(coes), total, show_channel=everyone)
+    return CoeList(everyone, open_first(coes), total)

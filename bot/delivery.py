@@ -14,7 +14,7 @@ from urllib.error import URLError
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import documents, home, refusals
+from bot import refusals
 from bot.runtime import Runtime
 from storage import channels, coes, outbox
 from storage import followup as digests
@@ -22,6 +22,8 @@ from storage import followup as digests
 log = logging.getLogger(__name__)
 
 REACTIONS = ("reactions.add", "reactions.remove")
+# Three calls in one (get an upload URL, upload, complete), made by the SDK's files_upload_v2.
+UPLOAD = "files.upload_v2"
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=2)
 # A sender answers within this long (Slack client timeout and all), or has died: a post it
@@ -150,8 +152,7 @@ def _send(rt: Runtime, message: outbox.Claimed) -> None:
 
 
 def _call(rt: Runtime, message: outbox.Claimed, payload: dict[str, Any]) -> dict[str, Any]:
-    if message.method == documents.UPLOAD:
-        # Three calls in one (get an upload URL, upload, complete), done by the SDK.
+    if message.method == UPLOAD:
         return dict(rt.slack.files_upload_v2(**payload).data)
     if message.method in REACTIONS:
         try:
@@ -165,13 +166,8 @@ def _call(rt: Runtime, message: outbox.Claimed, payload: dict[str, Any]) -> dict
 
 
 def _payload(rt: Runtime, message: outbox.Claimed) -> dict[str, Any]:
-    payload = refusals.for_slack(message.payload)
-    if message.method == documents.UPLOAD and "content" not in payload:
-        return documents.upload_payload(rt, int(payload["coe_id"]), str(payload["user_id"]))
-    if message.method == home.PUBLISH and "view" not in payload:
-        # A Home is queued as whose it is and built now, from what is committed by now.
-        return home.publish_payload(rt, str(payload["user_id"]))
-    return payload
+    # A Home or a document is queued as what it is and built now, from what is committed by now.
+    return rt.say().complete(message.method, refusals.for_slack(message.payload))
 
 
 def _refused(rt: Runtime, message: outbox.Claimed, error: SlackApiError) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
@@ -10,15 +11,23 @@ from bot import users
 from bot.core import document, similarity
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain, Step
+from bot.core.review_text import coe_key, status_line
 from bot.core.slack_text import mentioned_ids
 from bot.runtime import Runtime
-from bot.slack import messages
 from bot.thread_links import thread_links
-from storage import action_items, coes, outbox
+from storage import action_items, coes
 from storage import users as user_cache
 from storage.models import ActionItem, Coe, CoeNote
 
-UPLOAD = "files.upload_v2"
+
+@dataclass(frozen=True)
+class ForUpload:
+    """The document as it stands, and the thread it goes to."""
+
+    channel_id: str
+    thread_ts: str | None
+    problem: str
+    markdown: str
 
 
 def build(session: Session, *, coe: Coe) -> document.CoeDocument:
@@ -31,7 +40,7 @@ def build(session: Session, *, coe: Coe) -> document.CoeDocument:
     participants = [step.author for step in chain.answered if step.author]
     participants += [note.author_id for note in notes]
     return document.CoeDocument(
-        key=messages.coe_key(coe_id),
+        key=coe_key(coe_id),
         problem=coe.problem,
         status=status_text(coe, chain),
         facilitator_id=coe.facilitator_id,
@@ -54,10 +63,7 @@ def build(session: Session, *, coe: Coe) -> document.CoeDocument:
         ),
         lessons=tuple(note.text for note in notes if note.kind == "lesson"),
         thread_link=coe.permalink,
-        related=tuple(
-            document.Related(key, cause, link)
-            for key, cause, link in similar_causes(session, coe=coe, chain=chain)
-        ),
+        related=tuple(similar_causes(session, coe=coe, chain=chain)),
         names=user_cache.names(session=session, user_ids=_people(coe, chain, items, notes)),
     )
 
@@ -65,7 +71,7 @@ def build(session: Session, *, coe: Coe) -> document.CoeDocument:
 def status_text(coe: Coe, chain: Chain) -> str:
     if coe.closed_at is not None:
         return "closed"
-    return messages.status_line(chain)
+    return status_line(chain)
 
 
 def _causes(chain: Chain, parent: int | None, labels: dict[int, str]) -> tuple[document.Cause, ...]:
@@ -110,12 +116,12 @@ def queue_upload(rt: Runtime, session: Session, *, coe: Coe, user_id: str) -> li
     The file is written when it is sent (`upload_payload`): by then the names of everyone in
     it can be looked up in Slack, which a transaction must not wait for.
     """
-    payload = {"coe_id": _id(coe), "user_id": user_id}
-    return [outbox.enqueue(session=session, method=UPLOAD, payload=payload, now=rt.now())]
+    return [rt.say(session).upload_document(coe_id=_id(coe), user_id=user_id)]
 
 
-def upload_payload(rt: Runtime, coe_id: int, user_id: str) -> dict[str, object]:
-    """The `files_upload_v2` arguments for the COE's document, as it stands now."""
+def for_upload(rt: Runtime, coe_id: int) -> ForUpload:
+    """The COE's document as it stands now, with everyone it names looked up; calls Slack, so
+    no transaction may be open."""
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         assert coe is not None
@@ -127,15 +133,7 @@ def upload_payload(rt: Runtime, coe_id: int, user_id: str) -> dict[str, object]:
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         assert coe is not None
-        key = messages.coe_key(coe_id)
-        return {
-            "channel": coe.channel_id,
-            "thread_ts": coe.parent_ts,
-            "filename": f"{key}.md",
-            "title": f"{key}: {messages.clip(coe.problem, 200)}",
-            "content": markdown(session, coe=coe),
-            "initial_comment": f"{key} as a document, exported by <@{user_id}>.",
-        }
+        return ForUpload(coe.channel_id, coe.parent_ts, coe.problem, markdown(session, coe=coe))
 
 
 def _people(
@@ -158,9 +156,7 @@ def _people(
     ]
 
 
-def similar_causes(
-    session: Session, *, coe: Coe, chain: Chain
-) -> list[tuple[str, str, str | None]]:
+def similar_causes(session: Session, *, coe: Coe, chain: Chain) -> list[document.Related]:
     """Up to three earlier COEs whose recorded causes resemble this one's: key, cause, link."""
     causes = [step.answer for step in chain.answered if step.answer]
     if not causes:
@@ -171,7 +167,8 @@ def similar_causes(
     )
     links = thread_links(session, [match.coe_id for match in found])
     return [
-        (messages.coe_key(match.coe_id), match.cause, links.get(match.coe_id)) for match in found
+        document.Related(coe_key(match.coe_id), match.cause, links.get(match.coe_id))
+        for match in found
     ]
 
 

@@ -1,7 +1,7 @@
 """Use case of the App Home: a person's open items and COEs, published through the outbox.
 
-A change queues a `views.publish` for the person in its own transaction; the view itself is
-built when the outbox sends it (see `publish_payload`), from what is committed by then. So a
+A change queues a fresh Home for the person in its own transaction; the view itself is built
+when the outbox sends it (from `current`), from what is committed by then. So a
 burst of changes costs one publish, and the Slack calls the view needs (whose channels, which
 are private) are made by the sender, never inside a transaction.
 """
@@ -9,21 +9,37 @@ are private) are made by the sender, never inside a transaction.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
 
 from bot import users, visibility
 from bot.core.action_items import ListedItem, days_overdue, list_order, local_today
-from bot.core.coe_list import open_first
+from bot.core.coe_list import CoeSummary, open_first
 from bot.runtime import Runtime
-from bot.slack.home_messages import COES_SHOWN, ITEMS_SHOWN, Home, build_home
 from storage import action_items as items_store
-from storage import coe_summaries, inbox, outbox
+from storage import coe_summaries, inbox
 from storage import users as user_cache
 from storage.models import ActionItem
 
-PUBLISH = "views.publish"
+# Slack refuses a Home view of more than 100 blocks. Two an item (its line and its buttons):
+# the items take at most 60, and each list of COEs a handful.
+ITEMS_SHOWN = 30
+COES_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Home:
+    """What one person's Home shows; each list is clipped, with its full count beside it."""
+
+    items: Sequence[ListedItem]
+    items_total: int
+    facilitated: Sequence[CoeSummary]
+    facilitated_total: int
+    recent: Sequence[CoeSummary]
+    recent_total: int
 
 
 def queue_refresh(rt: Runtime, session: Session, user_id: str) -> int:
@@ -32,13 +48,7 @@ def queue_refresh(rt: Runtime, session: Session, user_id: str) -> int:
     Left to the worker's next outbox pass rather than sent inline: the person who clicked or
     wrote is answered first.
     """
-    return outbox.enqueue(
-        session=session,
-        method=PUBLISH,
-        payload={"user_id": user_id},
-        now=rt.now(),
-        coalesce_key=f"home:{user_id}",
-    )
+    return rt.say(session).publish_home(user_id)
 
 
 def refresh(rt: Runtime, user_id: str) -> None:
@@ -71,9 +81,9 @@ def process_opened(rt: Runtime, event_id: str) -> None:
         session.commit()
 
 
-def publish_payload(rt: Runtime, user_id: str) -> dict[str, Any]:
-    """The `views.publish` arguments for `user_id`'s Home as it stands; calls Slack, so no
-    transaction may be open."""
+def current(rt: Runtime, user_id: str) -> tuple[Home, Mapping[str, str]]:
+    """`user_id`'s Home as it stands, and the names of the people it mentions; calls Slack, so
+    no transaction may be open."""
     reader = visibility.reader(rt, user_id)
     with Session(rt.engine) as session:
         items = _my_items(rt, session, user_id)
@@ -99,7 +109,7 @@ def publish_payload(rt: Runtime, user_id: str) -> dict[str, Any]:
     )
     with Session(rt.engine) as session:
         names = users.names_in(session, *(item.description for item in items))
-    return {"user_id": user_id, "view": build_home(home, names)}
+    return home, names
 
 
 def _my_items(rt: Runtime, session: Session, user_id: str) -> list[ListedItem]:

@@ -9,9 +9,9 @@ from sqlmodel import Session
 from bot import delivery, documents, visibility
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain, FacilitationError
+from bot.core.review_text import coe_key
 from bot.review_posts import save_and_announce, thread_notice, transact
 from bot.runtime import Runtime
-from bot.slack import messages
 from storage import coes
 
 
@@ -36,7 +36,7 @@ def ask_angle_by_button(rt: Runtime, *, coe_id: int, angle: str, user_id: str) -
 
 def export_to_thread(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
     """Upload the COE document to its thread; returns an error to show the user, or None."""
-    missing = f"There is no {messages.coe_key(coe_id)} that you can see."
+    missing = f"There is no {coe_key(coe_id)} that you can see."
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         channel_id = coe.channel_id if coe and coe.status != core.Status.STARTING else None
@@ -54,7 +54,7 @@ def export_to_thread(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
 
 def set_closed(rt: Runtime, *, coe_id: int, user_id: str, closed: bool) -> str:
     """`/coe close` and `/coe reopen`, by the facilitator; returns what to tell the user."""
-    key = messages.coe_key(coe_id)
+    key = coe_key(coe_id)
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
         if coe is None or coe.status == core.Status.STARTING:
@@ -94,7 +94,7 @@ def _by_button(rt: Runtime, coe_id: int, transition: Callable[[Chain], Chain]) -
         if coe is None or coe.status == core.Status.STARTING:
             raise FacilitationError("That COE no longer exists.")
         if coe.closed_at is not None:
-            raise FacilitationError(f"{messages.coe_key(coe_id)} is closed.")
+            raise FacilitationError(f"{coe_key(coe_id)} is closed.")
         chain = coes.load_chain(session=session, coe=coe)
         return save_and_announce(rt, session, coe, chain, transition(chain))
 

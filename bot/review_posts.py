@@ -4,20 +4,16 @@ angles, the tree of causes, reactions on answers and the parent's status line.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
 
 from sqlmodel import Session
 
-from bot import documents, thread_posts, users
+from bot import documents, users
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain
+from bot.core.review_text import NO_NAMES, Names, back_to, took_back
 from bot.runtime import Runtime
-from bot.slack import messages
-from storage import coes, outbox
+from storage import coes
 from storage.models import Coe, WhyStep
-
-PARENT_UPDATE_DELAY = timedelta(seconds=2)
 
 
 def save_and_announce(
@@ -30,28 +26,19 @@ def save_and_announce(
 ) -> list[int]:
     """Store the transition and queue what the thread should see of it."""
     rows = coes.save_chain(session=session, coe=coe, chain=after, now=rt.now())
-    coe_id, names = coe_id_of(coe), names_for(session, after)
+    say, names = rt.say(session), names_for(session, after)
     ids = _answer_reactions(rt, session, coe, before, after, message_deleted)
     if after.status is core.Status.CHAIN_DONE:
         related = documents.similar_causes(session, coe=coe, chain=after)
-        ids += [
-            enqueue_thread(rt, session, coe, part)
-            for part in messages.build_chain_summary(coe_id, after, related, names)
-        ]
+        ids += say.post_chain(coe, after, related, names)
     elif after.status is core.Status.OFFERING:
-        offer = messages.build_angle_offer(coe_id, core.missing_angles(after))
-        ids.append(enqueue_thread(rt, session, coe, offer))
+        ids.append(say.offer_angles(coe, core.missing_angles(after)))
     elif _asks_anew(before, after):
         lead = _prompt_lead(before, after, names)
         ids.append(enqueue_prompt(rt, session, coe, after, rows, lead, names))
     else:
-        ids += [
-            enqueue_thread(
-                rt, session, coe, messages.build_second_cause(coe_id, after, step, names)
-            )
-            for step in _new_causes(before, after)
-        ]
-    parent = _enqueue_parent_update(rt, session, coe, after, names)
+        ids += [say.second_cause(coe, after, step, names) for step in _new_causes(before, after)]
+    parent = say.refresh_parent(coe, after, names)
     # Sent now only if it is due now; otherwise the outbox pass sends it when it is.
     if after.status is core.Status.CHAIN_DONE:
         ids.append(parent)
@@ -86,17 +73,17 @@ def _asks_anew(before: Chain, after: Chain) -> bool:
     )
 
 
-def _prompt_lead(before: Chain, after: Chain, names: messages.Names) -> str | None:
+def _prompt_lead(before: Chain, after: Chain, names: Names) -> str | None:
     """A line before the question: an answer taken back, or a branch the bot goes back to."""
     if len(after.answered) < len(before.answered):
         taken = {s.answer_ts for s in before.answered} - {s.answer_ts for s in after.answered}
         gone = next(s for s in before.answered if s.answer_ts in taken)
-        return messages.took_back(gone.answer or "", names)
+        return took_back(gone.answer or "", names)
     old, new = before.open_step, after.open_step
     answered_now = {step.number for step in _new_causes(before, after)}
     if old and new and new.parent is not None and new.parent not in (old.parent, *answered_now):
         about = after.step(new.parent)
-        return messages.back_to(about, names) if about else None
+        return back_to(about, names) if about else None
     return None
 
 
@@ -118,12 +105,7 @@ def _answer_reactions(
 
 
 def reaction(rt: Runtime, session: Session, coe: Coe, ts: str, remove: bool = False) -> int:
-    return outbox.enqueue(
-        session=session,
-        method="reactions.remove" if remove else "reactions.add",
-        payload={"channel": coe.channel_id, "timestamp": ts, "name": messages.RECORDED_REACTION},
-        now=rt.now(),
-    )
+    return rt.say(session).mark_answer(coe, ts, remove=remove)
 
 
 def enqueue_prompt(
@@ -133,49 +115,19 @@ def enqueue_prompt(
     chain: Chain,
     rows: dict[int, WhyStep],
     lead: str | None = None,
-    names: messages.Names = messages.NO_NAMES,
+    names: Names = NO_NAMES,
 ) -> int:
     step = chain.open_step
     assert step is not None
+    # The help line goes with the first question only.
     first = not chain.answered and step.number == 1
-    prompt = messages.build_why_prompt(coe_id_of(coe), step, lead, with_help=first, names=names)
-    return outbox.enqueue(
-        session=session,
-        method="chat.postMessage",
-        payload={"channel": coe.channel_id, "thread_ts": coe.parent_ts, **prompt},
-        now=rt.now(),
-        why_step_id=rows[step.number].id,
-    )
-
-
-def enqueue_thread(rt: Runtime, session: Session, coe: Coe, message: dict[str, Any]) -> int:
-    return thread_posts.in_thread(
-        rt, session, channel_id=coe.channel_id, thread_ts=coe.parent_ts, message=message
+    return rt.say(session).ask_why(
+        coe, step, step_id=rows[step.number].id, lead=lead, with_help=first, names=names
     )
 
 
 def thread_notice(rt: Runtime, session: Session, coe: Coe, text: str) -> int:
-    return enqueue_thread(rt, session, coe, messages.build_notice(text))
-
-
-def _enqueue_parent_update(
-    rt: Runtime, session: Session, coe: Coe, chain: Chain, names: messages.Names
-) -> int:
-    """Refresh the parent's status line; "asking why #n" waits a moment to absorb a burst.
-
-    chat.update is rate limited per workspace (Tier 3), and a lively thread changes the why
-    number faster than anyone reads it; a closed chain is news and goes out at once.
-    """
-    parent = messages.build_parent(coe_id_of(coe), coe.facilitator_id, chain, names)
-    urgent = chain.status is core.Status.CHAIN_DONE
-    return outbox.enqueue(
-        session=session,
-        method="chat.update",
-        payload={"channel": coe.channel_id, "ts": coe.parent_ts, **parent},
-        now=rt.now(),
-        coalesce_key=f"coe-parent:{coe.id}",
-        not_before=None if urgent else rt.now() + PARENT_UPDATE_DELAY,
-    )
+    return rt.say(session).note(coe, text)
 
 
 def transact(rt: Runtime, apply: Callable[[Session], list[int]], attempts: int = 5) -> list[int]:

@@ -10,12 +10,13 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import action_items, delivery, documents, thread_posts, users
+from bot import action_items, delivery, documents, users
 from bot.core import facilitation as core
 from bot.core import replies
 from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
-from bot.core.slack_text import neutralize
+from bot.core.review_text import coe_key
+from bot.core.slack_text import clip, neutralize
 from bot.review_posts import (
     coe_id_of,
     enqueue_prompt,
@@ -27,8 +28,6 @@ from bot.review_posts import (
     transact,
 )
 from bot.runtime import Runtime
-from bot.slack import messages
-from bot.slack.blocks import clip
 from storage import coes, inbox
 from storage.models import Coe
 
@@ -74,18 +73,16 @@ def start_review(
         coe_id = coe_id_of(coe)
         names = names_for(session, chain)
     try:
-        parent = rt.slack.chat_postMessage(
-            channel=channel_id, **messages.build_parent(coe_id, user_id, chain, names)
+        parent_ts = rt.say().post_parent(
+            coe_id=coe_id, channel_id=channel_id, facilitator_id=user_id, chain=chain, names=names
         )
     except Exception as error:
         _forget(rt, coe_id)
         return _start_failed(coe_id, channel_id, error)
-    permalink = _permalink(rt, channel_id, str(parent["ts"]))
+    permalink = _permalink(rt, channel_id, parent_ts)
     with Session(rt.engine) as session:
         coe = reload(session, coe_id)
-        coes.mark_started(
-            session=session, coe=coe, parent_ts=str(parent["ts"]), permalink=permalink
-        )
+        coes.mark_started(session=session, coe=coe, parent_ts=parent_ts, permalink=permalink)
         rows = coes.save_chain(session=session, coe=coe, chain=chain, now=rt.now())
         ids = [enqueue_prompt(rt, session, coe, chain, rows, names=names)]
         session.commit()
@@ -305,8 +302,8 @@ def _closed(
     if isinstance(reply, replies.Answer | replies.Aside) or reply is None:
         return []
     text = (
-        f"{messages.coe_key(coe_id_of(coe))} is closed, so that was not recorded. "
-        f"The facilitator can reopen it with `/coe reopen {messages.coe_key(coe_id_of(coe))}`."
+        f"{coe_key(coe_id_of(coe))} is closed, so that was not recorded. "
+        f"The facilitator can reopen it with `/coe reopen {coe_key(coe_id_of(coe))}`."
     )
     return _ephemeral(rt, session, message, text)
 
@@ -364,10 +361,9 @@ def _revise(
 
 
 def _ephemeral(rt: Runtime, session: Session, message: ThreadMessage, text: str) -> list[int]:
+    say = rt.say(session)
     return [
-        thread_posts.privately(
-            rt,
-            session,
+        say.tell_privately(
             channel_id=message.channel_id,
             thread_ts=message.thread_ts,
             user_id=message.user_id,

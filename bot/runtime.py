@@ -5,16 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.cache import TtlCache
 from bot.settings import Settings
 
+if TYPE_CHECKING:
+    from bot.outgoing import Outgoing
+
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+def _not_wired(rt: Runtime, session: Session | None) -> Outgoing:
+    raise RuntimeError("This runtime says nothing: build it with an `outgoing` (bot/slack).")
 
 
 @dataclass
@@ -22,12 +31,18 @@ class Runtime:
     settings: Settings
     engine: Engine
     slack: WebClient
+    # What the bot says (bot/outgoing.py), given by the wiring: Slack's, or a test's recorder.
+    outgoing: Callable[[Runtime, Session | None], Outgoing] = _not_wired
     clock: Callable[[], datetime] = system_clock
     # Tells the worker something was stored or queued, with the stored requests (inbox.Pending)
     # it may start on at once; the serving process sets it.
     notify: Callable[..., None] = lambda *stored: None
     # Slack's answers about channels and people (bot/visibility.py), per process.
     cache: TtlCache = field(default_factory=TtlCache)
+
+    def say(self, session: Session | None = None) -> Outgoing:
+        """What the bot says, queued in `session`'s transaction."""
+        return self.outgoing(self, session)
 
     def now(self) -> datetime:
         """The current time in UTC, the way the database stores it."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from bot.slack.links import thread_link
+from bot.core.review_text import thread_link
 from storage import coes
 
 

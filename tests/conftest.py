@@ -19,6 +19,7 @@ from bot.runtime import Runtime, make_slack_client
 from bot.server import make_http_server
 from bot.settings import load_settings
 from bot.slack.app import build_app
+from bot.slack.outgoing import SlackOutgoing
 from bot.slack.routes import worker_routes
 from bot.worker import Worker, run_in_thread
 from storage import migrate
@@ -140,6 +141,7 @@ class Bot:
             settings=self.rt.settings,
             engine=make_engine(self.rt.settings.database_url),
             slack=make_slack_client(self.rt.settings),
+            outgoing=SlackOutgoing,
             clock=self.rt.clock,
         )
 
@@ -154,6 +156,7 @@ def run_bot(
         settings=settings,
         engine=make_engine(settings.database_url),
         slack=make_slack_client(settings),
+        outgoing=SlackOutgoing,
         clock=clock,
     )
     app = build_app(rt)

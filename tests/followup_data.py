@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.runtime import Runtime, make_slack_client
 from bot.settings import load_settings
+from bot.slack.outgoing import SlackOutgoing
 from storage.db import make_engine
 from storage.models import ActionItem, Coe, Digest, Nudge, OutboxMessage, SlackUser, WhyStep
 from tests.conftest import Clock, bot_env
@@ -26,6 +27,7 @@ def make_runtime(fake: FakeSlack, database_url: str, clock: Clock, **env: str) -
         settings=settings,
         engine=make_engine(settings.database_url),
         slack=make_slack_client(settings),
+        outgoing=SlackOutgoing,
         clock=clock,
     )
 

@@ -10,7 +10,6 @@ import pytest
 from bot.core.action_items import (
     ActionDraft,
     ActionItemError,
-    ItemForm,
     ItemState,
     ItemStatus,
     Kind,
@@ -20,22 +19,18 @@ from bot.core.action_items import (
     Priority,
     StatusAction,
     change_status,
-    check_form,
     check_owner,
-    days_overdue,
-    format_day,
     list_order,
-    local_today,
     may_change,
     parse_action,
-    parse_due,
     pick_why,
     plan_item,
     who_may_change,
     why_label,
 )
-from bot.core.dates import DueDateError
+from bot.core.dates import DueDateError, days_overdue, format_day, local_today, parse_due
 from bot.core.facilitation import Chain, end_chain, record_answer, start
+from bot.core.item_form import ItemForm, check_form
 from tests.test_facilitation import posted
 
 WEDNESDAY = date(2026, 11, 25)

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from bot import delivery, followup, thread_posts
+from bot import delivery, followup
 from bot.core.action_items import NewItem
 from bot.core.facilitation import Step
 from bot.runtime import Runtime
-from bot.slack import stored
+from bot.slack import stored, thread_posts
 from bot.slack.blocks import (
     BLOCK_TEXT_LIMIT,
     MESSAGE_BLOCKS,

@@ -11,18 +11,16 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import TypeVar
 
 from bot.core.dates import (
     DueDateError,
-    format_day,
     local_today,
     overdue_first,
     parse_due,
 )
 from bot.core.dates import days_overdue as days_overdue  # the use cases read it from here
 from bot.core.facilitation import Chain, Step
-from bot.core.slack_text import neutralize
+from bot.core.slack_text import clip, neutralize
 
 SNOOZE = timedelta(days=7)
 DROP_REASON_LIMIT = 2000
@@ -34,7 +32,6 @@ _ANY_MENTION = re.compile(_MENTION)
 _SEPARATORS = " \t\n-–—:,;"
 _ENTITY_END = re.compile(r"&(?:amp|lt|gt);$")
 _DUE_WORD = re.compile(r"\b(?P<word>due|by)\b", re.I)
-_E = TypeVar("_E", bound=StrEnum)
 
 
 class ActionItemError(Exception):
@@ -102,18 +99,6 @@ class NewItem:
 
 
 @dataclass(frozen=True)
-class ItemForm:
-    """What the "Add action item" modal submitted; None where a field was left empty."""
-
-    description: str | None
-    owner_id: str | None
-    due: str | None
-    priority: str | None
-    kind: str | None
-    why_number: int | None
-
-
-@dataclass(frozen=True)
 class ItemState:
     status: ItemStatus
     snoozed_until: date | None = None
@@ -173,7 +158,7 @@ def parse_action(text: str) -> ActionDraft:
     if not phrase:
         raise ActionItemError(
             "Every action item needs a due date, so nothing was recorded. Add one at the end, "
-            f"e.g. `action: {neutralize(_clip(description, 80), {})} due friday`."
+            f"e.g. `action: {neutralize(clip(description, 80), {})} due friday`."
         )
     return ActionDraft(description, owner_after or owner_before, phrase)
 
@@ -214,10 +199,6 @@ def _take_leading_owner(text: str) -> tuple[str, str | None]:
     if match is None:
         return text, None
     return text[match.end() :].strip(), match["id"]
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # Recording ------------------------------------------------------------------------------------
@@ -282,69 +263,6 @@ def plan_item(
     why = pick_why(chain, why_number)
     due = due_for(draft.due_phrase, local_today(now, owner.tz))
     return NewItem(draft.description, owner.user_id, due, why)
-
-
-def check_form(
-    form: ItemForm, owner: Person | None, chain: Chain, now: datetime
-) -> tuple[NewItem | None, dict[str, str]]:
-    """The item the modal asks for, or the errors by field name (description, owner, due, ...)."""
-    errors: dict[str, str] = {}
-    description = (form.description or "").strip()
-    if not description:
-        errors["description"] = "Say what should be done."
-    if form.owner_id is None:
-        errors["owner"] = "Pick the person who owns this item."
-    elif owner is None:
-        errors["owner"] = str(unknown_owner(form.owner_id))
-    else:
-        try:
-            check_owner(owner)
-        except ActionItemError as error:
-            errors["owner"] = str(error)
-    due = _form_due(form.due, owner, now, errors)
-    why = _form_why(chain, form.why_number, errors)
-    priority = _choice(Priority, form.priority, Priority.MEDIUM, "priority", errors)
-    kind = _choice(Kind, form.kind, None, "kind", errors)
-    if errors or owner is None or due is None or why is None:
-        return None, errors
-    return NewItem(description, owner.user_id, due, why, priority, kind), {}
-
-
-def _form_due(
-    value: str | None, owner: Person | None, now: datetime, errors: dict[str, str]
-) -> date | None:
-    today = local_today(now, owner.tz if owner else "UTC")
-    if not value:
-        errors["due"] = "Pick a due date."
-        return None
-    try:
-        return parse_due(value, today)
-    except DueDateError:
-        errors["due"] = f"Pick a day from today ({format_day(today)}) on."
-        return None
-
-
-def _form_why(chain: Chain, number: int | None, errors: dict[str, str]) -> Step | None:
-    try:
-        return pick_why(chain, number)
-    except ActionItemError as error:
-        errors["why"] = str(error)
-        return None
-
-
-def _choice(
-    enum: type[_E], value: str | None, default: _E | None, field: str, errors: dict[str, str]
-) -> _E | None:
-    if value is None:
-        return default
-    try:
-        return enum(value)
-    except ValueError:
-        errors[field] = f"Pick one of {', '.join(member.value for member in enum)}."
-        return default
-
-
-# Status -----------------------------------------------------------------------------------------
 
 
 def may_change(actor_id: str, owner_id: str, facilitator_id: str) -> bool:

@@ -82,3 +82,17 @@ def _special(command: str, label: str) -> str:
     if name == "subteam":
         return "@" + (label.lstrip("@") or "group")
     return label or name
+
+
+def clip(text: str, limit: int = 3000) -> str:
+    """`text` cut to at most `limit` characters, ending in "…"; never inside `<…>` or `&amp;`."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
+    entity = cut.rfind("&")
+    if entity != -1 and ";" not in cut[entity:] and len(cut) - entity < len("&amp;"):
+        cut = cut[:entity]
+    return cut + "…"

@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import action_items, home
-from bot.core.action_items import ItemForm, StatusAction
+from bot.core.action_items import StatusAction
+from bot.core.item_form import ItemForm
 from bot.runtime import Runtime
 from bot.slack import action_item_messages as views
 from bot.slack import stored
@@ -32,7 +33,7 @@ def register(app: App, rt: Runtime) -> None:
             rt, coe_id=int(view["private_metadata"]), form=_item_form(view)
         )
         if errors:
-            ack(response_action="errors", errors=errors)
+            ack(response_action="errors", errors=views.form_errors(errors))
             return
         stored.keep(rt, "view", body)
         ack()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
-from bot.core.action_items import Kind, ListedItem, NewItem, Priority, StatusAction, why_label
+from bot.action_items import ItemList
+from bot.core.action_items import Kind, ListedItem, NewItem, Priority, why_label
 from bot.core.dates import format_day, overdue_phrase
 from bot.core.facilitation import Step
+from bot.core.item_form import FormField
 from bot.core.mechanisms import WEAK_ACTION_ADVICE, is_weak_action
 from bot.core.slack_text import neutralize
 from bot.core.slack_text import plain as plain_words
@@ -39,6 +40,16 @@ PRIORITY = "priority"
 KIND = "kind"
 WHY = "why"
 REASON = "reason"
+
+# Which block of the "Add action item" modal shows each field (and its error).
+FORM_BLOCKS = {
+    FormField.DESCRIPTION: DESCRIPTION,
+    FormField.OWNER: OWNER,
+    FormField.DUE: DUE,
+    FormField.PRIORITY: PRIORITY,
+    FormField.KIND: KIND,
+    FormField.WHY: WHY,
+}
 
 DESCRIPTION_LIMIT = 3000
 _KIND_LABELS = {
@@ -75,34 +86,6 @@ def build_confirmation(coe_id: int, item: NewItem, created_by: str, names: Names
     return message(text, blocks)
 
 
-def status_note(
-    actor_id: str,
-    description: str,
-    action: StatusAction,
-    snoozed_until: date | None,
-    reason: str,
-    names: Names,
-) -> str:
-    """The COE thread's record of a status change; the item and the reason are quoted safely."""
-    quoted = f"“{clip(neutralize(description, names), 500)}”"
-    if action is StatusAction.DONE:
-        return f"<@{actor_id}> marked the action item {quoted} done. :white_check_mark:"
-    if action is StatusAction.SNOOZE and snoozed_until is not None:
-        return (
-            f"<@{actor_id}> snoozed reminders about the action item {quoted} "
-            f"until {format_day(snoozed_until)}."
-        )
-    return (
-        f"<@{actor_id}> dropped the action item {quoted}. "
-        f"Reason: {clip(neutralize(reason, names), 1500)}"
-    )
-
-
-def status_reply(coe_id: int, note: str) -> str:
-    """What the person who clicked is told."""
-    return f"{note} ({coe_key(coe_id)}; noted in its thread.)"
-
-
 # Lists ----------------------------------------------------------------------------------------
 
 
@@ -112,6 +95,13 @@ def list_title(owner_id: str | None, asker_id: str, everyone: bool) -> str:
     if owner_id is None or owner_id == asker_id:
         return "Your open action items"
     return f"<@{owner_id}>'s open action items"
+
+
+def build_listing(listing: ItemList) -> Message:
+    """The answer to `/coe actions`."""
+    title = list_title(listing.owner_id, listing.asker_id, listing.everyone)
+    hint = "`/coe actions @someone` lists one person's." if listing.everyone else ""
+    return build_item_list(title, listing.items, listing.total, listing.names, hint)
 
 
 def build_item_list(
@@ -255,6 +245,11 @@ def build_result_modal(title: str, text: str) -> dict[str, Any]:
         "close": plain("Close"),
         "blocks": [section(text)],
     }
+
+
+def form_errors(errors: Mapping[FormField, str]) -> dict[str, str]:
+    """A form's errors by the modal block that shows each."""
+    return {FORM_BLOCKS[field]: text for field, text in errors.items()}
 
 
 def form_value(values: dict[str, Any], block_id: str) -> str | None:

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.slack_text import clip
+
 Block = dict[str, Any]
 
 # Slack's limits. Over them, Slack refuses the whole call (`invalid_blocks`, `msg_too_long`,
@@ -29,20 +31,6 @@ BLOCK_TEXT_LIMIT = 12_000
 BLOCK_TEXT_BUDGET = 11_000
 # The `text` fallback the builders send: notifications and screen readers need no more.
 FALLBACK_LIMIT = 3000
-
-
-def clip(text: str, limit: int = SECTION_LIMIT) -> str:
-    """`text` cut to at most `limit` characters, ending in "…"; never inside `<…>` or `&amp;`."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    opened = cut.rfind("<")
-    if opened > cut.rfind(">"):
-        cut = cut[:opened]
-    entity = cut.rfind("&")
-    if entity != -1 and ";" not in cut[entity:] and len(cut) - entity < len("&amp;"):
-        cut = cut[:entity]
-    return cut + "…"
 
 
 def plain(text: str) -> Block:

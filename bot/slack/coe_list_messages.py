@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.coe_list import CoeList
 from bot.core.coe_list import CoeSummary, status_phrase
 from bot.core.slack_text import neutralize
 from bot.slack.blocks import chunks, clip, context, section
@@ -34,6 +35,12 @@ def coe_line(coe: CoeSummary, show_channel: bool = True) -> str:
 
 def list_title(everyone: bool) -> str:
     return "COEs in your channels" if everyone else "COEs in this channel"
+
+
+def build_pages(listing: CoeList) -> list[Message]:
+    """The pages of the answer to `/coe list` or `/coe list all`."""
+    title = list_title(listing.everyone)
+    return build_coe_list(title, listing.coes, listing.total, show_channel=listing.everyone)
 
 
 def build_coe_list(

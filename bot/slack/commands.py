@@ -19,6 +19,8 @@ from bot.core.commands import (
     parse_command,
 )
 from bot.runtime import Runtime
+from bot.slack import action_item_messages as item_views
+from bot.slack import coe_list_messages as coe_views
 from bot.slack import stored
 
 IN_A_DM = (
@@ -63,11 +65,13 @@ def run(rt: Runtime, command: dict[str, Any]) -> None:
                 stored.respond(rt, command, error)
         case ListActions() as query:
             listing = action_items.list_for(rt, asker_id=command["user_id"], query=query)
-            stored.respond(rt, command, listing["text"], listing.get("blocks"))
+            answer = item_views.build_listing(listing)
+            stored.respond(rt, command, answer["text"], answer.get("blocks"))
         case ListCoes(everyone):
-            for page in coe_list.list_coes(
+            coes = coe_list.list_coes(
                 rt, asker_id=command["user_id"], channel_id=command["channel_id"], everyone=everyone
-            ):
+            )
+            for page in coe_views.build_pages(coes):
                 stored.respond(rt, command, page["text"], page["blocks"])
         case Export(coe_id):
             _export(rt, command, coe_id)

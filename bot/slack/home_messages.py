@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from bot.core.action_items import ListedItem
 from bot.core.coe_list import CoeSummary
+from bot.home import COES_SHOWN, ITEMS_SHOWN, Home
 from bot.slack.action_item_messages import item_line
 from bot.slack.blocks import Block, chunks, clip, context, header, section
 from bot.slack.coe_list_messages import coe_line
 from bot.slack.messages import NO_NAMES, Names, item_status_buttons
-
-# Slack refuses a Home view of more than 100 blocks. Two an item (its line and its buttons):
-# the items take at most 60, and each list of COEs a handful.
-ITEMS_SHOWN = 30
-COES_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class Home:
-    """What one person's Home shows; each list is clipped, with its full count beside it."""
-
-    items: Sequence[ListedItem]
-    items_total: int
-    facilitated: Sequence[CoeSummary]
-    facilitated_total: int
-    recent: Sequence[CoeSummary]
-    recent_total: int
 
 
 def build_home(home: Home, names: Names = NO_NAMES) -> dict[str, Any]:

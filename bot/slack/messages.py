@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -10,13 +9,19 @@ from bot.core import facilitation as core
 from bot.core.angles import ANGLE_QUESTIONS, Angle
 from bot.core.blame import mechanism_question
 from bot.core.chatter import ASIDE_PREFIX
-from bot.core.facilitation import Chain, Status, Step, why_question
+from bot.core.facilitation import Chain, Step, why_question
+from bot.core.review_text import (
+    NO_NAMES,
+    QUOTE_LIMIT,
+    Names,
+    coe_key,
+    short,
+    status_line,
+)
 from bot.core.slack_text import neutralize, plain
 from bot.slack.blocks import button, chunks, clip, context, header, mrkdwn, section
 
 Message = dict[str, Any]
-Names = Mapping[str, str]
-NO_NAMES: Names = {}
 
 
 class ActionId(StrEnum):
@@ -34,8 +39,6 @@ class ActionId(StrEnum):
 
 # The mark on each thread message the bot took as an answer (or an impact or lesson line).
 RECORDED_REACTION = "ballot_box_with_check"
-# Quotes of answers in prompts are clipped; the full text stays stored and goes into the document.
-QUOTE_LIMIT = 500
 # Slack takes about 12,000 characters of block text in one message; leave room for the rest.
 MESSAGE_TEXT_BUDGET = 10_000
 
@@ -46,19 +49,6 @@ HELP_LINE = (
     'takes back the latest answer. Say `done` (or "we\'re out of ideas") when this branch has '
     "no more whys. `action: <what> @owner due <date>` records an action item."
 )
-
-
-def coe_key(coe_id: int) -> str:
-    return f"COE-{coe_id}"
-
-
-def status_line(chain: Chain) -> str:
-    if chain.status is Status.CHAIN_DONE:
-        return f"chain complete ({len(chain.answered)} whys), collecting action items"
-    if chain.status is Status.OFFERING:
-        return f"out of ideas after {len(chain.answered)} whys, other angles offered"
-    step = chain.open_step
-    return f"asking why #{step.number}" if step else "starting"
 
 
 def build_parent(
@@ -81,19 +71,6 @@ def build_parent(
             context(f"{key} · Correction of Error review · we look for mechanisms, not blame"),
         ],
     }
-
-
-def took_back(answer: str, names: Names = NO_NAMES) -> str:
-    return f"Took back “{short(answer, names=names)}”."
-
-
-def back_to(step: Step, names: Names = NO_NAMES) -> str:
-    return f"Back to #{step.number}, “{short(step.answer or '', names=names)}”."
-
-
-def short(text: str, limit: int = QUOTE_LIMIT, names: Names = NO_NAMES) -> str:
-    """User text quoted by the bot: clipped, and no longer able to notify anyone."""
-    return neutralize(clip(text, limit), names)
 
 
 def prompt_question(step: Step, names: Names = NO_NAMES) -> str:

@@ -1,0 +1,118 @@
+"""The port for everything the bot says: the use cases say what, `bot/slack` says how.
+
+A use case gets an `Outgoing` from `rt.say(session)`, bound to its transaction: each method
+queues the message in the outbox within that transaction and returns the outbox ids to send
+once it commits (`delivery.deliver`). Nothing here knows Block Kit, payloads or Slack methods;
+`bot/slack/outgoing.py` builds them, and a recording fake in the tests stands in for it.
+
+A few methods talk to Slack at once and need no transaction (`rt.say()`): the parent message,
+whose ts the review needs before anything else is stored, and the modals a click opened, which
+Slack must see filled within seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from bot.core.action_items import NewItem
+from bot.core.angles import Angle
+from bot.core.document import Related
+from bot.core.facilitation import Chain, Step
+from storage.models import Coe
+
+Names = Mapping[str, str]
+
+
+class Outgoing(Protocol):
+    # The COE's parent message and thread ---------------------------------------------------
+
+    def post_parent(
+        self, *, coe_id: int, channel_id: str, facilitator_id: str, chain: Chain, names: Names
+    ) -> str:
+        """Post the message that anchors the COE's thread, at once; returns its ts."""
+        ...
+
+    def refresh_parent(self, coe: Coe, chain: Chain, names: Names) -> int:
+        """Bring the parent's status line up to date; a burst of changes costs one update."""
+        ...
+
+    def ask_why(
+        self,
+        coe: Coe,
+        step: Step,
+        *,
+        step_id: int | None,
+        lead: str | None,
+        with_help: bool,
+        names: Names,
+    ) -> int:
+        """Ask the open why, with `lead` before it; the prompt's ts is recorded on `step_id`."""
+        ...
+
+    def second_cause(self, coe: Coe, chain: Chain, step: Step, names: Names) -> int:
+        """Say that `step` was taken as another cause of the same why."""
+        ...
+
+    def offer_angles(self, coe: Coe, angles: Sequence[Angle]) -> int:
+        """Offer the angles nobody looked at yet, once the team is out of ideas."""
+        ...
+
+    def post_chain(
+        self, coe: Coe, chain: Chain, related: Sequence[Related], names: Names
+    ) -> list[int]:
+        """The finished tree of causes, with related COEs, in as many posts as it takes."""
+        ...
+
+    def note(self, coe: Coe, text: str, *, on_behalf_of: str | None = None, what: str = "") -> int:
+        """A short note in the thread; if Slack refuses it, `on_behalf_of` is told about `what`."""
+        ...
+
+    def confirm_item(self, coe: Coe, item: NewItem, author_id: str, names: Names) -> int:
+        """The thread's record of a new action item, with its buttons."""
+        ...
+
+    def mark_answer(self, coe: Coe, ts: str, *, remove: bool = False) -> int:
+        """Mark the thread message at `ts` as recorded (or take the mark off)."""
+        ...
+
+    def tell_privately(
+        self, *, channel_id: str, thread_ts: str | None, user_id: str, text: str
+    ) -> int:
+        """A note in the thread that only `user_id` sees."""
+        ...
+
+    # Elsewhere -----------------------------------------------------------------------------
+
+    def publish_home(self, user_id: str) -> int:
+        """A fresh App Home for `user_id`, built when it is sent; pending ones are reused."""
+        ...
+
+    def upload_document(self, *, coe_id: int, user_id: str) -> int:
+        """The COE document as a file in its thread, written when it is sent."""
+        ...
+
+    # Modals a click opened (at once) -------------------------------------------------------
+
+    def fill_add_form(
+        self,
+        *,
+        view_id: str,
+        coe_id: int,
+        whys: Sequence[Step],
+        default_why: Step,
+        owner_id: str,
+        names: Names,
+    ) -> None:
+        """Put the "Add action item" form into the modal that is loading."""
+        ...
+
+    def fill_drop_form(self, *, view_id: str, item_id: int, description: str, names: Names) -> None:
+        """Ask for the reason for dropping an item in the modal that is loading."""
+        ...
+
+    # At send time --------------------------------------------------------------------------
+
+    def complete(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """The payload to send for a queued message that is built only when sent."""
+        ...

@@ -1,0 +1,218 @@
+"""`Outgoing` in Slack: Block Kit from the builders, queued in the outbox of the caller's
+transaction, or sent at once where Slack needs the answer now."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from bot import documents, home
+from bot.core.action_items import NewItem
+from bot.core.angles import Angle
+from bot.core.document import Related
+from bot.core.facilitation import Chain, Status, Step
+from bot.core.review_text import coe_key
+from bot.core.slack_text import clip
+from bot.delivery import UPLOAD
+from bot.outgoing import Names
+from bot.runtime import Runtime
+from bot.slack import action_item_messages as item_views
+from bot.slack import messages, thread_posts
+from bot.slack.home_messages import build_home
+from storage import outbox
+from storage.models import Coe
+
+POST = "chat.postMessage"
+UPDATE = "chat.update"
+PUBLISH = "views.publish"
+# chat.update is rate limited per workspace (Tier 3), and a lively thread changes the why
+# number faster than anyone reads it: "asking why #n" waits this long to absorb a burst.
+PARENT_UPDATE_DELAY = timedelta(seconds=2)
+
+
+class SlackOutgoing:
+    """What the bot says, for Slack; `session` is the transaction it queues in (None: only
+    the methods that call Slack at once may be used)."""
+
+    def __init__(self, rt: Runtime, session: Session | None = None) -> None:
+        self._rt = rt
+        self._session = session
+
+    # The COE's parent message and thread ---------------------------------------------------
+
+    def post_parent(
+        self, *, coe_id: int, channel_id: str, facilitator_id: str, chain: Chain, names: Names
+    ) -> str:
+        parent = messages.build_parent(coe_id, facilitator_id, chain, names)
+        return str(self._rt.slack.chat_postMessage(channel=channel_id, **parent)["ts"])
+
+    def refresh_parent(self, coe: Coe, chain: Chain, names: Names) -> int:
+        parent = messages.build_parent(_id(coe), coe.facilitator_id, chain, names)
+        # A closed chain is news and goes out at once.
+        urgent = chain.status is Status.CHAIN_DONE
+        now = self._rt.now()
+        return outbox.enqueue(
+            session=self._in_transaction(),
+            method=UPDATE,
+            payload={"channel": coe.channel_id, "ts": coe.parent_ts, **parent},
+            now=now,
+            coalesce_key=f"coe-parent:{coe.id}",
+            not_before=None if urgent else now + PARENT_UPDATE_DELAY,
+        )
+
+    def ask_why(
+        self,
+        coe: Coe,
+        step: Step,
+        *,
+        step_id: int | None,
+        lead: str | None,
+        with_help: bool,
+        names: Names,
+    ) -> int:
+        prompt = messages.build_why_prompt(_id(coe), step, lead, with_help=with_help, names=names)
+        return outbox.enqueue(
+            session=self._in_transaction(),
+            method=POST,
+            payload={"channel": coe.channel_id, "thread_ts": coe.parent_ts, **prompt},
+            now=self._rt.now(),
+            why_step_id=step_id,
+        )
+
+    def second_cause(self, coe: Coe, chain: Chain, step: Step, names: Names) -> int:
+        return self._thread(coe, messages.build_second_cause(_id(coe), chain, step, names))
+
+    def offer_angles(self, coe: Coe, angles: Sequence[Angle]) -> int:
+        return self._thread(coe, messages.build_angle_offer(_id(coe), list(angles)))
+
+    def post_chain(
+        self, coe: Coe, chain: Chain, related: Sequence[Related], names: Names
+    ) -> list[int]:
+        similar = [(match.key, match.excerpt, match.link) for match in related]
+        parts = messages.build_chain_summary(_id(coe), chain, similar, names)
+        return [self._thread(coe, part) for part in parts]
+
+    def note(self, coe: Coe, text: str, *, on_behalf_of: str | None = None, what: str = "") -> int:
+        return self._thread(coe, messages.build_notice(text), on_behalf_of, what)
+
+    def confirm_item(self, coe: Coe, item: NewItem, author_id: str, names: Names) -> int:
+        confirmation = item_views.build_confirmation(_id(coe), item, author_id, names)
+        return self._thread(coe, confirmation, author_id, "the confirmation of your action item")
+
+    def mark_answer(self, coe: Coe, ts: str, *, remove: bool = False) -> int:
+        return outbox.enqueue(
+            session=self._in_transaction(),
+            method="reactions.remove" if remove else "reactions.add",
+            payload={
+                "channel": coe.channel_id,
+                "timestamp": ts,
+                "name": messages.RECORDED_REACTION,
+            },
+            now=self._rt.now(),
+        )
+
+    def tell_privately(
+        self, *, channel_id: str, thread_ts: str | None, user_id: str, text: str
+    ) -> int:
+        return thread_posts.privately(
+            self._rt,
+            self._in_transaction(),
+            channel_id=channel_id,
+            thread_ts=thread_ts,
+            user_id=user_id,
+            text=text,
+        )
+
+    # Elsewhere -----------------------------------------------------------------------------
+
+    def publish_home(self, user_id: str) -> int:
+        # The view is built when sent (`complete`), from what is committed by then.
+        return outbox.enqueue(
+            session=self._in_transaction(),
+            method=PUBLISH,
+            payload={"user_id": user_id},
+            now=self._rt.now(),
+            coalesce_key=f"home:{user_id}",
+        )
+
+    def upload_document(self, *, coe_id: int, user_id: str) -> int:
+        # The file is written when sent (`complete`): by then the names of everyone in it can
+        # be looked up in Slack, which a transaction must not wait for.
+        return outbox.enqueue(
+            session=self._in_transaction(),
+            method=UPLOAD,
+            payload={"coe_id": coe_id, "user_id": user_id},
+            now=self._rt.now(),
+        )
+
+    # Modals a click opened -----------------------------------------------------------------
+
+    def fill_add_form(
+        self,
+        *,
+        view_id: str,
+        coe_id: int,
+        whys: Sequence[Step],
+        default_why: Step,
+        owner_id: str,
+        names: Names,
+    ) -> None:
+        view = item_views.build_add_item_modal(coe_id, whys, default_why, owner_id, names)
+        self._rt.slack.views_update(view_id=view_id, view=view)
+
+    def fill_drop_form(self, *, view_id: str, item_id: int, description: str, names: Names) -> None:
+        view = item_views.build_drop_modal(item_id, description, names)
+        self._rt.slack.views_update(view_id=view_id, view=view)
+
+    # At send time --------------------------------------------------------------------------
+
+    def complete(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+        if method == UPLOAD and "content" not in payload:
+            return self._document(int(payload["coe_id"]), str(payload["user_id"]))
+        if method == PUBLISH and "view" not in payload:
+            user_id = str(payload["user_id"])
+            shown, names = home.current(self._rt, user_id)
+            return {"user_id": user_id, "view": build_home(shown, names)}
+        return payload
+
+    def _document(self, coe_id: int, user_id: str) -> dict[str, Any]:
+        document = documents.for_upload(self._rt, coe_id)
+        key = coe_key(coe_id)
+        return {
+            "channel": document.channel_id,
+            "thread_ts": document.thread_ts,
+            "filename": f"{key}.md",
+            "title": f"{key}: {clip(document.problem, 200)}",
+            "content": document.markdown,
+            "initial_comment": f"{key} as a document, exported by <@{user_id}>.",
+        }
+
+    def _thread(
+        self,
+        coe: Coe,
+        message: dict[str, Any],
+        on_behalf_of: str | None = None,
+        what: str = "",
+    ) -> int:
+        return thread_posts.in_thread(
+            self._rt,
+            self._in_transaction(),
+            channel_id=coe.channel_id,
+            thread_ts=coe.parent_ts,
+            message=message,
+            on_behalf_of=on_behalf_of,
+            what=what,
+        )
+
+    def _in_transaction(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("queueing a message needs the transaction: rt.say(session)")
+        return self._session
+
+
+def _id(coe: Coe) -> int:
+    assert coe.id is not None
+    return coe.id
