@@ -15,7 +15,8 @@ from bot import delivery, home, users, visibility
 from bot.core import action_items as core
 from bot.core.action_items import ActionDraft, ActionItemError, NewItem, Person, StatusAction
 from bot.core.commands import ListActions
-from bot.core.facilitation import Chain, Step
+from bot.core.dates import owner_today
+from bot.core.facilitation import Chain, Status, Step
 from bot.core.item_form import FormField, ItemForm, check_form
 from bot.core.item_text import status_note, status_reply
 from bot.core.replies import ActionRequest
@@ -111,7 +112,9 @@ def capture(
     """
     if prepared.error is not None or prepared.draft is None or prepared.owner is None:
         raise ActionItemError(prepared.error or "That action item could not be read.")
-    item = core.plan_item(prepared.draft, request.why_number, prepared.owner, chain, rt.now())
+    item = core.plan_item(
+        prepared.draft, request.why_number, prepared.owner, chain, rt.now(), rt.settings.timezone
+    )
     return _record(rt, session, coe, item, author_id, source_ts)
 
 
@@ -146,7 +149,7 @@ def fill_add_form(rt: Runtime, *, coe_id: int, user_id: str, view_id: str) -> st
     """Put the "Add action item" form in the modal the click opened; or return why not."""
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
-        if coe is None or coe.status == "starting":
+        if coe is None or coe.status == Status.STARTING:
             return COE_GONE
         chain = coes.load_chain(session=session, coe=coe)
         whys = chain.answered or chain.steps
@@ -177,10 +180,10 @@ def check_modal(rt: Runtime, *, coe_id: int, form: ItemForm) -> dict[FormField, 
         )
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
-        if coe is None or coe.status == "starting":
+        if coe is None or coe.status == Status.STARTING:
             return {FormField.DESCRIPTION: COE_GONE}
         chain = coes.load_chain(session=session, coe=coe)
-    return check_form(form, owner, chain, rt.now())[1]
+    return check_form(form, owner, chain, rt.now(), rt.settings.timezone)[1]
 
 
 def add_from_modal(
@@ -195,10 +198,10 @@ def add_from_modal(
     users.learn_mentioned(rt, form.description)
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
-        if coe is None or coe.status == "starting":
+        if coe is None or coe.status == Status.STARTING:
             return Outcome(False, COE_GONE)
         chain = coes.load_chain(session=session, coe=coe)
-        item, errors = check_form(form, owner, chain, rt.now())
+        item, errors = check_form(form, owner, chain, rt.now(), rt.settings.timezone)
         if item is None or errors:
             text = "The action item was not recorded: " + " ".join(errors.values())
             ids = [_enqueue_ephemeral(rt, session, coe, actor_id, text)]
@@ -307,7 +310,7 @@ def _load_item(session: Session, item_id: int, lock: bool = False) -> tuple[Acti
 
 def _owner_today(rt: Runtime, session: Session, owner_id: str) -> date:
     cached = user_cache.get_user(session=session, user_id=owner_id)
-    return core.local_today(rt.now(), cached.tz if cached else rt.settings.timezone.key)
+    return owner_today(rt.now(), cached.tz if cached else None, rt.settings.timezone)
 
 
 # Lists --------------------------------------------------------------------------------------
@@ -340,7 +343,7 @@ def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> ItemList:
             owner_id=item.owner_id,
             due=item.due,
             days_overdue=core.days_overdue(
-                item.due, core.local_today(now, zones.get(item.owner_id, rt.settings.timezone.key))
+                item.due, owner_today(now, zones.get(item.owner_id), rt.settings.timezone)
             ),
             snoozed_until=item.snoozed_until,
         )

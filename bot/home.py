@@ -16,8 +16,9 @@ from typing import Any
 from sqlmodel import Session
 
 from bot import users, visibility
-from bot.core.action_items import ListedItem, days_overdue, list_order, local_today
+from bot.core.action_items import ListedItem, days_overdue, list_order
 from bot.core.coe_list import CoeSummary, open_first
+from bot.core.dates import owner_today
 from bot.runtime import Runtime
 from storage import action_items as items_store
 from storage import coe_summaries, inbox
@@ -116,7 +117,7 @@ def _my_items(rt: Runtime, session: Session, user_id: str) -> list[ListedItem]:
     """The person's open items, overdue first; theirs wherever they are, as in `/coe actions`."""
     rows = items_store.open_items(session=session, owner_id=user_id)
     cached = user_cache.get_user(session=session, user_id=user_id)
-    today = local_today(rt.now(), cached.tz if cached else rt.settings.timezone.key)
+    today = owner_today(rt.now(), cached.tz if cached else None, rt.settings.timezone)
     listed = [
         ListedItem(
             item_id=_id(item),

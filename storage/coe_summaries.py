@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from bot.core.action_items import ItemStatus
 from bot.core.coe_list import CoeSummary
+from bot.core.facilitation import Status
 from storage.models import ActionItem, Coe, WhyStep
 
 
@@ -29,7 +31,7 @@ def summaries(
     where = _listed(channel_ids, facilitator_id)
     open_items = (
         select(func.count())
-        .where(col(ActionItem.coe_id) == col(Coe.id), col(ActionItem.status) == "open")
+        .where(col(ActionItem.coe_id) == col(Coe.id), col(ActionItem.status) == ItemStatus.OPEN.value)
         .scalar_subquery()
     )
     asking = (
@@ -50,7 +52,7 @@ def summaries(
             problem=coe.problem,
             facilitator_id=coe.facilitator_id,
             status=coe.status,
-            asking_why=why if coe.status == "asking" else None,
+            asking_why=why if coe.status == Status.ASKING.value else None,
             closed=coe.closed_at is not None,
             open_items=int(count or 0),
             parent_ts=coe.parent_ts,
@@ -63,7 +65,7 @@ def summaries(
 
 
 def _listed(channel_ids: Collection[str] | None, facilitator_id: str | None) -> list[Any]:
-    where: list[Any] = [col(Coe.status) != "starting"]
+    where: list[Any] = [col(Coe.status) != Status.STARTING.value]
     if channel_ids is not None:
         where.append(col(Coe.channel_id).in_(sorted(channel_ids)))
     if facilitator_id is not None:

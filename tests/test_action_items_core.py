@@ -28,7 +28,7 @@ from bot.core.action_items import (
     who_may_change,
     why_label,
 )
-from bot.core.dates import DueDateError, days_overdue, format_day, local_today, parse_due
+from bot.core.dates import DueDateError, days_overdue, format_day, owner_today, parse_due
 from bot.core.facilitation import Chain, end_chain, record_answer, start
 from bot.core.item_form import ItemForm, check_form
 from tests.test_facilitation import posted
@@ -144,7 +144,7 @@ def test_days_are_shown_with_their_weekday() -> None:
     ],
 )
 def test_today_is_the_owners_calendar_day(now: datetime, tz: str, today: date) -> None:
-    assert local_today(now, tz) == today
+    assert owner_today(now, tz) == today
 
 
 # Reading an `action:` line ---------------------------------------------------------------------

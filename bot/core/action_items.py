@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.core.dates import (
     DueDateError,
-    local_today,
     overdue_first,
+    owner_today,
     parse_due,
 )
 from bot.core.dates import days_overdue as days_overdue  # the use cases read it from here
@@ -256,12 +256,20 @@ def why_label(step: Step) -> str:
 
 
 def plan_item(
-    draft: ActionDraft, why_number: int | None, owner: Person, chain: Chain, now: datetime
+    draft: ActionDraft,
+    why_number: int | None,
+    owner: Person,
+    chain: Chain,
+    now: datetime,
+    fallback: tzinfo = UTC,
 ) -> NewItem:
-    """The item an `action:` line asks for; raises `ActionItemError` when anything is off."""
+    """The item an `action:` line asks for; raises `ActionItemError` when anything is off.
+
+    The due date is read on the owner's calendar (`fallback` when their timezone is unknown).
+    """
     check_owner(owner)
     why = pick_why(chain, why_number)
-    due = due_for(draft.due_phrase, local_today(now, owner.tz))
+    due = due_for(draft.due_phrase, owner_today(now, owner.tz, fallback))
     return NewItem(draft.description, owner.user_id, due, why)
 
 

@@ -6,7 +6,8 @@ Pure: `today` is always a parameter, the calendar day it is for the item's owner
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.slack_text import neutralize
@@ -114,13 +115,27 @@ def date_help(today: date) -> str:
     )
 
 
-def local_today(now: datetime, tz: str) -> date:
-    """The calendar day it is at `now` for someone in `tz` (UTC when Slack gave no usable tz)."""
+def owner_today(now: datetime, tz: str | None, fallback: tzinfo = UTC) -> date:
+    """The calendar day it is at `now` for an item's owner in `tz`.
+
+    Every count of days goes through here (nudges, `/coe actions`, the Home, the digest, due
+    dates as read), so they never disagree on what is overdue.
+    """
+    return now.astimezone(owner_zone(tz, fallback)).date()
+
+
+def owner_zone(tz: str | None, fallback: tzinfo = UTC) -> tzinfo:
+    """The owner's timezone: the one Slack gave, else `fallback` (the bot's COE_TIMEZONE) when
+    Slack gave none, or one this system does not know."""
+    return (_known_zone(tz) if tz else None) or fallback
+
+
+@lru_cache(maxsize=512)
+def _known_zone(name: str) -> ZoneInfo | None:
     try:
-        zone: ZoneInfo | type[UTC] = ZoneInfo(tz)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC
-    return now.astimezone(zone).date()
+        return None
 
 
 def parse_due(phrase: str, today: date) -> date:

@@ -7,7 +7,7 @@ Pure: the owner as looked up and `now` are parameters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
 from typing import TypeVar
 
@@ -21,7 +21,7 @@ from bot.core.action_items import (
     pick_why,
     unknown_owner,
 )
-from bot.core.dates import DueDateError, format_day, local_today, parse_due
+from bot.core.dates import DueDateError, format_day, owner_today, parse_due
 from bot.core.facilitation import Chain, Step
 
 _E = TypeVar("_E", bound=StrEnum)
@@ -49,9 +49,12 @@ class ItemForm:
 
 
 def check_form(
-    form: ItemForm, owner: Person | None, chain: Chain, now: datetime
+    form: ItemForm, owner: Person | None, chain: Chain, now: datetime, fallback: tzinfo = UTC
 ) -> tuple[NewItem | None, dict[FormField, str]]:
-    """The item the modal asks for, or what is wrong with it, by field."""
+    """The item the modal asks for, or what is wrong with it, by field.
+
+    The due date is checked on the owner's calendar (`fallback` when their timezone is unknown).
+    """
     errors: dict[FormField, str] = {}
     description = (form.description or "").strip()
     if not description:
@@ -65,7 +68,7 @@ def check_form(
             check_owner(owner)
         except ActionItemError as error:
             errors[FormField.OWNER] = str(error)
-    due = _form_due(form.due, owner, now, errors)
+    due = _form_due(form.due, owner, now, fallback, errors)
     why = _form_why(chain, form.why_number, errors)
     priority = _choice(Priority, form.priority, Priority.MEDIUM, FormField.PRIORITY, errors)
     kind = _choice(Kind, form.kind, None, FormField.KIND, errors)
@@ -75,9 +78,13 @@ def check_form(
 
 
 def _form_due(
-    value: str | None, owner: Person | None, now: datetime, errors: dict[FormField, str]
+    value: str | None,
+    owner: Person | None,
+    now: datetime,
+    fallback: tzinfo,
+    errors: dict[FormField, str],
 ) -> date | None:
-    today = local_today(now, owner.tz if owner else "UTC")
+    today = owner_today(now, owner.tz if owner else None, fallback)
     if not value:
         errors[FormField.DUE] = "Pick a due date."
         return None

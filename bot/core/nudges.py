@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from bot.core.action_items import ItemStatus
+
 # The furthest any timezone runs ahead of UTC (Kiribati, UTC+14): whatever day it is anywhere,
 # it is at most this calendar day.
 _MAX_UTC_OFFSET = timedelta(hours=14)
@@ -47,7 +49,7 @@ def at_work(now_local: datetime, policy: NudgePolicy) -> bool:
 def nudge_due(item: ItemState, now_local: datetime, policy: NudgePolicy) -> NudgeKind | None:
     """The reminder owed for `item` at `now_local` in the owner's timezone, if any."""
     today = now_local.date()
-    if item.status != "open" or not at_work(now_local, policy):
+    if item.status != ItemStatus.OPEN or not at_work(now_local, policy):
         return None
     if item.snoozed_until is not None and item.snoozed_until > today:
         return None
