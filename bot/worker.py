@@ -35,8 +35,9 @@ log = logging.getLogger(__name__)
 class Route:
     """How the worker handles one kind of stored request."""
 
-    handle: Callable[[Runtime, str], None]
-    # Told when the worker stops retrying a request, so that whoever sent it hears about it.
+    handle: Callable[[Runtime, inbox.StoredRequest], None]
+    # Told (with the request's key and the last error) when the worker stops retrying it, so
+    # that whoever sent it hears about it.
     abandon: Callable[[Runtime, str, str], None] | None = None
     # Someone is waiting on it (a command, a click): it gets a pool of its own.
     interactive: bool = False
@@ -66,7 +67,7 @@ class Worker:
     def __init__(
         self,
         rt: Runtime,
-        routes: Mapping[str, Route],
+        routes: Mapping[str, Route],  # by inbox.RequestKind
         threads: int = THREADS,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
@@ -161,12 +162,18 @@ class Worker:
         try:
             if route is None:
                 raise LookupError(f"no route for stored {request.kind!r} requests")
-            route.handle(self.rt, request.key)
+            stored = self._load(request.key)
+            if stored is not None:
+                route.handle(self.rt, stored)
         except Exception as error:
             log.exception("Handling stored %s %s failed", request.kind, request.key)
             self._failed(request.key, route, error)
         finally:
             self._done(request)
+
+    def _load(self, key: str) -> inbox.StoredRequest | None:
+        with Session(read_only(self.rt.engine)) as session:
+            return inbox.load(session=session, event_id=key)
 
     def _done(self, request: inbox.Pending) -> None:
         """Let go of the request, and start its thread's next one."""
