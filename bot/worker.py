@@ -87,6 +87,8 @@ class Worker:
         self._queued: dict[str, list[tuple[str, str, inbox.Pending]]] = {}
         self._delivering = threading.Lock()
         self._last_pass = 0.0
+        # The listeners on this runtime wake this worker: built, it is wired, never forgotten.
+        rt.notify = self.wake
 
     def wake(self, *stored: inbox.Pending) -> None:
         """Handle these stored requests now; with none, look for what was stored or queued."""
