@@ -43,7 +43,8 @@ class Route:
     interactive: bool = False
 
 
-MAX_ATTEMPTS = 5
+# Tries at a stored request that keeps failing before its sender is told it was not recorded.
+REQUEST_ATTEMPTS = 5
 RETRY_DELAY = timedelta(seconds=10)
 POLL_SECONDS = 0.5
 # Each reply is a short transaction, then a Slack call of tens of milliseconds. More threads
@@ -217,7 +218,7 @@ class Worker:
             attempts = inbox.retry_later(
                 session=session, event_id=key, error=repr(error), at=now + RETRY_DELAY
             )
-            abandoned = attempts >= MAX_ATTEMPTS
+            abandoned = attempts >= REQUEST_ATTEMPTS
             if abandoned:
                 log.error("Giving up on stored request %s after %s attempts", key, attempts)
                 inbox.give_up(session=session, event_id=key, error=repr(error), now=now)
