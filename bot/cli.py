@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from bot.runtime import Runtime, make_slack_client
+from bot.runtime import Runtime, make_slack_client, wake_nobody
 from bot.settings import Settings, SettingsError, load_settings
 from storage import coes, migrate
 from storage.db import make_engine
@@ -134,8 +134,7 @@ def _serve(settings: Settings) -> int:
         os.close(write_fd)
         os._exit(_work(settings, read_fd))
     os.close(read_fd)
-    rt = _runtime(settings)
-    rt.notify = pipe_notifier(write_fd)
+    rt = _runtime(settings, notify=pipe_notifier(write_fd))
     app = build_app(rt)
     _exit_with(worker_pid)
     serve(app, rt, on_stop=lambda: _stop_worker(worker_pid))
@@ -148,8 +147,7 @@ def _start_worker(rt: Runtime) -> Callable[[], None]:
     from bot.slack.routes import worker_routes
     from bot.worker import Worker, run_in_thread
 
-    worker = Worker(rt, worker_routes())
-    rt.notify = worker.wake
+    worker = Worker(rt, worker_routes())  # from now on, what is stored on `rt` wakes it
     stop_worker = run_in_thread(worker)
     scheduler = build_scheduler(rt)
     scheduler.start()
@@ -170,7 +168,7 @@ def _work(settings: Settings, wakeups_fd: int) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
     stop_worker = _start_worker(rt)
-    listen_for_wakeups(wakeups_fd, rt.notify, stopped)
+    listen_for_wakeups(wakeups_fd, rt.notify, stopped)  # the worker's wake, set by _start_worker
     stopped.wait()
     stop_worker()
     return 0
@@ -254,7 +252,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _runtime(settings: Settings) -> Runtime:
+def _runtime(settings: Settings, notify: Callable[..., None] = wake_nobody) -> Runtime:
     from bot.slack.outgoing import SlackOutgoing
 
     return Runtime(
@@ -262,6 +260,7 @@ def _runtime(settings: Settings) -> Runtime:
         engine=make_engine(settings.database_url),
         slack=make_slack_client(settings),
         outgoing=SlackOutgoing,
+        notify=notify,
     )
 
 

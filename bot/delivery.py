@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 REACTIONS = ("reactions.add", "reactions.remove")
 # Three calls in one (get an upload URL, upload, complete), made by the SDK's files_upload_v2.
 UPLOAD = "files.upload_v2"
-MAX_ATTEMPTS = 8
+# Tries at sending one outbox message before it is given up as failed.
+SEND_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=2)
 # A sender answers within this long (Slack client timeout and all), or has died: a post it
 # took holds the later ones to its channel back no longer than this.
@@ -211,7 +212,7 @@ def _unknown(rt: Runtime, message: outbox.Claimed, error: str) -> None:
 
 
 def _retry(rt: Runtime, message: outbox.Claimed, error: str, after: int | None) -> None:
-    if message.attempts >= MAX_ATTEMPTS and after is None:
+    if message.attempts >= SEND_ATTEMPTS and after is None:
         log.error("Giving up on outbox message %s after %s attempts", message.id, message.attempts)
         _give_up(rt, message, error, "failed")
         return

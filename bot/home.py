@@ -67,18 +67,21 @@ def keep_opened(rt: Runtime, body: dict[str, Any]) -> bool:
         return False
     with Session(rt.engine) as session:
         kept = inbox.keep(
-            session=session, key=str(event_id), kind="home", payload=json.dumps(body), now=rt.now()
+            session=session,
+            key=str(event_id),
+            kind=inbox.RequestKind.HOME,
+            payload=json.dumps(body),
+            now=rt.now(),
         )
         session.commit()
     return kept
 
 
-def process_opened(rt: Runtime, event_id: str) -> None:
+def process_opened(rt: Runtime, request: inbox.StoredRequest) -> None:
     """The worker's half of a Home opened: queue its publish, once per stored event."""
     with Session(rt.engine) as session:
-        payload = inbox.claim(session=session, event_id=event_id, now=rt.now())
-        if payload is not None:
-            queue_refresh(rt, session, str(json.loads(payload)["event"]["user"]))
+        if inbox.claim(session=session, event_id=request.key, now=rt.now()):
+            queue_refresh(rt, session, str(request.body["event"]["user"]))
         session.commit()
 
 

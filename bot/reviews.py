@@ -174,16 +174,15 @@ def keep_thread_event(rt: Runtime, body: dict[str, Any]) -> inbox.Pending | None
             now=now,
         ),
     )
-    return inbox.Pending(event_id, "message", thread_key, message.ts) if kept else None
+    return (
+        inbox.Pending(event_id, inbox.RequestKind.MESSAGE, thread_key, message.ts) if kept else None
+    )
 
 
-def process_thread_event(rt: Runtime, event_id: str) -> None:
+def process_thread_event(rt: Runtime, request: inbox.StoredRequest) -> None:
     """Apply a stored thread event exactly once, then send what it owes Slack."""
-    with Session(rt.engine) as session:
-        payload = inbox.get_payload(session=session, event_id=event_id)
-    if payload is None:
-        return
-    message = parse_thread_message(json.loads(payload).get("event") or {})
+    event_id = request.key
+    message = parse_thread_message(request.body.get("event") or {})
     # Slack calls are made here, never inside the transaction: the owner's timezone, and the
     # names of the people the reply mentions, which quotes of it show instead of pinging them.
     prepared = _prepare_action(rt, message)
@@ -198,8 +197,8 @@ def process_thread_event(rt: Runtime, event_id: str) -> None:
 def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:
     """The reply could not be recorded even after retries: tell its author, not just the log."""
     with Session(rt.engine) as session:
-        payload = inbox.get_payload(session=session, event_id=event_id)
-        message = parse_thread_message(json.loads(payload).get("event") or {}) if payload else None
+        request = inbox.load(session=session, event_id=event_id)
+        message = parse_thread_message(request.body.get("event") or {}) if request else None
         if message is None or message.kind != "reply":
             return
         quoted = clip(neutralize(message.text, users.names_in(session, message.text)), 200)

@@ -26,6 +26,10 @@ def _not_wired(rt: Runtime, session: Session | None) -> Outgoing:
     raise RuntimeError("This runtime says nothing: build it with an `outgoing` (bot/slack).")
 
 
+def wake_nobody(*stored: object) -> None:
+    """The `notify` of a runtime whose listeners have no worker to wake."""
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -34,9 +38,11 @@ class Runtime:
     # What the bot says (bot/outgoing.py), given by the wiring: Slack's, or a test's recorder.
     outgoing: Callable[[Runtime, Session | None], Outgoing] = _not_wired
     clock: Callable[[], datetime] = system_clock
-    # Tells the worker something was stored or queued, with the stored requests (inbox.Pending)
-    # it may start on at once; the serving process sets it.
-    notify: Callable[..., None] = lambda *stored: None
+    # What the listeners call once they have stored something, with the stored requests
+    # (inbox.Pending) the worker may start on at once. A Worker built on this runtime makes it
+    # its own `wake`; a serving process whose worker runs elsewhere passes its notifier here.
+    # Left as is, nothing is woken: a runtime with no listeners (a one-off command) needs none.
+    notify: Callable[..., None] = wake_nobody
     # Slack's answers about channels and people (bot/visibility.py), per process.
     cache: TtlCache = field(default_factory=TtlCache)
 

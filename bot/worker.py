@@ -35,14 +35,16 @@ log = logging.getLogger(__name__)
 class Route:
     """How the worker handles one kind of stored request."""
 
-    handle: Callable[[Runtime, str], None]
-    # Told when the worker stops retrying a request, so that whoever sent it hears about it.
+    handle: Callable[[Runtime, inbox.StoredRequest], None]
+    # Told (with the request's key and the last error) when the worker stops retrying it, so
+    # that whoever sent it hears about it.
     abandon: Callable[[Runtime, str, str], None] | None = None
     # Someone is waiting on it (a command, a click): it gets a pool of its own.
     interactive: bool = False
 
 
-MAX_ATTEMPTS = 5
+# Tries at a stored request that keeps failing before its sender is told it was not recorded.
+REQUEST_ATTEMPTS = 5
 RETRY_DELAY = timedelta(seconds=10)
 POLL_SECONDS = 0.5
 # Each reply is a short transaction, then a Slack call of tens of milliseconds. More threads
@@ -66,7 +68,7 @@ class Worker:
     def __init__(
         self,
         rt: Runtime,
-        routes: Mapping[str, Route],
+        routes: Mapping[str, Route],  # by inbox.RequestKind
         threads: int = THREADS,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
@@ -86,6 +88,8 @@ class Worker:
         self._queued: dict[str, list[tuple[str, str, inbox.Pending]]] = {}
         self._delivering = threading.Lock()
         self._last_pass = 0.0
+        # The listeners on this runtime wake this worker: built, it is wired, never forgotten.
+        rt.notify = self.wake
 
     def wake(self, *stored: inbox.Pending) -> None:
         """Handle these stored requests now; with none, look for what was stored or queued."""
@@ -161,12 +165,18 @@ class Worker:
         try:
             if route is None:
                 raise LookupError(f"no route for stored {request.kind!r} requests")
-            route.handle(self.rt, request.key)
+            stored = self._load(request.key)
+            if stored is not None:
+                route.handle(self.rt, stored)
         except Exception as error:
             log.exception("Handling stored %s %s failed", request.kind, request.key)
             self._failed(request.key, route, error)
         finally:
             self._done(request)
+
+    def _load(self, key: str) -> inbox.StoredRequest | None:
+        with Session(read_only(self.rt.engine)) as session:
+            return inbox.load(session=session, event_id=key)
 
     def _done(self, request: inbox.Pending) -> None:
         """Let go of the request, and start its thread's next one."""
@@ -208,7 +218,7 @@ class Worker:
             attempts = inbox.retry_later(
                 session=session, event_id=key, error=repr(error), at=now + RETRY_DELAY
             )
-            abandoned = attempts >= MAX_ATTEMPTS
+            abandoned = attempts >= REQUEST_ATTEMPTS
             if abandoned:
                 log.error("Giving up on stored request %s after %s attempts", key, attempts)
                 inbox.give_up(session=session, event_id=key, error=repr(error), now=now)

@@ -31,7 +31,9 @@ def summaries(
     where = _listed(channel_ids, facilitator_id)
     open_items = (
         select(func.count())
-        .where(col(ActionItem.coe_id) == col(Coe.id), col(ActionItem.status) == ItemStatus.OPEN.value)
+        .where(
+            col(ActionItem.coe_id) == col(Coe.id), col(ActionItem.status) == ItemStatus.OPEN.value
+        )
         .scalar_subquery()
     )
     asking = (

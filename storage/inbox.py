@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, bindparam, text, update
@@ -23,11 +25,33 @@ T = TypeVar("T")
 
 _TABLE = InboxEvent.__table__  # type: ignore[attr-defined]
 
+
+class RequestKind(StrEnum):
+    """What a stored request is: the listener that stores it and the worker's route agree on it."""
+
+    MESSAGE = "message"  # a message event in a COE thread: a reply, an edit, a deletion
+    COMMAND = "command"  # `/coe`
+    ACTION = "action"  # a button click
+    VIEW = "view"  # a modal's submission
+    HOME = "home"  # the App Home tab opened
+
+
+# The worker takes due requests in this order, lowest first: someone waiting on a command,
+# a click or a form comes before the replies of COE threads.
+PEOPLE_WAITING = 0
+THREAD_REPLY = 1
+
+
+def priority_of(kind: str) -> int:
+    """Where a request of this kind comes in the worker's order."""
+    return THREAD_REPLY if kind == RequestKind.MESSAGE else PEOPLE_WAITING
+
+
 # One statement and one round trip: this runs before Slack gets its ack, on every thread reply.
 _KEEP_IF_COE_THREAD = text(
     "INSERT INTO inbox_event (event_id, kind, priority, thread_key, message_ts, payload, "
     "received_at, next_attempt_at, attempts) "
-    "SELECT :event_id, 'message', 1, :channel_id || ':' || :thread_ts, :message_ts, :payload, "
+    "SELECT :event_id, :kind, :priority, :channel_id || ':' || :thread_ts, :message_ts, :payload, "
     ":now, :now, 0 "
     "WHERE EXISTS (SELECT 1 FROM coe WHERE channel_id = :channel_id AND parent_ts = :thread_ts) "
     "ON CONFLICT (event_id) DO NOTHING"
@@ -49,6 +73,8 @@ def keep_if_coe_thread(
         _KEEP_IF_COE_THREAD,
         {
             "event_id": event_id,
+            "kind": RequestKind.MESSAGE.value,
+            "priority": THREAD_REPLY,
             "payload": payload,
             "now": now,
             "channel_id": channel_id,
@@ -60,15 +86,15 @@ def keep_if_coe_thread(
 
 
 def keep(*, session: Session, key: str, kind: str, payload: str, now: datetime) -> bool:
-    """Store a command or interaction; False if that key was already stored."""
+    """Store a command, an interaction or a Home opened; False if that key was already stored."""
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (
         insert(_TABLE)
         .values(
             event_id=key,
-            kind=kind,
-            priority=0,
+            kind=str(kind),
+            priority=priority_of(kind),
             payload=payload,
             received_at=now,
             next_attempt_at=now,
@@ -81,8 +107,10 @@ def keep(*, session: Session, key: str, kind: str, payload: str, now: datetime) 
 
 @dataclass(frozen=True)
 class Pending:
+    """A stored request due for the worker: enough to schedule it, not its payload."""
+
     key: str
-    kind: str
+    kind: str  # a RequestKind's value
     thread_key: str | None
     message_ts: str | None = None
 
@@ -104,14 +132,13 @@ def pending(*, session: Session, now: datetime, limit: int = 200) -> list[Pendin
     return [Pending(*row) for row in rows]
 
 
-def claim(*, session: Session, event_id: str, now: datetime) -> str | None:
-    """Mark the request processed within the caller's transaction and return its payload.
+def claim(*, session: Session, event_id: str, now: datetime) -> bool:
+    """Mark the request processed within the caller's transaction.
 
-    None if it was already processed: by then its effects are committed, so a redelivery or a
+    False if it was already processed: by then its effects are committed, so a redelivery or a
     second process must do nothing.
     """
-    taken = session.execute(_CLAIM, {"key": event_id, "now": now}).first()
-    return None if taken is None else str(taken[0])
+    return session.execute(_CLAIM, {"key": event_id, "now": now}).first() is not None
 
 
 # Built once: this runs for every stored request.
@@ -119,13 +146,33 @@ _CLAIM = (
     update(_TABLE)
     .where(_TABLE.c.event_id == bindparam("key"), _TABLE.c.processed_at.is_(None))
     .values(processed_at=bindparam("now"))
-    .returning(_TABLE.c.payload)
+    .returning(_TABLE.c.event_id)
 )
 
 
-def get_payload(*, session: Session, event_id: str) -> str | None:
+@dataclass(frozen=True)
+class StoredRequest:
+    """A stored request as the worker hands it to its route: the payload parsed once."""
+
+    key: str
+    kind: str  # a RequestKind's value; a kind this version does not know finds no route
+    body: dict[str, Any]  # the request as Slack sent it, with what the listener noted in it
+    received_at: datetime
+    attempts: int  # failed attempts so far
+
+
+def load(*, session: Session, event_id: str) -> StoredRequest | None:
+    """The stored request, processed or not; None if nothing is stored under that key."""
     event = session.get(InboxEvent, event_id)
-    return event.payload if event else None
+    if event is None:
+        return None
+    return StoredRequest(
+        key=event.event_id,
+        kind=event.kind,
+        body=json.loads(event.payload),
+        received_at=event.received_at,
+        attempts=event.attempts,
+    )
 
 
 def retry_later(*, session: Session, event_id: str, error: str, at: datetime) -> int:

@@ -67,10 +67,9 @@ class InboxEvent(SQLModel, table=True):
     __table_args__ = (Index("ix_inbox_pending", "processed_at", "next_attempt_at"),)
 
     event_id: str = Field(primary_key=True)
-    # "message" (a COE thread reply), "command", "action" or "view"
-    kind: str = "message"
-    # Interactions first: their trigger_id expires three seconds after the click.
-    priority: int = 1
+    # A RequestKind (storage/inbox.py), and the order it is taken in (inbox.priority_of).
+    kind: str
+    priority: int
     # "channel:thread_ts" of a thread reply: one thread's replies are handled one at a time,
     # in the order of their Slack `ts` (which is the order they were written in).
     thread_key: str | None = None

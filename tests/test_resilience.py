@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from bot import delivery, reviews
 from bot.runtime import Runtime
-from bot.worker import MAX_ATTEMPTS, RETRY_DELAY, Route, Worker
+from bot.worker import REQUEST_ATTEMPTS, RETRY_DELAY, Route, Worker
 from storage import inbox, outbox
 from storage.models import InboxEvent, OutboxMessage
 from tests.conftest import Bot, Clock
@@ -224,13 +224,13 @@ def test_the_worker_gives_up_after_retrying_and_tells_whoever_sent_it(
     with Session(bot.rt.engine) as session:
         inbox.keep(session=session, key="probe:1", kind="probe", payload="{}", now=clock())
         session.commit()
-    for _ in range(MAX_ATTEMPTS):
+    for _ in range(REQUEST_ATTEMPTS):
         one_pass(bot, routes)
         clock.advance(seconds=RETRY_DELAY.total_seconds())
     assert abandoned == [("probe:1", "the database is on fire")]
     with Session(bot.rt.engine) as session:
         row = session.get(InboxEvent, "probe:1")
-    assert row is not None and row.processed_at is not None and row.attempts == MAX_ATTEMPTS
+    assert row is not None and row.processed_at is not None and row.attempts == REQUEST_ATTEMPTS
     one_pass(bot, routes)
     assert len(abandoned) == 1
 

@@ -9,8 +9,14 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.runtime import Runtime
-from bot.slack import action_item_listeners, commands, home, routes, threads
-from bot.slack.stored import SORRY
+from bot.slack import (
+    action_item_listeners,
+    button_listeners,
+    command_listeners,
+    home_listeners,
+    thread_listeners,
+)
+from bot.slack.stored_request import SORRY
 
 log = logging.getLogger(__name__)
 
@@ -18,9 +24,9 @@ log = logging.getLogger(__name__)
 def build_app(rt: Runtime) -> App:
     """Every listener acks in the request thread after storing what the worker should do.
 
-    Listeners leave calling Slack to the worker (bot/worker.py), once the ack has gone out;
-    the one exception opens a modal while the click's trigger_id is fresh (see
-    action_item_listeners.open_loading_modal).
+    Listeners leave calling Slack to the worker (bot/worker.py, with the handlers of
+    routes.py), once the ack has gone out; the one exception opens a modal while the click's
+    trigger_id is fresh (see action_item_listeners.open_loading_modal).
     """
     settings = rt.settings
     app = App(
@@ -33,10 +39,10 @@ def build_app(rt: Runtime) -> App:
         # for the ack every 10 ms, which is most of a bare Bolt app's response time.
         process_before_response=True,
     )
-    commands.register(app, rt)
-    threads.register(app, rt)
-    home.register(app, rt)
-    routes.register_buttons(app, rt)
+    command_listeners.register(app, rt)
+    thread_listeners.register(app, rt)
+    home_listeners.register(app, rt)
+    button_listeners.register(app, rt)
     action_item_listeners.register(app, rt)
     app.error(_on_error)
     return app

@@ -1,8 +1,8 @@
-"""Slack requests kept for the worker: stored before the ack, answered from the worker."""
+"""The worker's side of a stored command, click or form: run it once or until it is recorded,
+and answer the person who sent it."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -14,76 +14,60 @@ from sqlmodel import Session
 from bot import delivery
 from bot.runtime import Runtime
 from bot.slack.blocks import clip
+from bot.slack.stored_request import RECEIVED, SORRY, user_id
 from storage import inbox, outbox
+from storage.inbox import StoredRequest
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
 # Slack takes answers through a response_url for 30 minutes; past that, it refuses them.
 RESPONSE_URL_LIFETIME = timedelta(minutes=29)
-# When the request came, noted in the stored body: Slack's command payloads carry no time.
-RECEIVED = "coe_received_at"
 
 Body = dict[str, Any]
+Handler = Callable[[Runtime, StoredRequest], None]
 
 
-def keep(rt: Runtime, kind: str, body: Body) -> None:
-    """Store a command or interaction for the worker, then wake it. Runs before the ack."""
-    key = f"{kind}:{body.get('trigger_id') or body.get('view', {}).get('id')}"
-    payload = json.dumps({**body, RECEIVED: rt.now().isoformat()})
-    with Session(rt.engine) as session:
-        inbox.keep(session=session, key=key, kind=kind, payload=payload, now=rt.now())
-        session.commit()
-    rt.notify()
-
-
-def claimed(work: Callable[[Runtime, Body], None]) -> Callable[[Runtime, str], None]:
+def claimed(work: Callable[[Runtime, Body], None]) -> Handler:
     """A worker handler that takes the request first, so it runs at most once.
 
     Commands and clicks call Slack along the way; running one twice could post twice, so a
     failure is reported to the user instead of retried.
     """
 
-    def handle(rt: Runtime, key: str) -> None:
+    def handle(rt: Runtime, request: StoredRequest) -> None:
         with Session(rt.engine) as session:
-            payload = inbox.claim(session=session, event_id=key, now=rt.now())
+            taken = inbox.claim(session=session, event_id=request.key, now=rt.now())
             session.commit()
-        if payload is None:
+        if not taken:
             return
-        body = json.loads(payload)
         try:
-            work(rt, body)
+            work(rt, request.body)
         except Exception:
-            log.exception("Stored request %s failed", key)
-            respond(rt, body, SORRY)
+            log.exception("Stored request %s failed", request.key)
+            respond(rt, request.body, SORRY)
 
     return handle
 
 
-def retried(work: Callable[[Runtime, Body], None]) -> Callable[[Runtime, str], None]:
+def retried(work: Callable[[Runtime, Body], None]) -> Handler:
     """A worker handler for work that is safe to repeat: marked processed only once it is done.
 
     A failure propagates, so the worker tries again later.
     """
 
-    def handle(rt: Runtime, key: str) -> None:
+    def handle(rt: Runtime, request: StoredRequest) -> None:
+        work(rt, request.body)
         with Session(rt.engine) as session:
-            payload = inbox.get_payload(session=session, event_id=key)
-        if payload is None:
-            return
-        work(rt, json.loads(payload))
-        with Session(rt.engine) as session:
-            inbox.mark_processed(session=session, event_id=key, now=rt.now())
+            inbox.mark_processed(session=session, event_id=request.key, now=rt.now())
             session.commit()
 
     return handle
 
 
-def load(rt: Runtime, key: str) -> Body | None:
-    """The stored request, as Slack sent it."""
+def load(rt: Runtime, key: str) -> StoredRequest | None:
+    """The stored request, for a route told that the worker gave up on it."""
     with Session(rt.engine) as session:
-        payload = inbox.get_payload(session=session, event_id=key)
-    return json.loads(payload) if payload else None
+        return inbox.load(session=session, event_id=key)
 
 
 def respond(rt: Runtime, body: Body, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
@@ -119,8 +103,3 @@ def _response_url_expired(rt: Runtime, body: Body) -> bool:
     if not received:
         return False  # stored before the time was noted: try it, and see
     return rt.now() - datetime.fromisoformat(received) > RESPONSE_URL_LIFETIME
-
-
-def user_id(body: Body) -> str:
-    """Who sent a command (`user_id`) or clicked (`user.id`)."""
-    return str(body.get("user_id") or body["user"]["id"])

@@ -1,4 +1,4 @@
-"""Replies in COE threads: stored before the ack; the worker processes them."""
+"""Replies in COE threads: stored before the ack; the worker processes them (reviews.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Buttons on the bot's review messages."""
+"""The worker's side of the buttons on the bot's review messages."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from bot import review_controls
 from bot.runtime import Runtime
 from bot.slack import stored
+from bot.slack.stored_request import user_id
 
 Body = dict[str, Any]
 
@@ -14,7 +15,7 @@ Body = dict[str, Any]
 def end_chain(rt: Runtime, body: Body, action: Body) -> None:
     """The worker's half of "We're out of ideas": this branch has no more whys."""
     error = review_controls.end_chain_by_button(
-        rt, coe_id=int(action["value"]), user_id=stored.user_id(body)
+        rt, coe_id=int(action["value"]), user_id=user_id(body)
     )
     if error:
         stored.respond(rt, body, error)
@@ -22,9 +23,7 @@ def end_chain(rt: Runtime, body: Body, action: Body) -> None:
 
 def finish_chain(rt: Runtime, body: Body, action: Body) -> None:
     """ "No, we're done" on the offered angles."""
-    error = review_controls.finish_by_button(
-        rt, coe_id=int(action["value"]), user_id=stored.user_id(body)
-    )
+    error = review_controls.finish_by_button(rt, coe_id=int(action["value"]), user_id=user_id(body))
     if error:
         stored.respond(rt, body, error)
 
@@ -33,7 +32,7 @@ def ask_angle(rt: Runtime, body: Body, action: Body) -> None:
     """One of the offered angles, asked as a new branch."""
     coe_id, _, angle = str(action["value"]).partition(":")
     error = review_controls.ask_angle_by_button(
-        rt, coe_id=int(coe_id), angle=angle, user_id=stored.user_id(body)
+        rt, coe_id=int(coe_id), angle=angle, user_id=user_id(body)
     )
     if error:
         stored.respond(rt, body, error)
@@ -41,8 +40,6 @@ def ask_angle(rt: Runtime, body: Body, action: Body) -> None:
 
 def export(rt: Runtime, body: Body, action: Body) -> None:
     """The "Export" button on the chain summary: the document, uploaded to the thread."""
-    error = review_controls.export_to_thread(
-        rt, coe_id=int(action["value"]), user_id=stored.user_id(body)
-    )
+    error = review_controls.export_to_thread(rt, coe_id=int(action["value"]), user_id=user_id(body))
     if error:
         stored.respond(rt, body, error)

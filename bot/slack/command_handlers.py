@@ -1,57 +1,19 @@
-"""The `/coe` slash command."""
+"""The worker's side of the `/coe` slash command: start a review, list, export, close."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
-
 from bot import action_items, coe_list, review_controls, reviews
-from bot.core.commands import (
-    USAGE,
-    Export,
-    Help,
-    Invalid,
-    ListActions,
-    ListCoes,
-    SetClosed,
-    Start,
-    parse_command,
-)
+from bot.core.commands import Export, ListActions, ListCoes, SetClosed, Start, parse_command
 from bot.runtime import Runtime
 from bot.slack import action_item_messages as item_views
 from bot.slack import coe_list_messages as coe_views
 from bot.slack import stored
 
-IN_A_DM = (
-    "A COE review runs in the incident's channel, where the team can join in. "
-    "Run `/coe start <what went wrong>` there (and `/invite` me if I'm not in it yet)."
-)
-
-LIST_IN_A_DM = "COEs are kept by channel: run `/coe list` in one, or `/coe list all` for yours."
-
-
-def register(app: App, rt: Runtime) -> None:
-    def acknowledge(ack: Ack, body: dict[str, Any]) -> None:
-        """Answer at once what needs neither Slack nor the database; keep the rest for later."""
-        match parse_command(body.get("text") or ""):
-            case Help():
-                ack(text=USAGE)
-            case Invalid(reason):
-                ack(text=f"{reason}\n\n{USAGE}")
-            case Start() if _is_direct_message(body):
-                ack(text=IN_A_DM)
-            case ListCoes(everyone=False) if _is_direct_message(body):
-                ack(text=LIST_IN_A_DM)
-            case _:
-                stored.keep(rt, "command", body)
-                ack()
-
-    app.command("/coe")(acknowledge)
-
 
 def run(rt: Runtime, command: dict[str, Any]) -> None:
-    """The worker's half: start a review, list action items or COEs."""
+    """Do what a stored `/coe` command asks."""
     match parse_command(command.get("text") or ""):
         case Start(problem):
             error = reviews.start_review(
@@ -92,8 +54,3 @@ def _export(rt: Runtime, command: dict[str, Any], coe_id: int | None) -> None:
             return
     error = review_controls.export_to_thread(rt, coe_id=coe_id, user_id=command["user_id"])
     stored.respond(rt, command, error or f"Uploading COE-{coe_id} to its thread as a document.")
-
-
-def _is_direct_message(command: dict[str, Any]) -> bool:
-    channel_id = str(command.get("channel_id", ""))
-    return channel_id.startswith("D") or command.get("channel_name") in ("directmessage", "mpdm")
