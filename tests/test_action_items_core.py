@@ -36,7 +36,7 @@ from bot.core.action_items import (
 )
 from bot.core.dates import DueDateError
 from bot.core.facilitation import Chain, end_chain, record_answer, start
-from tests.test_facilitation import posted
+from tests.scenario import posted
 
 WEDNESDAY = date(2026, 11, 25)
 FRIDAY = date(2026, 11, 27)
