@@ -14,12 +14,34 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from hypothesis import strategies as st
+
 from tests.fake_slack import TEAM_ID
 
 SIGNING_SECRET = "test-signing-secret"
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
 # Event ids and ts shared by every sender, so two bots' senders never make the same one; from
 # 1000, clear of the events stored in the dumps of tests/data.
 _IDS = itertools.count(1000)
+
+
+def signature(body: str | bytes, timestamp: int | str, secret: str = SIGNING_SECRET) -> str:
+    """Slack's `X-Slack-Signature` for `body` sent at `timestamp`."""
+    raw = body.encode() if isinstance(body, str) else body
+    base = f"v0:{timestamp}:".encode() + raw
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def signed_headers(
+    body: str | bytes, timestamp: int, content_type: str = FORM, secret: str = SIGNING_SECRET
+) -> dict[str, str]:
+    """The headers Slack sends with `body`, signed at `timestamp`."""
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": str(timestamp),
+        "X-Slack-Signature": signature(body, timestamp, secret),
+    }
 
 
 @dataclass
@@ -43,21 +65,9 @@ class SlackSender:
         headers: dict[str, str] | None = None,
         secret: str | None = None,
     ) -> tuple[int, str]:
-        timestamp = str(int(time.time()))
-        base = f"v0:{timestamp}:{body}".encode()
-        signature = (
-            "v0=" + hmac.new((secret or self.secret).encode(), base, hashlib.sha256).hexdigest()
-        )
+        signed = signed_headers(body, int(time.time()), content_type, secret or self.secret)
         request = urllib.request.Request(
-            self.url,
-            data=body.encode(),
-            method="POST",
-            headers={
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": timestamp,
-                "X-Slack-Signature": signature,
-                **(headers or {}),
-            },
+            self.url, data=body.encode(), method="POST", headers={**signed, **(headers or {})}
         )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -88,7 +98,7 @@ class SlackSender:
             "trigger_id": self.trigger(),
             **extra,
         }
-        return self.post(urlencode(form), "application/x-www-form-urlencoded")
+        return self.post(urlencode(form), FORM)
 
     def event(
         self, event: dict[str, Any], event_id: str | None = None, retry_num: int | None = None
@@ -105,7 +115,7 @@ class SlackSender:
         headers = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
-        return self.post(json.dumps(body), "application/json", headers)
+        return self.post(json.dumps(body), JSON, headers)
 
     def reply(
         self,
@@ -161,9 +171,7 @@ class SlackSender:
             ],
             **extra,
         }
-        return self.post(
-            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
-        )
+        return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
 
     def view_submission(
         self,
@@ -187,6 +195,69 @@ class SlackSender:
                 "state": {"values": values},
             },
         }
-        return self.post(
-            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
-        )
+        return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
+
+
+# Bodies for property tests: any JSON, and envelopes shaped like Slack's payloads.
+_JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+JSON_VALUES = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+# Keys and values from Slack's payloads, so that bodies get past the first checks and into Bolt.
+_SLACK_KEYS = [
+    "type",
+    "subtype",
+    "text",
+    "event",
+    "view",
+    "actions",
+    "authorizations",
+    "team",
+    "user",
+    "channel",
+    "enterprise",
+    "container",
+    "message",
+    "previous_message",
+    "thread_ts",
+    "ts",
+    "action_id",
+    "value",
+    "callback_id",
+    "state",
+    "private_metadata",
+    "bot_id",
+    "id",
+]
+_SLACK_VALUES = st.sampled_from(
+    [
+        "event_callback",
+        "block_actions",
+        "view_submission",
+        "url_verification",
+        "message",
+        "message_changed",
+        "message_deleted",
+        "coe_item_done",
+        "coe_end_chain",
+        "CINC",
+        "UBOB",
+        "1",
+    ]
+)
+_SLACKISH = st.recursive(
+    _JSON_LEAVES | _SLACK_VALUES,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(_SLACK_KEYS), inner, max_size=5)
+    ),
+    max_leaves=12,
+)
+ENVELOPES = st.fixed_dictionaries(
+    {"type": st.sampled_from(["event_callback", "block_actions", "view_submission", "x"])},
+    optional={key: _SLACKISH for key in _SLACK_KEYS if key != "type"},
+)

@@ -3,7 +3,6 @@ buttons and `/coe actions`."""
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -15,54 +14,30 @@ from sqlmodel import Session, col, select
 from bot.core.action_items import NewItem
 from bot.core.facilitation import Step
 from storage import action_items as store
-from storage import inbox
-from storage.models import ActionItem, ActionItemChange, OutboxMessage
+from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import Call, FakeSlack
-
-THREAD = "1700000000.000001"
-ANSWERS = [
-    "All the servers were turned off.",
-    "A script was run which shut them off.",
-    "There were no alarms on the number of servers shutting down.",
-]
-CONFIRMED = "added an action item"
-_ts = itertools.count(1)
-
+from tests.scenario import (
+    SITE_ANSWERS,
+    THREAD,
+    action,
+    all_processed,
+    click,
+    confirmations,
+    ephemerals,
+    form_values,
+    history,
+    items,
+    listing,
+    new_ts,
+    note_count,
+    prompts,
+    responses,
+    start_review,
+    wait_for_note,
+)
 
 # Helpers --------------------------------------------------------------------------------------
-
-
-def new_ts() -> str:
-    return f"1800000002.{next(_ts):06d}"
-
-
-def thread_texts(fake: FakeSlack) -> list[str]:
-    return [call["text"] for call in fake.posted(thread_ts=THREAD)]
-
-
-def start_review(bot: Bot, fake: FakeSlack, answers: int = 3) -> None:
-    """UALICE (the facilitator) starts COE-1 and UBOB answers `answers` whys."""
-    bot.slack.command("start The site went down")
-    fake.wait_for(lambda: len(thread_texts(fake)) == 1)
-    for number, text in enumerate(ANSWERS[:answers], start=1):
-        bot.slack.reply(text, thread_ts=THREAD, user="UBOB", ts=new_ts())
-        fake.wait_for(lambda n=number: len(thread_texts(fake)) == n + 1)
-
-
-def confirmations(fake: FakeSlack) -> list[str]:
-    return [text for text in thread_texts(fake) if CONFIRMED in text]
-
-
-def ephemerals(fake: FakeSlack) -> list[Call]:
-    return fake.calls_to("chat.postEphemeral")
-
-
-def action(bot: Bot, fake: FakeSlack, text: str, user: str = "UALICE", **kwargs: Any) -> str:
-    """Send an `action:` reply and wait for the confirmation; returns it."""
-    count = len(confirmations(fake))
-    bot.slack.reply(text, thread_ts=THREAD, user=user, ts=kwargs.pop("ts", new_ts()), **kwargs)
-    return str(fake.wait_for(lambda: confirmations(fake)[count:])[0])
 
 
 def refused(bot: Bot, fake: FakeSlack, text: str, user: str = "UALICE") -> Call:
@@ -70,40 +45,6 @@ def refused(bot: Bot, fake: FakeSlack, text: str, user: str = "UALICE") -> Call:
     count = len(ephemerals(fake))
     bot.slack.reply(text, thread_ts=THREAD, user=user, ts=new_ts())
     return fake.wait_for(lambda: ephemerals(fake)[count:])[0]
-
-
-def items(bot: Bot) -> list[ActionItem]:
-    with Session(bot.rt.engine) as session:
-        return list(store.list_items(session=session, coe_id=1))
-
-
-def history(bot: Bot, item_id: int = 1) -> list[ActionItemChange]:
-    with Session(bot.rt.engine) as session:
-        return list(store.list_changes(session=session, item_id=item_id))
-
-
-def all_processed(bot: Bot) -> bool:
-    with Session(bot.rt.engine) as session:
-        return not inbox.pending(session=session, now=datetime(2100, 1, 1, tzinfo=UTC))
-
-
-def responses(fake: FakeSlack) -> list[Call]:
-    return fake.calls_to("response_url")
-
-
-def click(bot: Bot, fake: FakeSlack, action_id: str, value: str, user: str) -> Call:
-    """Click a button whose answer comes back through the response URL; returns that answer."""
-    count = len(responses(fake))
-    bot.slack.action(action_id, value, user=user)
-    return fake.wait_for(lambda: responses(fake)[count:])[0]
-
-
-def note_count(fake: FakeSlack) -> int:
-    return len(thread_texts(fake))
-
-
-def wait_for_note(fake: FakeSlack, count: int) -> str:
-    return str(fake.wait_for(lambda: thread_texts(fake)[count:])[0])
 
 
 # Capture from the thread ----------------------------------------------------------------------
@@ -123,7 +64,7 @@ def test_an_action_line_with_a_mention_and_an_iso_date_is_recorded_and_confirmed
     assert "“Add an alarm on servers shut down per minute”" in confirmation
     assert "<@UALICE> added an action item to COE-1" in confirmation
     assert "Owner: <@UCAROL>" in confirmation and "Due: Fri 4 Dec 2026" in confirmation
-    assert f"Addresses Why #3: “{ANSWERS[2]}”" in confirmation
+    assert f"Addresses Why #3: “{SITE_ANSWERS[2]}”" in confirmation
     [item] = items(bot)
     assert (item.text, item.owner_id, item.due, item.why_number) == (
         "Add an alarm on servers shut down per minute",
@@ -182,7 +123,7 @@ def test_the_author_owns_an_item_that_names_no_one(bot: Bot, fake_slack: FakeSla
 def test_an_item_can_name_the_why_it_addresses(bot: Bot, fake_slack: FakeSlack) -> None:
     start_review(bot, fake_slack)
     confirmation = action(bot, fake_slack, "action #2: Make the script ask first due friday")
-    assert f"Addresses Why #2: “{ANSWERS[1]}”" in confirmation
+    assert f"Addresses Why #2: “{SITE_ANSWERS[1]}”" in confirmation
     assert "Due: Fri 27 Nov 2026" in confirmation
     assert [item.why_number for item in items(bot)] == [2]
 
@@ -190,7 +131,7 @@ def test_an_item_can_name_the_why_it_addresses(bot: Bot, fake_slack: FakeSlack) 
 def test_an_action_line_does_not_answer_the_open_why(bot: Bot, fake_slack: FakeSlack) -> None:
     start_review(bot, fake_slack, answers=1)
     action(bot, fake_slack, "action: Add an alarm due friday")
-    questions = [text for text in thread_texts(fake_slack) if text.startswith("Why #")]
+    questions = [text for text in prompts(fake_slack) if text.startswith("Why #")]
     assert [question[:7] for question in questions] == ["Why #1:", "Why #2:"]
     assert [item.why_number for item in items(bot)] == [1]
 
@@ -293,22 +234,6 @@ def test_an_owner_is_looked_up_in_slack_once_a_day(
 
 # The modal ------------------------------------------------------------------------------------
 
-FORM_VALUES = {
-    "description": {"description": {"type": "plain_text_input", "value": "Add an alarm"}},
-    "owner": {"owner": {"type": "users_select", "selected_user": "UCAROL"}},
-    "due": {"due": {"type": "datepicker", "selected_date": "2026-12-04"}},
-    "priority": {"priority": {"type": "static_select", "selected_option": {"value": "high"}}},
-    "kind": {"kind": {"type": "static_select", "selected_option": {"value": "detect"}}},
-    "why": {"why": {"type": "static_select", "selected_option": {"value": "2"}}},
-}
-
-
-def form_values(**fields: dict[str, Any]) -> dict[str, Any]:
-    values = json.loads(json.dumps(FORM_VALUES))
-    for block_id, element in fields.items():
-        values[block_id][block_id] = {**values[block_id][block_id], **element}
-    return values
-
 
 def filled_modal(bot: Bot, fake: FakeSlack, action_id: str, value: str, user: str) -> Call:
     """Click a button that opens a modal; returns the worker's views.update that fills it in.
@@ -356,7 +281,7 @@ def test_a_submitted_form_is_recorded_and_confirmed_in_the_thread(
     confirmation = fake_slack.wait_for(lambda: confirmations(fake_slack))[0]
     assert "<@UBOB> added an action item to COE-1: “Add an alarm”" in confirmation
     assert "Due: Fri 4 Dec 2026" in confirmation and "Priority: high, detect" in confirmation
-    assert f"Why #2: “{ANSWERS[1]}”" in confirmation
+    assert f"Why #2: “{SITE_ANSWERS[1]}”" in confirmation
     [item] = items(bot)
     assert (item.owner_id, item.due, item.priority, item.kind, item.why_number) == (
         "UCAROL",
@@ -581,12 +506,6 @@ def test_a_button_for_an_item_that_is_gone_says_so(bot: Bot, fake_slack: FakeSla
 # /coe actions ---------------------------------------------------------------------------------
 
 
-def listing(bot: Bot, fake: FakeSlack, text: str, user: str = "UALICE") -> Call:
-    count = len(responses(fake))
-    bot.slack.command(text, user=user)
-    return fake.wait_for(lambda: responses(fake)[count:])[0]
-
-
 def item_rows(answer: Call) -> list[str]:
     return [
         block["text"]["text"]
@@ -638,7 +557,7 @@ def test_coe_actions_lists_open_items_overdue_first(
 
 def test_a_long_list_stays_within_slacks_block_limit(bot: Bot, fake_slack: FakeSlack) -> None:
     start_review(bot, fake_slack)
-    why = Step(3, ANSWERS[1], ANSWERS[2])
+    why = Step(3, SITE_ANSWERS[1], SITE_ANSWERS[2])
     with Session(bot.rt.engine) as session:
         for number in range(30):
             item = NewItem(f"Item {number}", "UALICE", date(2026, 12, 1 + number % 20), why)

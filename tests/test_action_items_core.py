@@ -31,7 +31,7 @@ from bot.core.action_items import (
 from bot.core.dates import DueDateError, days_overdue, format_day, owner_today, parse_due
 from bot.core.facilitation import Chain, end_chain, record_answer, start
 from bot.core.item_form import ItemForm, check_form
-from tests.test_facilitation import posted
+from tests.scenario import posted
 
 WEDNESDAY = date(2026, 11, 25)
 FRIDAY = date(2026, 11, 27)

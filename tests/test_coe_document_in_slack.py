@@ -6,7 +6,7 @@ import json
 
 from tests.conftest import Bot
 from tests.fake_slack import FakeSlack
-from tests.test_thread_replies import THREAD, answer, new_ts, prompts, recorded, start
+from tests.scenario import THREAD, answer, new_ts, prompts, recorded, start
 
 
 def finish(bot: Bot, fake: FakeSlack) -> None:

@@ -9,11 +9,8 @@ from datetime import date, timedelta
 from bot.slack.links import thread_link
 from tests.conftest import Bot
 from tests.fake_slack import Call, FakeSlack
-from tests.followup_data import add_coe, add_item
-from tests.test_action_items import listing
-from tests.test_slash_command import ack_body, responses
+from tests.scenario import THREAD, ack_body, add_coe, add_item, listing, responses
 
-PARENT = "1700000000.000001"
 DUE = date(2026, 12, 4)
 
 
@@ -30,10 +27,17 @@ def test_list_shows_this_channels_coes_open_ones_first_with_status_and_link(
 ) -> None:
     # COE-1 through the thread, at why #2; COE-2 with its chain complete; COE-3 closed.
     bot.slack.command("start Checkout was down")
-    fake_slack.wait_for(lambda: fake_slack.posted(thread_ts=PARENT))
-    bot.slack.reply("The deploy broke it.", thread_ts=PARENT, user="UBOB")
-    fake_slack.wait_for(lambda: len(fake_slack.posted(thread_ts=PARENT)) == 2)
-    done = add_coe(bot.rt, "CINC", "Search was slow", status="chain_done", facilitator="UBOB")
+    fake_slack.wait_for(lambda: fake_slack.posted(thread_ts=THREAD))
+    bot.slack.reply("The deploy broke it.", thread_ts=THREAD, user="UBOB")
+    fake_slack.wait_for(lambda: len(fake_slack.posted(thread_ts=THREAD)) == 2)
+    done = add_coe(
+        bot.rt,
+        "CINC",
+        "Search was slow",
+        status="chain_done",
+        whys=("A query scanned the whole table.",),
+        facilitator="UBOB",
+    )
     add_item(bot.rt, done, "UCAROL", DUE, "Add an index")
     add_item(bot.rt, done, "UCAROL", DUE, "Cache results")
     add_item(bot.rt, done, "UCAROL", DUE, "Done already", status="done")
@@ -56,7 +60,7 @@ def test_list_shows_this_channels_coes_open_ones_first_with_status_and_link(
     assert second.startswith("*COE-1* Checkout was down\nasking why #2")
     assert "facilitator <@UALICE>" in second and "0 open items" in second
     # The permalink Slack gave when the parent was posted.
-    assert f"<https://acme.slack.com/archives/CINC/p{PARENT.replace('.', '')}|thread>" in second
+    assert f"<https://acme.slack.com/archives/CINC/p{THREAD.replace('.', '')}|thread>" in second
     assert third.startswith(f"*COE-{closed}* Mail bounced\nclosed")
     assert "<https://acme.slack.com/archives/CINC/p1690000000000099|thread>" in third
     # This channel's list does not name the channel on every line.

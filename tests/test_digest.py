@@ -19,8 +19,8 @@ from bot.schedule import latest_digest_time
 from bot.settings import SettingsError, load_settings
 from tests.conftest import Clock, bot_env
 from tests.fake_slack import Call, FakeSlack
-from tests.followup_data import add_coe, add_item, add_user, digests, make_runtime
-from tests.test_nudges import run_cli
+from tests.processes import run_cli
+from tests.scenario import add_coe, add_item, add_user, digests, make_runtime
 
 # The clock starts on Wednesday 25 November 2026, 10:00 UTC; the digest is due on Mondays at
 # 09:00 in COE_TIMEZONE (UTC unless a test says otherwise), so the current period is the 23rd's.

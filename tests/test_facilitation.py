@@ -36,6 +36,7 @@ from bot.core.replies import (
     normalize,
     read_reply,
 )
+from tests.scenario import posted
 
 PROBLEM = "Checkout was down for 40 minutes"
 ANSWERS = [
@@ -55,15 +56,6 @@ def answered(*answers: str, problem: str = PROBLEM) -> Chain:
         chain = posted(chain, f"1.{number - 1:06d}5")
         chain = record_answer(chain, text, "UBOB", f"1.{number:06d}")
     return chain
-
-
-def posted(chain: Chain, ts: str) -> Chain:
-    """The chain once the bot's question for the open why was posted at `ts`."""
-    step = chain.open_step
-    assert step is not None
-    return replace(
-        chain, steps=tuple(replace(s, prompt_ts=ts) if s is step else s for s in chain.steps)
-    )
 
 
 def asks(step: Step | None) -> tuple[int, str, int | None] | None:

@@ -7,18 +7,24 @@ import json
 from bot.core.mechanisms import WEAK_ACTION_ADVICE
 from tests.conftest import Bot
 from tests.fake_slack import FakeSlack
-from tests.test_thread_replies import THREAD, answer, chain, new_ts, prompts, recorded, start
+from tests.scenario import (
+    THREAD,
+    all_processed,
+    answer,
+    chain,
+    edited,
+    items,
+    new_ts,
+    prompts,
+    recorded,
+    start,
+)
 
 
 def settle(bot: Bot, fake: FakeSlack) -> None:
     """Wait until every stored reply has been handled and its messages sent."""
-    from tests.test_action_items import all_processed
 
     fake.wait_for(lambda: all_processed(bot))
-
-
-def thread_texts(fake: FakeSlack) -> list[str]:
-    return prompts(fake)
 
 
 def test_the_seed_session_with_custom_whys_branches_and_a_blame_answer(
@@ -173,8 +179,6 @@ def test_a_weak_action_item_is_recorded_with_a_note_a_mechanism_without(
 def test_an_edited_action_line_that_was_refused_is_read_again(
     bot: Bot, fake_slack: FakeSlack
 ) -> None:
-    from tests.test_action_items import items
-    from tests.test_thread_replies import edited
 
     start(bot, fake_slack)
     answer(bot, fake_slack, "The pool ran out.")

@@ -9,18 +9,7 @@ from sqlmodel import Session
 from storage import coes
 from tests.conftest import Bot
 from tests.fake_slack import FakeSlack
-
-SEED_ANSWERS = [
-    "All the servers were turned off.",
-    "A script was run which shut them off.",
-    "There are no permission differences between turning off 1 server vs many.",
-    "There were no alarms on the number of servers shutting down in a time period.",
-    "The hardware for those servers was being replaced, and there was no UI for the hardware team.",
-]
-
-
-def prompts(fake: FakeSlack, thread_ts: str) -> list[str]:
-    return [call["text"] for call in fake.posted(thread_ts=thread_ts)]
+from tests.scenario import SEED_ANSWERS, prompts
 
 
 def test_the_seed_session_from_start_to_recorded_chain(bot: Bot, fake_slack: FakeSlack) -> None:

@@ -15,8 +15,7 @@ from bot import home
 from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import Call, FakeSlack
-from tests.followup_data import add_coe, add_item, make_runtime, outbox_rows
-from tests.test_action_items import action, click, start_review
+from tests.scenario import action, add_coe, add_item, click, make_runtime, outbox_rows, start_review
 
 WED = date(2026, 11, 25)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import io
 import json
 import logging
@@ -23,7 +21,7 @@ from bot.slack.app import build_app
 from storage import coes
 from tests.conftest import Bot
 from tests.fake_slack import FakeSlack
-from tests.slack_requests import SIGNING_SECRET
+from tests.slack_requests import ENVELOPES, FORM, JSON, JSON_VALUES, signed_headers
 
 COMMAND = urlencode(
     {
@@ -37,8 +35,6 @@ COMMAND = urlencode(
         "trigger_id": "trigger-1",
     }
 )
-FORM = "application/x-www-form-urlencoded"
-JSON = "application/json"
 
 
 def request(
@@ -52,16 +48,6 @@ def request(
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
-
-
-def signed_headers(body: str, timestamp: int, secret: str = SIGNING_SECRET) -> dict[str, str]:
-    base = f"v0:{timestamp}:{body}".encode()
-    signature = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-    return {
-        "Content-Type": FORM,
-        "X-Slack-Request-Timestamp": str(timestamp),
-        "X-Slack-Signature": signature,
-    }
 
 
 def assert_nothing_happened(bot: Bot, fake_slack: FakeSlack) -> None:
@@ -167,13 +153,7 @@ def test_a_body_that_is_not_utf8_gets_400(
     bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
     raw = b'{"type": "event_callback", "x": "\xff\xfe"}'
-    timestamp = str(int(time.time()))
-    signature = hmac.new(SIGNING_SECRET.encode(), f"v0:{timestamp}:".encode() + raw, "sha256")
-    headers = {
-        "Content-Type": JSON,
-        "X-Slack-Request-Timestamp": timestamp,
-        "X-Slack-Signature": "v0=" + signature.hexdigest(),
-    }
+    headers = signed_headers(raw, int(time.time()), JSON)
     req = urllib.request.Request(
         f"{bot.url}/slack/events", data=raw, method="POST", headers=headers
     )
@@ -241,68 +221,6 @@ def test_a_command_whose_text_says_payload_is_read_as_a_command(
     assert "The payload service ran out of memory" in parent["text"]
 
 
-_JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
-_JSON = st.recursive(
-    _JSON_LEAVES,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
-    max_leaves=8,
-)
-# Keys and values from Slack's payloads, so that bodies get past the first checks and into Bolt.
-_SLACK_KEYS = [
-    "type",
-    "subtype",
-    "text",
-    "event",
-    "view",
-    "actions",
-    "authorizations",
-    "team",
-    "user",
-    "channel",
-    "enterprise",
-    "container",
-    "message",
-    "previous_message",
-    "thread_ts",
-    "ts",
-    "action_id",
-    "value",
-    "callback_id",
-    "state",
-    "private_metadata",
-    "bot_id",
-    "id",
-]
-_SLACK_VALUES = st.sampled_from(
-    [
-        "event_callback",
-        "block_actions",
-        "view_submission",
-        "url_verification",
-        "message",
-        "message_changed",
-        "message_deleted",
-        "coe_item_done",
-        "coe_end_chain",
-        "CINC",
-        "UBOB",
-        "1",
-    ]
-)
-_SLACKISH = st.recursive(
-    _JSON_LEAVES | _SLACK_VALUES,
-    lambda inner: (
-        st.lists(inner, max_size=3)
-        | st.dictionaries(st.sampled_from(_SLACK_KEYS), inner, max_size=5)
-    ),
-    max_leaves=12,
-)
-_ENVELOPES = st.fixed_dictionaries(
-    {"type": st.sampled_from(["event_callback", "block_actions", "view_submission", "x"])},
-    optional={key: _SLACKISH for key in _SLACK_KEYS if key != "type"},
-)
 _COMMANDS = st.fixed_dictionaries(
     {"command": st.just("/coe")},
     optional={key: st.text(max_size=30) for key in ("text", "user_id", "channel_id", "trigger_id")},
@@ -310,9 +228,9 @@ _COMMANDS = st.fixed_dictionaries(
 _BODIES = st.one_of(
     st.text(max_size=200).map(lambda text: (text, JSON)),
     st.text(max_size=200).map(lambda text: (text, FORM)),
-    _JSON.map(lambda value: (json.dumps(value), JSON)),
-    _ENVELOPES.map(lambda value: (json.dumps(value), JSON)),
-    _ENVELOPES.map(lambda value: (urlencode({"payload": json.dumps(value)}), FORM)),
+    JSON_VALUES.map(lambda value: (json.dumps(value), JSON)),
+    ENVELOPES.map(lambda value: (json.dumps(value), JSON)),
+    ENVELOPES.map(lambda value: (urlencode({"payload": json.dumps(value)}), FORM)),
     _COMMANDS.map(lambda form: (urlencode(form), FORM)),
 )
 

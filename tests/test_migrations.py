@@ -24,9 +24,8 @@ from storage import migrate
 from storage.db import make_engine
 from tests.conftest import Clock, run_bot
 from tests.fake_slack import FakeSlack
-from tests.processes import coe_bot
-from tests.test_restart import clean_env
-from tests.test_thread_replies import prompts, recorded
+from tests.processes import clean_env, coe_bot
+from tests.scenario import prompts, recorded
 
 DUMPS = Path(__file__).parent / "data" / "release_4695ac9"
 LEGACY_THREAD = "1700000000.000001"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -17,18 +15,18 @@ from bot import delivery, followup
 from bot.runtime import Runtime
 from tests.conftest import Clock, bot_env
 from tests.fake_slack import Call, FakeSlack
-from tests.followup_data import (
+from tests.processes import run_cli
+from tests.scenario import (
     add_coe,
     add_item,
     add_user,
     claim_and_die,
+    close_item,
     get_item,
     make_runtime,
     nudges,
     outbox_rows,
-    update_item,
 )
-from tests.processes import ROOT, coe_bot
 
 # The clock fixture starts at Wednesday 25 November 2026, 10:00 UTC: 10:00 for Alice in London,
 # 05:00 for Bob in New York, 19:00 for Carol in Tokyo.
@@ -186,14 +184,14 @@ def test_an_owner_slack_does_not_know_is_asked_about_once_and_not_nudged(
 def test_nudges_stop_when_the_item_is_done_or_dropped_and_not_when_the_coe_ends(
     rt: Runtime, fake_slack: FakeSlack, clock: Clock
 ) -> None:
-    ended = add_coe(rt, status="chain_done")
+    ended = add_coe(rt, status="chain_done", whys=("All the servers were turned off.",))
     live = add_item(rt, ended, "UALICE", date(2026, 11, 20), "Still open")
     add_item(rt, ended, "UALICE", date(2026, 11, 20), "Done", status="done", closed_at=rt.now())
     add_item(rt, ended, "UALICE", date(2026, 11, 20), "Dropped", status="dropped")
     followup.nudge_sweep(rt)
     assert ["Still open" in dm["text"] for dm in dms(fake_slack)] == [True]
 
-    update_item(rt, live, status="done", closed_at=rt.now())
+    close_item(rt, live, "done", at=rt.now())
     clock.advance(days=1)
     assert followup.nudge_sweep(rt) == []
     assert len(dms(fake_slack)) == 1
@@ -307,16 +305,6 @@ def test_concurrent_sweeps_on_postgres_nudge_each_item_once(
     assert len(dms(fake_slack)) == 40
     for runtime in runtimes:
         runtime.engine.dispose()
-
-
-def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SLACK_", "COE_", "DATABASE_"))
-    }
-    environment.update(env, PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
-    return coe_bot(*args, env=environment, cwd=cwd)
 
 
 def midday_zone(now: datetime) -> str:

@@ -15,11 +15,10 @@ from sqlmodel import Session
 from storage import coes
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import FakeSlack
-from tests.test_five_whys_session import SEED_ANSWERS, prompts
-from tests.test_restart import BotProcess
+from tests.processes import BotProcess
+from tests.scenario import SEED_ANSWERS, THREAD, prompts
 
 pytestmark = pytest.mark.postgres
-THREAD = "1700000000.000001"
 
 
 @pytest.fixture

@@ -14,8 +14,16 @@ from storage import inbox, outbox
 from storage.models import InboxEvent, OutboxMessage
 from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack
-from tests.test_action_items import confirmations, form_values, items, start_review
-from tests.test_thread_replies import THREAD, prompts, recorded, start
+from tests.scenario import (
+    THREAD,
+    confirmations,
+    form_values,
+    items,
+    prompts,
+    recorded,
+    start,
+    start_review,
+)
 
 
 def test_replies_waiting_together_are_recorded_in_the_order_they_were_written(

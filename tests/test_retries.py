@@ -12,25 +12,21 @@ from bot import delivery
 from storage.models import InboxEvent, OutboxMessage
 from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack
-from tests.test_thread_replies import (
+from tests.scenario import (
     ANSWERS,
     PROBLEM,
     THREAD,
     answer,
     new_ts,
+    outbox_rows,
     prompts,
     recorded,
     start,
 )
 
 
-def outbox(bot: Bot) -> list[OutboxMessage]:
-    with Session(bot.rt.engine) as session:
-        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
-
-
 def prompt_row(bot: Bot, question: str) -> OutboxMessage | None:
-    for row in outbox(bot):
+    for row in outbox_rows(bot.rt):
         if row.method == "chat.postMessage" and json.loads(row.payload)["text"] == question:
             return row
     return None

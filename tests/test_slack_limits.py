@@ -29,8 +29,17 @@ from storage import outbox
 from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack, limit_error
-from tests.followup_data import add_coe, add_item, make_runtime
-from tests.test_action_items import ANSWERS, THREAD, action, listing, new_ts, start_review
+from tests.scenario import (
+    SITE_ANSWERS,
+    THREAD,
+    action,
+    add_coe,
+    add_item,
+    listing,
+    make_runtime,
+    new_ts,
+    start_review,
+)
 
 pytest_plugins = ["pytester"]
 
@@ -188,7 +197,7 @@ def test_300_items_in_coe_actions_all_fit_one_message_and_count_the_rest(
     bot: Bot, fake_slack: FakeSlack
 ) -> None:
     start_review(bot, fake_slack)
-    why = Step(3, ANSWERS[1], ANSWERS[2])
+    why = Step(3, SITE_ANSWERS[1], SITE_ANSWERS[2])
     with Session(bot.rt.engine) as session:
         for number in range(300):
             text = f"Item {number}: " + "make the shutdown script ask before it acts. " * 40

@@ -10,16 +10,7 @@ from sqlmodel import Session
 from storage import coes
 from tests.conftest import Bot
 from tests.fake_slack import FakeSlack
-
-
-def ack_body(body: str) -> dict[str, Any]:
-    """What Slack shows the caller, from the body of the command's HTTP response.
-
-    A plain-text body is shown as an ephemeral message, like JSON without a response_type.
-    """
-    if body.lstrip().startswith("{"):
-        return json.loads(body)
-    return {"text": body}
+from tests.scenario import ack_body, responses
 
 
 def stored_problems(bot: Bot) -> list[str]:
@@ -35,10 +26,6 @@ def settle(bot: Bot, fake_slack: FakeSlack) -> None:
 
 def posted_outside_probe(fake_slack: FakeSlack) -> list[Any]:
     return [call for call in fake_slack.posted() if call.get("channel") != "CPROBE"]
-
-
-def responses(fake_slack: FakeSlack) -> list[Any]:
-    return fake_slack.calls_to("response_url")
 
 
 def test_start_opens_a_review_with_its_parent_message_and_first_why(

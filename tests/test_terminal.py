@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.processes import coe_bot
-from tests.test_restart import clean_env
+from tests.processes import clean_env, coe_bot
 
 SESSION = """The site went down
 All the servers were turned off.

@@ -2,121 +2,34 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from typing import Any
 
 from sqlmodel import Session, select
 
 from bot import delivery
-from storage import coes
 from storage.models import InboxEvent
 from tests.conftest import Bot, Clock
 from tests.fake_slack import BOT_ID, BOT_USER_ID, FakeSlack
-
-THREAD = "1700000000.000001"
-PROBLEM = "Checkout was down for 40 minutes"
-ANSWERS = [
-    "The payment service ran out of database connections.",
-    "A deploy halved the connection pool.",
-    "The config change was not reviewed.",
-]
-_ts = itertools.count(1)
-
-
-def new_ts() -> str:
-    return f"1800000001.{next(_ts):06d}"
-
-
-def prompts(fake: FakeSlack, thread_ts: str = THREAD) -> list[str]:
-    return [call["text"] for call in fake.posted(thread_ts=thread_ts)]
-
-
-def start(bot: Bot, fake: FakeSlack, problem: str = PROBLEM) -> str:
-    """Start a review in CINC and return its thread's ts once Why #1 is out."""
-    question = f'Why #1: why did "{problem}" happen?'
-    bot.slack.command(f"start {problem}")
-    first = fake.wait_for(
-        lambda: [call for call in fake.posted(channel="CINC") if call["text"] == question]
-    )
-    return str(first[0]["thread_ts"])
-
-
-def answer(
-    bot: Bot, fake: FakeSlack, text: str, user: str = "UBOB", thread_ts: str = THREAD
-) -> str:
-    """Reply in the thread and wait for the bot's next message there; returns the reply's ts."""
-    ts = new_ts()
-    count = len(prompts(fake, thread_ts))
-    bot.slack.reply(text, thread_ts=thread_ts, user=user, ts=ts)
-    fake.wait_for(lambda: len(prompts(fake, thread_ts)) > count)
-    return ts
-
-
-def chain(bot: Bot, coe_id: int = 1) -> Any:
-    with Session(bot.rt.engine) as session:
-        coe = coes.get_coe(session=session, coe_id=coe_id)
-        assert coe is not None
-        return coes.load_chain(session=session, coe=coe)
-
-
-def recorded(bot: Bot, coe_id: int = 1) -> list[str | None]:
-    return [step.answer for step in chain(bot, coe_id).answered]
+from tests.scenario import (
+    ANSWERS,
+    PROBLEM,
+    THREAD,
+    answer,
+    chain,
+    deleted,
+    edited,
+    new_ts,
+    prompts,
+    recorded,
+    start,
+)
 
 
 def stored_events(bot: Bot) -> list[str]:
     with Session(bot.rt.engine) as session:
         replies = select(InboxEvent).where(InboxEvent.kind == "message")
         return [event.event_id for event in session.exec(replies).all()]
-
-
-def deleted(ts: str, user: str = "UBOB", thread_ts: str = THREAD, text: str = "") -> dict[str, Any]:
-    """The `message_deleted` event Slack sends when someone deletes their reply."""
-    return {
-        "type": "message",
-        "subtype": "message_deleted",
-        "hidden": True,
-        "channel": "CINC",
-        "ts": new_ts(),
-        "deleted_ts": ts,
-        "event_ts": new_ts(),
-        "channel_type": "channel",
-        "previous_message": {
-            "type": "message",
-            "user": user,
-            "text": text,
-            "ts": ts,
-            "thread_ts": thread_ts,
-        },
-    }
-
-
-def edited(ts: str, text: str, user: str = "UBOB", thread_ts: str = THREAD) -> dict[str, Any]:
-    """The `message_changed` event Slack sends when someone edits their reply."""
-    return {
-        "type": "message",
-        "subtype": "message_changed",
-        "hidden": True,
-        "channel": "CINC",
-        "ts": new_ts(),
-        "event_ts": new_ts(),
-        "channel_type": "channel",
-        "message": {
-            "type": "message",
-            "user": user,
-            "text": text,
-            "ts": ts,
-            "thread_ts": thread_ts,
-            "edited": {"user": user, "ts": new_ts()},
-        },
-        "previous_message": {
-            "type": "message",
-            "user": user,
-            "text": "before the edit",
-            "ts": ts,
-            "thread_ts": thread_ts,
-        },
-    }
 
 
 # Answers ----------------------------------------------------------------------------------------

@@ -17,14 +17,16 @@ from storage import users as user_cache
 from storage.models import SlackUser
 from tests.conftest import Bot, Clock
 from tests.fake_slack import Call, FakeSlack
-from tests.followup_data import add_coe, add_item, make_runtime
-from tests.test_action_items import (
+from tests.scenario import (
     THREAD,
     action,
+    add_coe,
+    add_item,
     click,
     ephemerals,
     form_values,
     listing,
+    make_runtime,
     new_ts,
     note_count,
     start_review,

@@ -15,8 +15,7 @@ from bot import followup, visibility
 from bot.runtime import Runtime
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import Call, FakeSlack
-from tests.followup_data import add_coe, add_item, make_runtime
-from tests.test_action_items import listing
+from tests.scenario import add_coe, add_item, listing, make_runtime
 
 DUE = date(2026, 12, 4)
 
