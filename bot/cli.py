@@ -21,8 +21,6 @@ from bot.settings import Settings, SettingsError, load_settings
 from storage import coes, migrate
 from storage.db import make_engine
 
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coe-bot", description=__doc__)
@@ -52,13 +50,6 @@ def main(argv: list[str] | None = None) -> int:
     db.add_parser("upgrade", help="bring the database schema up to this release (run on upgrade)")
     args = parser.parse_args(argv)
     load_dotenv(override=False)
-    level = os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
-    if level not in LOG_LEVELS:
-        print(f"coe-bot: LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}", file=sys.stderr)
-        return 2
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Alembic narrates every step at INFO; `coe-bot db upgrade` prints the one line that matters.
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     try:
         settings = load_settings(
             os.environ,
@@ -68,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"coe-bot: {error}", file=sys.stderr)
         return 2
+    level = settings.log_level
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Alembic narrates every step at INFO; `coe-bot db upgrade` prints the one line that matters.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     try:
         if args.command == "db":
             return _db_upgrade(settings)

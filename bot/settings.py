@@ -39,6 +39,7 @@ class Settings:
     nudge_due_soon_days: int
     working_hours: tuple[time, time]
     working_days: frozenset[int]
+    log_level: str = "INFO"
 
     @property
     def socket_mode(self) -> bool:
@@ -49,6 +50,7 @@ def load_settings(
     env: Mapping[str, str], *, need_slack: bool = True, serving: bool = False
 ) -> Settings:
     """Read and check every setting; raise `SettingsError` naming the first bad one."""
+    log_level = _log_level(env)
     app_token = _optional(env, "SLACK_APP_TOKEN")
     if app_token is not None and not app_token.startswith("xapp-"):
         raise SettingsError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
@@ -76,6 +78,7 @@ def load_settings(
         digest_include_private=_flag(env, "COE_DIGEST_INCLUDE_PRIVATE"),
         nudge_interval_minutes=_int(env, "COE_NUDGE_INTERVAL_MINUTES", 15, 1, 24 * 60),
         nudge_due_soon_days=_int(env, "COE_NUDGE_DUE_SOON_DAYS", 2, 0, 60),
+        log_level=log_level,
         working_hours=_hours(env),
         working_days=_days(env),
     )
@@ -173,3 +176,13 @@ def _days(env: Mapping[str, str]) -> frozenset[int]:
         start, end = _DAYS.index(first), _DAYS.index(last or first)
         days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)])
     return frozenset(days)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    level = (_optional(env, "LOG_LEVEL") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+    return level
