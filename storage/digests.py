@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, union
+from sqlalchemy import and_, delete, func, or_
 from sqlmodel import Session, col, select
 
 from bot.core.digest import CoeProgress, DigestItem
@@ -37,24 +37,18 @@ def channels_with_news(
     *, session: Session, created_by: datetime, closed_after: datetime, closed_by: datetime
 ) -> set[str]:
     """Channels whose COEs created by `created_by` have an open item, or one done after
-    `closed_after` and by `closed_by`: every other channel's digest has nothing to report.
-
-    Two index ranges (open items; items closed in the window), never the items closed before.
-    """
-    closed = col(ActionItem.closed_at)
-
-    def channels_of(*conditions: Any) -> Any:
-        return (
-            select(Coe.channel_id)
-            .join(ActionItem, col(ActionItem.coe_id) == col(Coe.id))
-            .where(Coe.status != "starting", col(Coe.created_at) <= created_by, *conditions)
+    `closed_after` and by `closed_by`: every other channel's digest has nothing to report."""
+    statement = (
+        select(Coe.channel_id, ActionItem.status)
+        .distinct()
+        .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
+        .where(
+            Coe.status != "starting",
+            col(Coe.created_at) <= created_by,
+            _open_or_closed_in(closed_after, closed_by),
         )
-
-    statement = union(
-        channels_of(ActionItem.status == "open"),
-        channels_of(closed > closed_after, closed <= closed_by, ActionItem.status == "done"),
     )
-    return set(session.execute(statement).scalars())
+    return {channel for channel, status in session.exec(statement) if status in _SHOWN}
 
 
 def digest_items(
@@ -68,26 +62,32 @@ def digest_items(
     """Open items, and items done after `closed_after` and by `closed_by`, by channel.
 
     The COEs are those created by `created_by` in `channel_ids`; a channel with neither kind
-    of item is left out.
+    of item is left out. A done item is one closed in the window (see `_open_or_closed_in`).
     """
-    closed = col(ActionItem.closed_at)
+    # Columns, not ORM objects: a digest of every channel reads thousands of items.
     statement = (
-        select(ActionItem, Coe.channel_id)
+        select(
+            Coe.channel_id,
+            ActionItem.status,
+            ActionItem.id,
+            ActionItem.coe_id,
+            ActionItem.text,
+            ActionItem.owner_id,
+            ActionItem.due,
+            ActionItem.snoozed_until,
+        )
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
         .where(
             *_digest_coes(channel_ids, created_by),
-            or_(
-                ActionItem.status == "open",
-                and_(ActionItem.status == "done", closed > closed_after, closed <= closed_by),
-            ),
+            _open_or_closed_in(closed_after, closed_by),
         )
     )
     by_channel: dict[str, ChannelItems] = {}
-    for row, channel in session.exec(statement).all():
-        assert row.id is not None
-        item = DigestItem(row.id, row.coe_id, row.text, row.owner_id, row.due, row.snoozed_until)
+    for channel, status, *fields in session.exec(statement).all():  # type: ignore[call-overload]
+        if status not in _SHOWN:
+            continue
         open_items, completed = by_channel.setdefault(channel, ([], []))
-        (open_items if row.status == "open" else completed).append(item)
+        (open_items if status == "open" else completed).append(DigestItem(*fields))
     return by_channel
 
 
@@ -165,3 +165,18 @@ def _digest_coes(channel_ids: Collection[str], created_by: datetime) -> list[Any
         col(Coe.created_at) <= created_by,
         col(Coe.channel_id).in_(sorted(channel_ids)),
     ]
+
+
+# The statuses a digest shows: open items, and done ones closed in its period.
+_SHOWN = frozenset({"open", "done"})
+
+
+def _open_or_closed_in(closed_after: datetime, closed_by: datetime) -> Any:
+    """Open items, or items closed in the window whatever their status (the caller keeps the
+    done ones).
+
+    Two index ranges, on (status, due) and on closed_at. Asking for status "done" here would
+    lead SQLite, which keeps no statistics, to read every item ever done by the status index.
+    """
+    closed = col(ActionItem.closed_at)
+    return or_(ActionItem.status == "open", and_(closed > closed_after, closed <= closed_by))
