@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from bot import delivery, users, visibility
 from bot.core import digest as digest_core
+from bot.core.digest import CoeProgress, DigestItem
 from bot.delivery import Sent
 from bot.nudges import timezone_named
 from bot.runtime import Runtime
@@ -92,10 +93,11 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
         targets = [(settings.digest_channel, shown)]
     else:
         targets = [(channel, frozenset({channel})) for channel in channels]
-    outcome: dict[str, list[Sent] | str] = {**_record_quiet(rt, targets, period, now)}
+    outcome: dict[str, list[Sent] | str] = dict(_record_quiet(rt, targets, period, now))
     owed = [target for target in targets if target[0] not in outcome]
     for start in range(0, len(owed), DIGEST_BATCH):
         posted = _post_batch(rt, owed[start : start + DIGEST_BATCH], period, now)
+        # Each batch is sent once committed; posts to one channel still go in order.
         delivery.deliver(rt, [s.outbox_id for sent in posted.values() for s in _queued(sent)])
         outcome.update(posted)
     run = DigestRun(period=key)
@@ -152,6 +154,7 @@ def _post_batch(
     """Record and queue these channels' digests in one transaction; for each channel, what it
     queued, or why there is none to post."""
     zone = rt.settings.timezone
+    today = now.astimezone(zone).date()
     with Session(rt.engine) as session:
         claimed = store.record_digests(
             session=session,
@@ -185,7 +188,7 @@ def _post_batch(
         for channel, scope in targets:
             open_items, completed, coes = _in_scope(scope, items, progress)
             digest = digest_core.build_digest(
-                today=now.astimezone(zone).date(),
+                today=today,
                 owner_today=owner_today,
                 open_items=open_items,
                 completed=completed,
@@ -204,10 +207,12 @@ def _post_batch(
 def _in_scope(
     scope: frozenset[str],
     items: Mapping[str, store.ChannelItems],
-    progress: Mapping[str, list[digest_core.CoeProgress]],
-) -> tuple[list[digest_core.DigestItem], list[digest_core.DigestItem], list[Any]]:
+    progress: Mapping[str, list[CoeProgress]],
+) -> tuple[list[DigestItem], list[DigestItem], list[CoeProgress]]:
     """The open items, completed items and COE progress of the channels in `scope`."""
-    open_items, completed, coes = [], [], []
+    open_items: list[DigestItem] = []
+    completed: list[DigestItem] = []
+    coes: list[CoeProgress] = []
     for channel in sorted(scope):
         channel_open, channel_completed = items.get(channel, ([], []))
         open_items += channel_open
@@ -223,22 +228,22 @@ def _queue(
     now: datetime,
 ) -> dict[str, list[Sent]]:
     """Queue the messages of these digests, in one statement; what was queued, by channel."""
-    everything = list(built.values())
+    digests = list(built.values())
     names = users.names_in(
         session,
-        *(group_entry.item.text for d in everything for g in d.groups for group_entry in g.entries),
-        *(item.text for d in everything for item in d.completed),
-        *(coe.problem for d in everything for coe in d.progress),
+        *(entry.item.text for d in digests for group in d.groups for entry in group.entries),
+        *(item.text for d in digests for item in d.completed),
+        *(coe.problem for d in digests for coe in d.progress),
     )
-    links = thread_links(session, sorted({coe.coe_id for d in everything for coe in d.progress}))
+    links = thread_links(session, sorted({coe.coe_id for d in digests for coe in d.progress}))
     payloads: list[dict[str, Any]] = []
-    owners: list[int] = []
+    digest_of: list[int] = []
     whats: list[tuple[str, str]] = []
     for channel, digest in built.items():
         pages = views.build_digest_messages(digest, names, links)
         for number, page in enumerate(pages, start=1):
             payloads.append({"channel": channel, **page.message})
-            owners.append(digest_ids[channel])
+            digest_of.append(digest_ids[channel])
             items = ", ".join(map(str, page.item_ids)) or "none"
             what = f"digest to {channel}, message {number} of {len(pages)}: open items {items}"
             whats.append((channel, what))
@@ -250,7 +255,7 @@ def _queue(
         # Better a missing part than a digest posted twice.
         resend_if_unknown=False,
         # Slack refusing the channel takes the record back: the digest is still owed.
-        digest_ids=owners,
+        digest_ids=digest_of,
     )
     queued: dict[str, list[Sent]] = {}
     for message_id, (channel, what) in zip(message_ids, whats, strict=True):
