@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from slack_sdk import WebClient
@@ -28,11 +27,11 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
 from bench.harness import POSTGRES, scratch_database
-from bot import followup
+from bot import delivery, followup
 from bot.runtime import Runtime
 from bot.settings import load_settings
 from bot.slack.outgoing import SlackOutgoing
-from storage import followup as store
+from storage import nudges as store
 from storage.db import make_engine
 from storage.models import ActionItem, Coe, SlackUser
 
@@ -138,12 +137,12 @@ def measure(url: str, case: Case) -> dict[str, Any]:
 @contextmanager
 def _queue_only() -> Iterator[None]:
     """The digest queues its messages and sends nothing: sending is the outbox's, and Slack's."""
-    delivery = followup.delivery
-    followup.delivery = SimpleNamespace(deliver=lambda rt, ids: None)  # type: ignore[assignment]
+    deliver = delivery.deliver
+    delivery.deliver = lambda rt, ids: None  # type: ignore[assignment]
     try:
         yield
     finally:
-        followup.delivery = delivery
+        delivery.deliver = deliver
 
 
 def fill(engine: Engine, case: Case) -> dict[str, int]:

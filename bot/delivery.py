@@ -7,6 +7,7 @@ import logging
 import socket
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 from urllib.error import URLError
@@ -16,8 +17,7 @@ from sqlmodel import Session
 
 from bot import refusals
 from bot.runtime import Runtime
-from storage import channels, coes, outbox
-from storage import followup as digests
+from storage import channels, coes, digests, outbox
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,21 @@ PERMANENT_ERRORS = frozenset(
 CHANNEL_REFUSALS = frozenset({"not_in_channel", "is_archived", "channel_not_found"})
 # Channels sent to side by side; the posts to one channel still go one at a time, in order.
 CHANNELS_AT_ONCE = 4
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A Slack message a run queued, and what became of it by the time the run ended."""
+
+    outbox_id: int
+    channel: str
+    what: str
+    status: str = "queued"
+    error: str | None = None
+
+    def line(self) -> str:
+        outcome = self.status if self.error is None else f"{self.status} ({self.error})"
+        return f"{self.what}: {outcome}"
 
 
 def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
@@ -232,3 +247,15 @@ def _give_up(rt: Runtime, message: outbox.Claimed, error: str, status: str) -> N
     with Session(rt.engine) as session:
         outbox.give_up(session=session, message_id=message.id, error=error, status=status)
         session.commit()
+
+
+def outcomes(rt: Runtime, queued: list[Sent]) -> list[Sent]:
+    """`queued` with what became of each message: sent, or still waiting and why."""
+    with Session(rt.engine) as session:
+        states = outbox.states(session=session, message_ids=[s.outbox_id for s in queued])
+    return [
+        replace(sent, status=states[sent.outbox_id][0], error=states[sent.outbox_id][1])
+        if sent.outbox_id in states
+        else sent
+        for sent in queued
+    ]

@@ -68,8 +68,8 @@ def timezones(*, session: Session, user_ids: list[str]) -> dict[str, str]:
     """The cached timezone of each user that has one."""
     if not user_ids:
         return {}
-    statement = select(SlackUser).where(col(SlackUser.user_id).in_(user_ids))
-    return {user.user_id: user.tz for user in session.exec(statement).all()}
+    statement = select(SlackUser.user_id, SlackUser.tz).where(col(SlackUser.user_id).in_(user_ids))
+    return dict(session.exec(statement).all())
 
 
 def names(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:

@@ -7,11 +7,13 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.base import BaseScheduler
 
+from bot import digests as digests_use_case
 from bot import followup
 from bot.jobs import build_scheduler, check_digest_channel, run_digest, run_nudges
 from bot.runtime import Runtime
@@ -525,3 +527,75 @@ def test_a_digest_channel_found_archived_is_named_at_start_up(
 def test_a_digest_schedule_that_cannot_fire_stops_start_up(cron: str) -> None:
     with pytest.raises(SettingsError, match="COE_DIGEST_CRON"):
         load_settings({"COE_DIGEST_CRON": cron}, need_slack=False)
+
+
+def test_channels_are_done_a_batch_at_a_time_each_in_order_and_once(
+    rt: Runtime, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(digests_use_case, "DIGEST_BATCH", 2)
+    # Five channels with something to say, between channels with nothing: one whose item was
+    # dropped in the period (dropped is not completed), one whose item was done long ago.
+    for n in range(5):
+        add_item(rt, add_coe(rt, f"C{n}", f"Outage {n}"), "UALICE", WED, f"Fix {n}")
+    dropped = add_coe(rt, "CDROPPED", "Dropped in the period")
+    add_item(rt, dropped, "UBOB", WED, "Not worth it", status="dropped", closed_at=_IN_PERIOD)
+    old = add_coe(rt, "COLD", "All done long ago")
+    add_item(rt, old, "UBOB", WED, status="done", closed_at=rt.now() - timedelta(days=30))
+
+    run = followup.post_digests(rt)
+
+    assert [(sent.channel, sent.status) for sent in run.sent] == [
+        (f"C{n}", "sent") for n in range(5)
+    ]
+    assert run.skipped == [("CDROPPED", "nothing to report"), ("COLD", "nothing to report")]
+    for n in range(5):
+        (post,) = posts(fake_slack, f"C{n}")
+        assert f"Fix {n}" in blocks_text(post) and f"Outage {(n + 1) % 5}" not in blocks_text(post)
+    assert [channel for channel, _ in digests(rt)] == [
+        *(f"C{n}" for n in range(5)),
+        "CDROPPED",
+        "COLD",
+    ]
+    assert followup.post_digests(rt).skipped == [
+        *((f"C{n}", "already done for this period") for n in range(5)),
+        ("CDROPPED", "already done for this period"),
+        ("COLD", "already done for this period"),
+    ]
+    assert len(posts(fake_slack)) == 5
+
+
+def test_a_run_that_dies_between_batches_leaves_the_later_digests_owed(
+    rt: Runtime, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(digests_use_case, "DIGEST_BATCH", 2)
+    for n in range(4):
+        add_item(rt, add_coe(rt, f"C{n}", f"Outage {n}"), "UALICE", WED, f"Fix {n}")
+    add_coe(rt, "CQUIET", "Nothing yet")
+    queue = digests_use_case._queue
+    batches = 0
+
+    def dies_on_the_second_batch(*args: Any, **kwargs: Any) -> Any:
+        nonlocal batches
+        batches += 1
+        if batches == 2:
+            raise RuntimeError("the process died")
+        return queue(*args, **kwargs)
+
+    monkeypatch.setattr(digests_use_case, "_queue", dies_on_the_second_batch)
+    with pytest.raises(RuntimeError):
+        followup.post_digests(rt)
+
+    # The first batch is posted and recorded, the channel with nothing to report is recorded,
+    # the second batch is neither: not half-recorded as sent.
+    assert [call["channel"] for call in posts(fake_slack)] == ["C0", "C1"]
+    assert [channel for channel, _ in digests(rt)] == ["C0", "C1", "CQUIET"]
+
+    monkeypatch.setattr(digests_use_case, "_queue", queue)
+    run = followup.post_digests(rt)
+    assert [sent.channel for sent in run.sent] == ["C2", "C3"]
+    assert [call["channel"] for call in posts(fake_slack)] == ["C0", "C1", "C2", "C3"]
+    assert [channel for channel, _ in digests(rt)] == ["C0", "C1", "C2", "C3", "CQUIET"]
+
+
+# In the period of the 23rd's digest (from Monday the 16th, 09:00, to Monday the 23rd, 09:00).
+_IN_PERIOD = datetime(2026, 11, 20, 12, tzinfo=UTC)

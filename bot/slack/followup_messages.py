@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from bot.core.dates import due_phrase, format_day, overdue_phrase
 from bot.core.digest import CoeProgress, Digest, DigestItem, OpenEntry, OwnerGroup
@@ -92,8 +93,9 @@ class _Row:
     text: str
     item_id: int | None = None
 
-    @property
+    @cached_property
     def size(self) -> Size:
+        # Once per row: paging asks for it again each time a row is added to a page.
         return size_of(self.blocks)
 
 

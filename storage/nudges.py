@@ -1,28 +1,19 @@
-"""Queries of the follow-up: who to nudge, what the digest shows, and the once-only records."""
+"""Queries of the nudge sweep: whose owners are at work, which items are owed a reminder, and
+the once-a-day record of each reminder."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from bot.core.digest import CoeProgress, DigestItem
 from bot.core.nudges import NudgeKind
-from storage.models import (
-    ActionItem,
-    Coe,
-    Digest,
-    Nudge,
-    OutboxMessage,
-    SlackChannel,
-    SlackUser,
-    WhyStep,
-)
+from storage.db import insert_for
+from storage.models import ActionItem, Coe, Nudge, SlackUser, WhyStep
 
 
 @dataclass(frozen=True)
@@ -171,14 +162,14 @@ def record_nudges(
         {"item_id": o.candidate.item_id, "day": o.day, "kind": o.kind.value, "created_at": now}
         for o in owed
     ]
+    # One statement compiled once and run over the rows (SQLAlchemy sends them as multi-row
+    # VALUES): compiling a VALUES list of hundreds of rows cost more than running it.
     statement = (
-        _dialect(session)
-        .insert(nudge)
-        .values(rows)
+        insert_for(session, nudge)
         .on_conflict_do_nothing(index_elements=["item_id", "day"])
         .returning(nudge.c.item_id)
     )
-    inserted = set(session.exec(statement).scalars())  # type: ignore[call-overload]
+    inserted = set(session.execute(statement, rows).scalars())
     groups: dict[tuple[date, NudgeKind], list[int]] = {}
     for o in owed:
         if o.candidate.item_id in inserted:
@@ -248,158 +239,3 @@ def nudge_details(*, session: Session, item_ids: Iterable[int]) -> dict[int, Nud
     for item_id, text, coe_id, problem, why_number, answer, subject in session.exec(statement):
         details[item_id] = NudgeDetail(text, coe_id, problem, why_number, answer or subject)
     return details
-
-
-# Digest ---------------------------------------------------------------------------------------
-
-
-def digest_channels(*, session: Session, created_by: datetime) -> list[str]:
-    """Channels that held a COE by `created_by` (UTC), but for those archived since their
-    latest COE began (one started there after that means the channel is back in use)."""
-    archived_at = func.max(SlackChannel.archived_at)
-    statement = (
-        select(Coe.channel_id)
-        .outerjoin(SlackChannel, col(SlackChannel.channel_id) == col(Coe.channel_id))
-        .where(Coe.status != "starting", col(Coe.created_at) <= created_by)
-        .group_by(col(Coe.channel_id))
-        .having(or_(archived_at.is_(None), archived_at < func.max(Coe.created_at)))
-        .order_by(col(Coe.channel_id))
-    )
-    return list(session.exec(statement).all())
-
-
-def digest_items(
-    *,
-    session: Session,
-    channel_ids: Collection[str],
-    created_by: datetime,
-    closed_after: datetime,
-    closed_by: datetime,
-) -> tuple[list[DigestItem], list[DigestItem]]:
-    """Open items, and items done after `closed_after` and by `closed_by`, of a digest's COEs.
-
-    The COEs are those created by `created_by` in `channel_ids`.
-    """
-    closed = col(ActionItem.closed_at)
-    statement = (
-        select(ActionItem)
-        .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
-        .where(
-            *_digest_coes(channel_ids, created_by),
-            or_(
-                ActionItem.status == "open",
-                and_(ActionItem.status == "done", closed > closed_after, closed <= closed_by),
-            ),
-        )
-    )
-    open_items: list[DigestItem] = []
-    completed: list[DigestItem] = []
-    for row in session.exec(statement).all():
-        assert row.id is not None
-        item = DigestItem(row.id, row.coe_id, row.text, row.owner_id, row.due, row.snoozed_until)
-        (open_items if row.status == "open" else completed).append(item)
-    return open_items, completed
-
-
-def coe_progress(
-    *, session: Session, channel_ids: Collection[str], created_by: datetime
-) -> list[CoeProgress]:
-    """Done, total and dropped item counts of every COE the digest covers, in one query."""
-    statement = (
-        select(Coe.id, Coe.problem, ActionItem.status, func.count())
-        .join(ActionItem, col(ActionItem.coe_id) == col(Coe.id))
-        .where(*_digest_coes(channel_ids, created_by))
-        .group_by(col(Coe.id), col(Coe.problem), col(ActionItem.status))
-    )
-    counts: dict[int, tuple[str, dict[str, int]]] = {}
-    for coe_id, problem, status, count in session.exec(statement).all():  # type: ignore[call-overload]
-        counts.setdefault(coe_id, (problem, {}))[1][status] = count
-    return [
-        CoeProgress(
-            coe_id=coe_id,
-            problem=problem,
-            done=by_status.get("done", 0),
-            total=sum(by_status.values()) - by_status.get("dropped", 0),
-            dropped=by_status.get("dropped", 0),
-        )
-        for coe_id, (problem, by_status) in sorted(counts.items())
-    ]
-
-
-def digest_recorded(*, session: Session, channel_id: str, period: str) -> bool:
-    statement = select(Digest.id).where(Digest.channel_id == channel_id, Digest.period == period)
-    return session.exec(statement).first() is not None
-
-
-def record_digest(*, session: Session, channel_id: str, period: str, now: datetime) -> int | None:
-    """Claim the channel's digest for `period`: the row's id; None when another run has it."""
-    values = {"channel_id": channel_id, "period": period, "created_at": now}
-    return _insert_unless_present(session, Digest, values, ["channel_id", "period"])
-
-
-def forget_digest(*, session: Session, digest_id: int) -> bool:
-    """Take back a digest Slack would not post, unless a part of it was posted after all.
-
-    Then a later run (a restart, `coe-bot digest --scheduled`) posts it; a partly posted
-    digest stays done, as a repeat would be worse than the missing part.
-    """
-    table = Digest.__table__  # type: ignore[attr-defined]
-    outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
-    posted = (
-        select(outbox.c.id)
-        .where(outbox.c.digest_id == digest_id, outbox.c.status == "sent")
-        .exists()
-    )
-    deleted = session.execute(delete(table).where(table.c.id == digest_id, ~posted))
-    return bool(deleted.rowcount)  # type: ignore[attr-defined]
-
-
-def _digest_coes(channel_ids: Collection[str], created_by: datetime) -> list[Any]:
-    return [
-        Coe.status != "starting",
-        col(Coe.created_at) <= created_by,
-        col(Coe.channel_id).in_(sorted(channel_ids)),
-    ]
-
-
-# Shared ---------------------------------------------------------------------------------------
-
-
-def outbox_states(
-    *, session: Session, message_ids: Sequence[int]
-) -> dict[int, tuple[str, str | None]]:
-    """Status and last error of queued Slack calls, by id."""
-    states: dict[int, tuple[str, str | None]] = {}
-    for start in range(0, len(message_ids), 500):
-        statement = select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.last_error).where(
-            col(OutboxMessage.id).in_(message_ids[start : start + 500])
-        )
-        for message_id, status, error in session.exec(statement).all():
-            if message_id is not None:
-                states[message_id] = (status, error)
-    return states
-
-
-def _insert_unless_present(
-    session: Session, model: type[SQLModel], values: dict[str, Any], keys: list[str]
-) -> int | None:
-    """INSERT ... ON CONFLICT DO NOTHING: the new row's id if this call inserted it, else None.
-
-    Against a concurrent insert of the same key this waits for the other transaction and then
-    does nothing, instead of failing the whole transaction as a plain INSERT would.
-    """
-    table = model.__table__  # type: ignore[attr-defined]
-    statement = (
-        _dialect(session)
-        .insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=keys)
-        # RETURNING, not rowcount: drivers do not all report a row count for this statement.
-        .returning(table.c.id)
-    )
-    return session.exec(statement).scalar()  # type: ignore[call-overload,no-any-return]
-
-
-def _dialect(session: Session) -> Any:
-    """The dialect module whose `insert` has ON CONFLICT: PostgreSQL's or SQLite's."""
-    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite

@@ -1,0 +1,267 @@
+"""Use case of the weekly digest: open and completed action items, posted to each channel once
+per scheduled period.
+
+Safe to run at the same moment in two processes: each channel's digest is recorded in the
+database (a `digest` row with a unique key) in the transaction that queues it, so whoever
+inserts the row posts the digest and everyone else skips it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot import delivery, users, visibility
+from bot.core import digest as digest_core
+from bot.core.digest import CoeProgress, DigestItem
+from bot.delivery import Sent
+from bot.nudges import timezone_named
+from bot.runtime import Runtime
+from bot.schedule import latest_digest_time, previous_digest_time
+from bot.settings import Settings
+from bot.slack import followup_messages as views
+from bot.thread_links import thread_links
+from storage import digests as store
+from storage import outbox
+from storage import users as user_cache
+
+# Channels whose digests are recorded and queued per transaction: a crash between two leaves
+# the later channels' digests owed, and no transaction holds the write lock for long.
+DIGEST_BATCH = 100
+# A channel's digest of the period was posted, or the period had nothing to report for it.
+ALREADY_DONE = "already done for this period"
+NOTHING_TO_REPORT = "nothing to report"
+
+# A digest's channel, and the channels whose COEs it shows.
+Target = tuple[str, frozenset[str]]
+
+
+@dataclass
+class DigestRun:
+    """What a digest run did: the period it was for, what it sent and which channels it skipped."""
+
+    period: str | None
+    sent: list[Sent] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Period:
+    """The period a run posts for: its key in the `digest` table and its window."""
+
+    key: str
+    window: digest_core.Window
+
+    @property
+    def covers_by(self) -> datetime:
+        return self.window.end.astimezone(UTC)
+
+    @property
+    def closed_after(self) -> datetime:
+        return self.window.start.astimezone(UTC)
+
+
+def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
+    """Post the digest of the latest scheduled period to every channel still owed it.
+
+    The scheduled job, the catch-up at start-up and `coe-bot digest` all run this: a channel gets
+    each period's digest once, however many processes run it and however late. The digest of a
+    period covers the COEs that existed at its scheduled time, so a late run does not post to a
+    channel whose first COE came after it; and every channel it covers is marked done for the
+    period, posted to or not, so an item added mid-week waits for the next period. A digest
+    Slack refuses for its channel (the bot not in it, archived, gone) is taken back, still
+    owed; an archived channel is left out from then on (bot/delivery.py). With
+    `force`, post a digest now of everything, under a period of its own, whatever was posted
+    before.
+    """
+    now, settings = rt.now(), rt.settings
+    window = _digest_window(settings, now, force)
+    if window is None:
+        return DigestRun(period=None)
+    key = ("manual " if force else "") + window.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    period = _Period(key, window)
+    with Session(rt.engine) as session:
+        channels = store.digest_channels(session=session, created_by=period.covers_by)
+    if settings.digest_channel:
+        # Everyone in the digest channel reads it: only COEs all of them may see go in.
+        reader = visibility.digest_reader(rt, settings.digest_channel)
+        shown = visibility.visible_channels(rt, reader, channels)
+        targets = [(settings.digest_channel, shown)]
+    else:
+        targets = [(channel, frozenset({channel})) for channel in channels]
+    outcome: dict[str, list[Sent] | str] = dict(_record_quiet(rt, targets, period, now))
+    owed = [target for target in targets if target[0] not in outcome]
+    for start in range(0, len(owed), DIGEST_BATCH):
+        posted = _post_batch(rt, owed[start : start + DIGEST_BATCH], period, now)
+        # Each batch is sent once committed; posts to one channel still go in order.
+        delivery.deliver(rt, [s.outbox_id for sent in posted.values() for s in _queued(sent)])
+        outcome.update(posted)
+    run = DigestRun(period=key)
+    for channel, _ in targets:
+        if isinstance(done := outcome[channel], str):
+            run.skipped.append((channel, done))
+        else:
+            run.sent.extend(done)
+    run.sent = delivery.outcomes(rt, run.sent)
+    return run
+
+
+def _digest_window(settings: Settings, now: datetime, force: bool) -> digest_core.Window | None:
+    """The latest scheduled period, from the digest before it; the past week when forced."""
+    if force:
+        return digest_core.Window.week_to(now.astimezone(settings.timezone))
+    cron, zone = settings.digest_cron, settings.timezone
+    fire = latest_digest_time(cron, zone, now)
+    if fire is None:
+        return None
+    previous = previous_digest_time(cron, zone, fire)
+    return digest_core.Window(previous, fire) if previous else digest_core.Window.week_to(fire)
+
+
+def _record_quiet(
+    rt: Runtime, targets: Sequence[Target], period: _Period, now: datetime
+) -> dict[str, str]:
+    """Record, in one transaction, the digest of every target with nothing to report.
+
+    Recorded all the same: the channel is done for the period, so a later run (a restart,
+    `coe-bot digest --scheduled`) does not post it mid-week. Most channels that ever held a
+    COE have nothing open: one query finds them and one statement records them all.
+    """
+    with Session(rt.engine) as session:
+        news = store.channels_with_news(
+            session=session,
+            created_by=period.covers_by,
+            closed_after=period.closed_after,
+            closed_by=period.covers_by,
+        )
+        quiet = [channel for channel, scope in targets if scope.isdisjoint(news)]
+        recorded = store.record_digests(
+            session=session, channel_ids=quiet, period=period.key, now=now
+        )
+        session.commit()
+    return {
+        channel: NOTHING_TO_REPORT if channel in recorded else ALREADY_DONE for channel in quiet
+    }
+
+
+def _post_batch(
+    rt: Runtime, batch: Sequence[Target], period: _Period, now: datetime
+) -> dict[str, list[Sent] | str]:
+    """Record and queue these channels' digests in one transaction; for each channel, what it
+    queued, or why there is none to post."""
+    zone = rt.settings.timezone
+    today = now.astimezone(zone).date()
+    with Session(rt.engine) as session:
+        claimed = store.record_digests(
+            session=session,
+            channel_ids=[channel for channel, _ in batch],
+            period=period.key,
+            now=now,
+        )
+        outcome: dict[str, list[Sent] | str] = {
+            channel: ALREADY_DONE for channel, _ in batch if channel not in claimed
+        }
+        targets = [(channel, scope) for channel, scope in batch if channel in claimed]
+        shown = sorted(set().union(*(scope for _, scope in targets)))
+        items = store.digest_items(
+            session=session,
+            channel_ids=shown,
+            created_by=period.covers_by,
+            closed_after=period.closed_after,
+            closed_by=period.covers_by,
+        )
+        progress = store.coe_progress(
+            session=session, channel_ids=shown, created_by=period.covers_by
+        )
+        owners = sorted({item.owner_id for open_items, _ in items.values() for item in open_items})
+        zones = user_cache.timezones(session=session, user_ids=owners)
+        # On the owner's calendar, as their reminders count the days overdue.
+        owner_today = {
+            owner: now.astimezone(timezone_named(zones.get(owner, zone.key), zone)).date()
+            for owner in owners
+        }
+        built: dict[str, digest_core.Digest] = {}
+        for channel, scope in targets:
+            open_items, completed, coes = _in_scope(scope, items, progress)
+            digest = digest_core.build_digest(
+                today=today,
+                owner_today=owner_today,
+                open_items=open_items,
+                completed=completed,
+                progress=coes,
+                window=period.window,
+            )
+            if digest is None:
+                outcome[channel] = NOTHING_TO_REPORT
+            else:
+                built[channel] = digest
+        outcome.update(_queue(session, built, {c: claimed[c] for c in built}, now))
+        session.commit()
+    return outcome
+
+
+def _in_scope(
+    scope: frozenset[str],
+    items: Mapping[str, store.ChannelItems],
+    progress: Mapping[str, list[CoeProgress]],
+) -> tuple[list[DigestItem], list[DigestItem], list[CoeProgress]]:
+    """The open items, completed items and COE progress of the channels in `scope`."""
+    open_items: list[DigestItem] = []
+    completed: list[DigestItem] = []
+    coes: list[CoeProgress] = []
+    for channel in sorted(scope):
+        channel_open, channel_completed = items.get(channel, ([], []))
+        open_items += channel_open
+        completed += channel_completed
+        coes += progress.get(channel, [])
+    return open_items, completed, coes
+
+
+def _queue(
+    session: Session,
+    built: Mapping[str, digest_core.Digest],
+    digest_ids: Mapping[str, int],
+    now: datetime,
+) -> dict[str, list[Sent]]:
+    """Queue the messages of these digests, in one statement; what was queued, by channel."""
+    digests = list(built.values())
+    names = users.names_in(
+        session,
+        *(entry.item.text for d in digests for group in d.groups for entry in group.entries),
+        *(item.text for d in digests for item in d.completed),
+        *(coe.problem for d in digests for coe in d.progress),
+    )
+    links = thread_links(session, sorted({coe.coe_id for d in digests for coe in d.progress}))
+    payloads: list[dict[str, Any]] = []
+    digest_of: list[int] = []
+    whats: list[tuple[str, str]] = []
+    for channel, digest in built.items():
+        pages = views.build_digest_messages(digest, names, links)
+        for number, page in enumerate(pages, start=1):
+            payloads.append({"channel": channel, **page.message})
+            digest_of.append(digest_ids[channel])
+            items = ", ".join(map(str, page.item_ids)) or "none"
+            what = f"digest to {channel}, message {number} of {len(pages)}: open items {items}"
+            whats.append((channel, what))
+    message_ids = outbox.enqueue_many(
+        session=session,
+        method="chat.postMessage",
+        payloads=payloads,
+        now=now,
+        # Better a missing part than a digest posted twice.
+        resend_if_unknown=False,
+        # Slack refusing the channel takes the record back: the digest is still owed.
+        digest_ids=digest_of,
+    )
+    queued: dict[str, list[Sent]] = {}
+    for message_id, (channel, what) in zip(message_ids, whats, strict=True):
+        queued.setdefault(channel, []).append(Sent(message_id, channel, what))
+    return queued
+
+
+def _queued(outcome: list[Sent] | str) -> list[Sent]:
+    return [] if isinstance(outcome, str) else outcome
