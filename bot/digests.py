@@ -11,22 +11,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlmodel import Session
 
 from bot import delivery, users, visibility
 from bot.core import digest as digest_core
+from bot.core.dates import owner_today
 from bot.core.digest import CoeProgress, DigestItem
 from bot.delivery import Sent
-from bot.nudges import timezone_named
 from bot.runtime import Runtime
 from bot.schedule import latest_digest_time, previous_digest_time
 from bot.settings import Settings
-from bot.slack import followup_messages as views
 from bot.thread_links import thread_links
 from storage import digests as store
-from storage import outbox
 from storage import users as user_cache
 
 # Channels whose digests are recorded and queued per transaction: a crash between two leaves
@@ -180,16 +177,13 @@ def _post_batch(
         owners = sorted({item.owner_id for open_items, _ in items.values() for item in open_items})
         zones = user_cache.timezones(session=session, user_ids=owners)
         # On the owner's calendar, as their reminders count the days overdue.
-        owner_today = {
-            owner: now.astimezone(timezone_named(zones.get(owner, zone.key), zone)).date()
-            for owner in owners
-        }
+        owners_today = {owner: owner_today(now, zones.get(owner), zone) for owner in owners}
         built: dict[str, digest_core.Digest] = {}
         for channel, scope in targets:
             open_items, completed, coes = _in_scope(scope, items, progress)
             digest = digest_core.build_digest(
                 today=today,
-                owner_today=owner_today,
+                owner_today=owners_today,
                 open_items=open_items,
                 completed=completed,
                 progress=coes,
@@ -199,7 +193,7 @@ def _post_batch(
                 outcome[channel] = NOTHING_TO_REPORT
             else:
                 built[channel] = digest
-        outcome.update(_queue(session, built, {c: claimed[c] for c in built}, now))
+        outcome.update(_queue(rt, session, built, {c: claimed[c] for c in built}))
         session.commit()
     return outcome
 
@@ -222,10 +216,10 @@ def _in_scope(
 
 
 def _queue(
+    rt: Runtime,
     session: Session,
     built: Mapping[str, digest_core.Digest],
     digest_ids: Mapping[str, int],
-    now: datetime,
 ) -> dict[str, list[Sent]]:
     """Queue the messages of these digests, in one statement; what was queued, by channel."""
     digests = list(built.values())
@@ -236,30 +230,15 @@ def _queue(
         *(coe.problem for d in digests for coe in d.progress),
     )
     links = thread_links(session, sorted({coe.coe_id for d in digests for coe in d.progress}))
-    payloads: list[dict[str, Any]] = []
-    digest_of: list[int] = []
-    whats: list[tuple[str, str]] = []
-    for channel, digest in built.items():
-        pages = views.build_digest_messages(digest, names, links)
-        for number, page in enumerate(pages, start=1):
-            payloads.append({"channel": channel, **page.message})
-            digest_of.append(digest_ids[channel])
-            items = ", ".join(map(str, page.item_ids)) or "none"
-            what = f"digest to {channel}, message {number} of {len(pages)}: open items {items}"
-            whats.append((channel, what))
-    message_ids = outbox.enqueue_many(
-        session=session,
-        method="chat.postMessage",
-        payloads=payloads,
-        now=now,
-        # Better a missing part than a digest posted twice.
-        resend_if_unknown=False,
-        # Slack refusing the channel takes the record back: the digest is still owed.
-        digest_ids=digest_of,
-    )
+    pages = rt.say(session).post_digests(built, digest_ids, names, links)
     queued: dict[str, list[Sent]] = {}
-    for message_id, (channel, what) in zip(message_ids, whats, strict=True):
-        queued.setdefault(channel, []).append(Sent(message_id, channel, what))
+    for page in pages:
+        items = ", ".join(map(str, page.item_ids)) or "none"
+        what = (
+            f"digest to {page.channel_id}, message {page.number} of {page.pages}: "
+            f"open items {items}"
+        )
+        queued.setdefault(page.channel_id, []).append(Sent(page.message_id, page.channel_id, what))
     return queued
 
 

@@ -10,23 +10,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
-from functools import lru_cache
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import delivery, users
-from bot.core.dates import due_phrase
-from bot.core.nudges import ItemState, NudgePolicy, at_work, latest_today, nudge_due
+from bot.core.dates import due_phrase, owner_zone
+from bot.core.nudges import NudgePolicy, NudgeState, at_work, latest_today, nudge_due
 from bot.delivery import Sent
+from bot.outgoing import Nudge, NudgeContent
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.slack import followup_messages as views
 from bot.thread_links import thread_links
 from storage import nudges as store
-from storage import outbox
 from storage import users as user_cache
 
 log = logging.getLogger(__name__)
@@ -88,7 +84,7 @@ def _decide(
     candidate: store.NudgeCandidate, now: datetime, default: tzinfo, policy: NudgePolicy
 ) -> store.OwedNudge | None:
     """The reminder owed for a candidate, on the owner's local date, if any."""
-    local = now.astimezone(timezone_named(candidate.zone, default))
+    local = now.astimezone(owner_zone(candidate.zone, default))
     kind = nudge_due(_state(candidate), local, policy)
     return None if kind is None else store.OwedNudge(candidate, local.date(), kind)
 
@@ -108,15 +104,8 @@ def _record_batch(rt: Runtime, owed: Sequence[store.OwedNudge], now: datetime) -
             *(text for d in details.values() for text in (d.text, d.problem, d.why_text)),
         )
         links = thread_links(session, [detail.coe_id for detail in details.values()])
-        messages = [_nudge_message(o, details[o.candidate.item_id], names, links) for o in recorded]
-        message_ids = outbox.enqueue_many(
-            session=session,
-            method="chat.postMessage",
-            payloads=messages,
-            now=now,
-            # Sent at most once: if the sender dies mid-send, a lost reminder beats a double one.
-            resend_if_unknown=False,
-        )
+        nudges = [_nudge(o, details[o.candidate.item_id], links) for o in recorded]
+        message_ids = rt.say(session).nudge(nudges, names)
         session.commit()
     return [
         Sent(
@@ -129,13 +118,8 @@ def _record_batch(rt: Runtime, owed: Sequence[store.OwedNudge], now: datetime) -
     ]
 
 
-def _nudge_message(
-    owed: store.OwedNudge,
-    detail: store.NudgeDetail,
-    names: Mapping[str, str],
-    links: Mapping[int, str],
-) -> dict[str, Any]:
-    content = views.NudgeContent(
+def _nudge(owed: store.OwedNudge, detail: store.NudgeDetail, links: Mapping[int, str]) -> Nudge:
+    content = NudgeContent(
         item_id=owed.candidate.item_id,
         text=detail.text,
         coe_id=detail.coe_id,
@@ -145,8 +129,7 @@ def _nudge_message(
         why_text=detail.why_text,
         link=links.get(detail.coe_id),
     )
-    message = views.build_nudge(content, owed.kind, owed.day, names)
-    return {"channel": owed.candidate.owner_id, **message}
+    return Nudge(owed.candidate.owner_id, content, owed.kind, owed.day)
 
 
 def learn_owner_zones(rt: Runtime) -> int:
@@ -188,30 +171,17 @@ def zones_at_work(
     """The stored timezone names where it is working hours now, grouped by their local date."""
     by_day: dict[date, list[str]] = {}
     for name in sorted({*names, settings.timezone.key}):
-        local = now.astimezone(timezone_named(name, settings.timezone))
+        local = now.astimezone(owner_zone(name, settings.timezone))
         if at_work(local, policy):
             by_day.setdefault(local.date(), []).append(name)
     return [store.ZoneDay(day, tuple(zones)) for day, zones in sorted(by_day.items())]
 
 
-def _state(candidate: store.NudgeCandidate) -> ItemState:
-    return ItemState(
+def _state(candidate: store.NudgeCandidate) -> NudgeState:
+    return NudgeState(
         status=candidate.status,
         due=candidate.due,
         snoozed_until=candidate.snoozed_until,
         due_soon_nudged=candidate.due_soon_nudged,
         last_nudged_on=candidate.last_nudged_on,
     )
-
-
-def timezone_named(name: str, default: tzinfo) -> tzinfo:
-    """An owner's timezone by name; a name this system does not know falls back to `default`."""
-    return _known_zone(name) or default
-
-
-@lru_cache(maxsize=512)
-def _known_zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None

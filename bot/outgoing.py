@@ -13,15 +13,55 @@ Slack must see filled within seconds.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 from bot.core.action_items import NewItem
 from bot.core.angles import Angle
+from bot.core.digest import Digest
 from bot.core.document import Related
 from bot.core.facilitation import Chain, Step
+from bot.core.nudges import NudgeKind
 from storage.models import Coe
 
 Names = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class NudgeContent:
+    """What a reminder says about one item."""
+
+    item_id: int
+    text: str
+    coe_id: int
+    problem: str
+    due: date
+    why_number: int | None = None
+    why_text: str | None = None
+    # The COE's thread, so the owner can go back to the review from the reminder.
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A reminder owed to an item's owner on `day`, their calendar day."""
+
+    owner_id: str
+    content: NudgeContent
+    kind: NudgeKind
+    day: date
+
+
+@dataclass(frozen=True)
+class QueuedPage:
+    """One queued message of a channel's digest, and the open items it lists."""
+
+    channel_id: str
+    message_id: int
+    number: int
+    pages: int
+    item_ids: tuple[int, ...]
 
 
 class Outgoing(Protocol):
@@ -90,6 +130,21 @@ class Outgoing(Protocol):
 
     def upload_document(self, *, coe_id: int, user_id: str) -> int:
         """The COE document as a file in its thread, written when it is sent."""
+        ...
+
+    def nudge(self, nudges: Sequence[Nudge], names: Names) -> list[int]:
+        """A direct message to each owner, queued together; each sent at most once."""
+        ...
+
+    def post_digests(
+        self,
+        digests: Mapping[str, Digest],
+        digest_ids: Mapping[str, int],
+        names: Names,
+        links: Mapping[int, str],
+    ) -> list[QueuedPage]:
+        """Each channel's digest, in as many messages as it takes, queued together; a channel
+        that refuses it takes its `digest_ids` record back, so the digest stays owed."""
         ...
 
     # Modals a click opened (at once) -------------------------------------------------------

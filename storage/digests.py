@@ -10,9 +10,15 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_
 from sqlmodel import Session, col, select
 
+from bot.core.action_items import ItemStatus
 from bot.core.digest import CoeProgress, DigestItem
+from bot.core.facilitation import Status
 from storage.db import insert_for
 from storage.models import ActionItem, Coe, Digest, OutboxMessage, SlackChannel
+
+# Statuses as stored: the columns hold the enums' values.
+OPEN = ItemStatus.OPEN.value
+STARTING = Status.STARTING.value
 
 # What a digest shows of one channel's COEs: its open items and those just completed.
 ChannelItems = tuple[list[DigestItem], list[DigestItem]]
@@ -25,7 +31,7 @@ def digest_channels(*, session: Session, created_by: datetime) -> list[str]:
     statement = (
         select(Coe.channel_id)
         .outerjoin(SlackChannel, col(SlackChannel.channel_id) == col(Coe.channel_id))
-        .where(Coe.status != "starting", col(Coe.created_at) <= created_by)
+        .where(Coe.status != STARTING, col(Coe.created_at) <= created_by)
         .group_by(col(Coe.channel_id))
         .having(or_(archived_at.is_(None), archived_at < func.max(Coe.created_at)))
         .order_by(col(Coe.channel_id))
@@ -43,7 +49,7 @@ def channels_with_news(
         .distinct()
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
         .where(
-            Coe.status != "starting",
+            Coe.status != STARTING,
             col(Coe.created_at) <= created_by,
             _open_or_closed_in(closed_after, closed_by),
         )
@@ -87,7 +93,7 @@ def digest_items(
         if status not in _SHOWN:
             continue
         open_items, completed = by_channel.setdefault(channel, ([], []))
-        (open_items if status == "open" else completed).append(DigestItem(*fields))
+        (open_items if status == OPEN else completed).append(DigestItem(*fields))
     return by_channel
 
 
@@ -111,9 +117,9 @@ def coe_progress(
             CoeProgress(
                 coe_id=coe_id,
                 problem=problem,
-                done=by_status.get("done", 0),
-                total=sum(by_status.values()) - by_status.get("dropped", 0),
-                dropped=by_status.get("dropped", 0),
+                done=by_status.get(ItemStatus.DONE.value, 0),
+                total=sum(by_status.values()) - by_status.get(ItemStatus.DROPPED.value, 0),
+                dropped=by_status.get(ItemStatus.DROPPED.value, 0),
             )
         )
     return by_channel
@@ -161,14 +167,14 @@ def forget_digest(*, session: Session, digest_id: int) -> bool:
 
 def _digest_coes(channel_ids: Collection[str], created_by: datetime) -> list[Any]:
     return [
-        Coe.status != "starting",
+        Coe.status != STARTING,
         col(Coe.created_at) <= created_by,
         col(Coe.channel_id).in_(sorted(channel_ids)),
     ]
 
 
 # The statuses a digest shows: open items, and done ones closed in its period.
-_SHOWN = frozenset({"open", "done"})
+_SHOWN = frozenset({OPEN, ItemStatus.DONE.value})
 
 
 def _open_or_closed_in(closed_after: datetime, closed_by: datetime) -> Any:
@@ -179,4 +185,4 @@ def _open_or_closed_in(closed_after: datetime, closed_by: datetime) -> Any:
     lead SQLite, which keeps no statistics, to read every item ever done by the status index.
     """
     closed = col(ActionItem.closed_at)
-    return or_(ActionItem.status == "open", and_(closed > closed_after, closed <= closed_by))
+    return or_(ActionItem.status == OPEN, and_(closed > closed_after, closed <= closed_by))

@@ -11,9 +11,13 @@ from typing import Any
 from sqlalchemy import Select, and_, delete, func, or_, update
 from sqlmodel import Session, col, select
 
+from bot.core.action_items import ItemStatus
 from bot.core.nudges import NudgeKind
 from storage.db import insert_for
 from storage.models import ActionItem, Coe, Nudge, SlackUser, WhyStep
+
+# Statuses as stored: the columns hold the enums' values.
+OPEN = ItemStatus.OPEN.value
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def owners_without_zone(*, session: Session, due_by: date, limit: int) -> list[s
         .distinct()
         .outerjoin(SlackUser, col(SlackUser.user_id) == col(ActionItem.owner_id))
         .where(
-            ActionItem.status == "open",
+            ActionItem.status == OPEN,
             col(ActionItem.due) <= due_by,
             col(SlackUser.user_id).is_(None),
         )
@@ -124,7 +128,7 @@ def candidate_query(
         .select_from(item)
         .outerjoin(SlackUser, col(SlackUser.user_id) == col(item.owner_id))
         .where(
-            item.status == "open",
+            item.status == OPEN,
             col(item.due) <= horizon,
             or_(*owed),
             # Slack cannot deliver a DM to a deactivated account or a bot.
@@ -192,7 +196,7 @@ def _mark_nudged(
     item = ActionItem.__table__  # type: ignore[attr-defined]
     still_owed = [
         item.c.id.in_(item_ids),
-        item.c.status == "open",
+        item.c.status == OPEN,
         or_(item.c.last_nudged_on.is_(None), item.c.last_nudged_on < day),
         or_(item.c.snoozed_until.is_(None), item.c.snoozed_until <= day),
     ]

@@ -9,9 +9,9 @@ import pytest
 
 from bot.core.dates import days_overdue, due_phrase
 from bot.core.nudges import (
-    ItemState,
     NudgeKind,
     NudgePolicy,
+    NudgeState,
     at_work,
     latest_today,
     nudge_due,
@@ -57,7 +57,7 @@ def utc(day: int, hour: int, minute: int = 0) -> datetime:
 def test_due_overdue_and_working_hours(
     due: date, now_local: datetime, expected: NudgeKind | None
 ) -> None:
-    assert nudge_due(ItemState("open", due), now_local, POLICY) == expected
+    assert nudge_due(NudgeState("open", due), now_local, POLICY) == expected
 
 
 # One instant, two owners: 01:00 UTC on Thursday is 10:00 Thursday in Tokyo and 20:00 Wednesday
@@ -82,12 +82,12 @@ def test_due_overdue_and_working_hours(
 def test_the_owners_timezone_decides_the_day_and_the_hours(
     instant: datetime, zone: ZoneInfo, due: date, expected: NudgeKind | None
 ) -> None:
-    assert nudge_due(ItemState("open", due), at(instant, zone), POLICY) == expected
+    assert nudge_due(NudgeState("open", due), at(instant, zone), POLICY) == expected
 
 
 def test_due_soon_is_sent_once_ever() -> None:
     now = at(utc(25, 10), LONDON)
-    nudged = ItemState(
+    nudged = NudgeState(
         "open", date(2026, 11, 27), due_soon_nudged=True, last_nudged_on=date(2026, 11, 24)
     )
     assert nudge_due(nudged, now, POLICY) is None
@@ -95,8 +95,8 @@ def test_due_soon_is_sent_once_ever() -> None:
 
 def test_overdue_is_sent_once_per_day_even_after_a_due_soon_reminder() -> None:
     now = at(utc(25, 10), LONDON)
-    today = ItemState("open", date(2026, 11, 20), due_soon_nudged=True, last_nudged_on=WEDNESDAY)
-    yesterday = ItemState(
+    today = NudgeState("open", date(2026, 11, 20), due_soon_nudged=True, last_nudged_on=WEDNESDAY)
+    yesterday = NudgeState(
         "open", date(2026, 11, 20), due_soon_nudged=True, last_nudged_on=date(2026, 11, 24)
     )
     assert nudge_due(today, now, POLICY) is None
@@ -105,13 +105,13 @@ def test_overdue_is_sent_once_per_day_even_after_a_due_soon_reminder() -> None:
 
 def test_no_second_reminder_on_a_day_that_already_had_one() -> None:
     # Due today, reminded this morning as overdue by an earlier date in another zone: still one.
-    item = ItemState("open", WEDNESDAY, last_nudged_on=WEDNESDAY)
+    item = NudgeState("open", WEDNESDAY, last_nudged_on=WEDNESDAY)
     assert nudge_due(item, at(utc(25, 10), LONDON), POLICY) is None
 
 
 @pytest.mark.parametrize("status", ["done", "dropped"])
 def test_closed_items_are_never_nudged(status: str) -> None:
-    assert nudge_due(ItemState(status, date(2026, 11, 1)), at(utc(25, 10), LONDON), POLICY) is None
+    assert nudge_due(NudgeState(status, date(2026, 11, 1)), at(utc(25, 10), LONDON), POLICY) is None
 
 
 @pytest.mark.parametrize(
@@ -124,7 +124,7 @@ def test_closed_items_are_never_nudged(status: str) -> None:
     ],
 )
 def test_snoozed_items_wait(snoozed_until: date, expected: NudgeKind | None) -> None:
-    item = ItemState("open", date(2026, 11, 20), snoozed_until=snoozed_until)
+    item = NudgeState("open", date(2026, 11, 20), snoozed_until=snoozed_until)
     assert nudge_due(item, at(utc(25, 10), LONDON), POLICY) == expected
 
 
@@ -135,12 +135,12 @@ def test_working_days_and_hours_come_from_the_policy() -> None:
     saturday_early = at(utc(28, 7), LONDON)
     assert at_work(saturday_early, weekend_shift)
     assert not at_work(at(utc(25, 7), LONDON), weekend_shift)
-    assert nudge_due(ItemState("open", date(2026, 11, 27)), saturday_early, weekend_shift) is (
+    assert nudge_due(NudgeState("open", date(2026, 11, 27)), saturday_early, weekend_shift) is (
         NudgeKind.OVERDUE
     )
     # With no due-soon window, an item due later is left alone until it is due.
-    assert nudge_due(ItemState("open", date(2026, 11, 29)), saturday_early, weekend_shift) is None
-    assert nudge_due(ItemState("open", date(2026, 11, 28)), saturday_early, weekend_shift) is (
+    assert nudge_due(NudgeState("open", date(2026, 11, 29)), saturday_early, weekend_shift) is None
+    assert nudge_due(NudgeState("open", date(2026, 11, 28)), saturday_early, weekend_shift) is (
         NudgeKind.DUE_SOON
     )
 

@@ -30,7 +30,7 @@ class NudgePolicy:
 
 
 @dataclass(frozen=True)
-class ItemState:
+class NudgeState:
     """What the policy needs of an action item."""
 
     status: str
@@ -46,7 +46,7 @@ def at_work(now_local: datetime, policy: NudgePolicy) -> bool:
     return now_local.weekday() in policy.working_days and start <= now_local.time() < end
 
 
-def nudge_due(item: ItemState, now_local: datetime, policy: NudgePolicy) -> NudgeKind | None:
+def nudge_due(item: NudgeState, now_local: datetime, policy: NudgePolicy) -> NudgeKind | None:
     """The reminder owed for `item` at `now_local` in the owner's timezone, if any."""
     today = now_local.date()
     if item.status != ItemStatus.OPEN or not at_work(now_local, policy):

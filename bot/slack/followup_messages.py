@@ -14,6 +14,7 @@ from bot.core.dates import due_phrase, format_day, overdue_phrase
 from bot.core.digest import CoeProgress, Digest, DigestItem, OpenEntry, OwnerGroup
 from bot.core.nudges import NudgeKind
 from bot.core.slack_text import neutralize
+from bot.outgoing import NudgeContent
 from bot.slack.blocks import (
     MESSAGE_BLOCKS,
     Block,
@@ -38,21 +39,6 @@ ITEM_LIMIT = 1000
 
 
 # Nudges ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NudgeContent:
-    """What a reminder says about one item."""
-
-    item_id: int
-    text: str
-    coe_id: int
-    problem: str
-    due: date
-    why_number: int | None = None
-    why_text: str | None = None
-    # The COE's thread, so the owner can go back to the review from the reminder.
-    link: str | None = None
 
 
 def build_nudge(content: NudgeContent, kind: NudgeKind, today: date, names: Names) -> Message:

@@ -3,7 +3,7 @@ transaction, or sent at once where Slack needs the answer now."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -12,14 +12,16 @@ from sqlmodel import Session
 from bot import documents, home
 from bot.core.action_items import NewItem
 from bot.core.angles import Angle
+from bot.core.digest import Digest
 from bot.core.document import Related
 from bot.core.facilitation import Chain, Status, Step
 from bot.core.review_text import coe_key
 from bot.core.slack_text import clip
 from bot.delivery import UPLOAD
-from bot.outgoing import Names
+from bot.outgoing import Names, Nudge, QueuedPage
 from bot.runtime import Runtime
 from bot.slack import action_item_messages as item_views
+from bot.slack import followup_messages as followup_views
 from bot.slack import messages, thread_posts
 from bot.slack.home_messages import build_home
 from storage import outbox
@@ -147,6 +149,56 @@ class SlackOutgoing:
             payload={"coe_id": coe_id, "user_id": user_id},
             now=self._rt.now(),
         )
+
+    def nudge(self, nudges: Sequence[Nudge], names: Names) -> list[int]:
+        payloads = [
+            {
+                "channel": nudge.owner_id,
+                **followup_views.build_nudge(nudge.content, nudge.kind, nudge.day, names),
+            }
+            for nudge in nudges
+        ]
+        return outbox.enqueue_many(
+            session=self._in_transaction(),
+            method=POST,
+            payloads=payloads,
+            now=self._rt.now(),
+            # If the sender dies mid-send, a lost reminder beats a double one.
+            resend_if_unknown=False,
+        )
+
+    def post_digests(
+        self,
+        digests: Mapping[str, Digest],
+        digest_ids: Mapping[str, int],
+        names: Names,
+        links: Mapping[int, str],
+    ) -> list[QueuedPage]:
+        payloads: list[dict[str, Any]] = []
+        digest_of: list[int | None] = []
+        pages: list[tuple[str, int, int, tuple[int, ...]]] = []
+        for channel, digest in digests.items():
+            built = followup_views.build_digest_messages(digest, names, links)
+            for number, page in enumerate(built, start=1):
+                payloads.append({"channel": channel, **page.message})
+                digest_of.append(digest_ids[channel])
+                pages.append((channel, number, len(built), page.item_ids))
+        message_ids = outbox.enqueue_many(
+            session=self._in_transaction(),
+            method=POST,
+            payloads=payloads,
+            now=self._rt.now(),
+            # Better a missing part than a digest posted twice.
+            resend_if_unknown=False,
+            # Slack refusing the channel takes the record back: the digest is still owed.
+            digest_ids=digest_of,
+        )
+        return [
+            QueuedPage(channel, message_id, number, total, item_ids)
+            for message_id, (channel, number, total, item_ids) in zip(
+                message_ids, pages, strict=True
+            )
+        ]
 
     # Modals a click opened -----------------------------------------------------------------
 
