@@ -113,7 +113,7 @@ def export(rt: Runtime, coe_id: int) -> str | None:
 def queue_upload(rt: Runtime, session: Session, *, coe: Coe, user_id: str) -> list[int]:
     """Queue the document's upload to the COE's thread, in the caller's transaction.
 
-    The file is written when it is sent (`upload_payload`): by then the names of everyone in
+    The file is written when it is sent (from `for_upload`): by then the names of everyone in
     it can be looked up in Slack, which a transaction must not wait for.
     """
     return [rt.say(session).upload_document(coe_id=_id(coe), user_id=user_id)]
