@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot import documents, thread_posts, users
+from bot import delivery, documents, thread_posts, users
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain
 from bot.runtime import Runtime
@@ -179,11 +179,14 @@ def _enqueue_parent_update(
 
 
 def transact(rt: Runtime, apply: Callable[[Session], list[int]], attempts: int = 5) -> list[int]:
-    """Run `apply` in a transaction, again from scratch when another transition won the race."""
+    """Run `apply` in a transaction, again from scratch when another transition won the race.
+
+    The due messages it queued are taken for sending in the same transaction (`deliver`).
+    """
     for attempt in range(attempts):
         with Session(rt.engine) as session:
             try:
-                ids = apply(session)
+                ids = delivery.take_for_sending(rt, session, apply(session))
                 session.commit()
                 return ids
             except coes.ConcurrentChange:

@@ -9,12 +9,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, insert, or_, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from storage.models import OutboxMessage
 
 # Posts keep their order within a channel: Slack shows them in the order it receives them.
 ORDERED_METHODS = frozenset({"chat.postMessage"})
+
+_TABLE = OutboxMessage.__table__  # type: ignore[attr-defined]
+_EARLIER = _TABLE.alias("earlier")
 
 
 def channel_key(method: str, payload: dict[str, Any]) -> str | None:
@@ -41,21 +44,31 @@ def enqueue(
         replaced = _replace_pending(session, coalesce_key, body, not_before or now)
         if replaced is not None:
             return replaced
-    message = OutboxMessage(
-        method=method,
-        payload=body,
-        next_attempt_at=not_before or now,
-        created_at=now,
-        why_step_id=why_step_id,
-        coalesce_key=coalesce_key,
-        resend_if_unknown=resend_if_unknown,
-        channel=channel_key(method, payload),
-        digest_id=digest_id,
-    )
-    session.add(message)
-    session.flush()
-    assert message.id is not None
-    return message.id
+    # A Core INSERT: the ORM's add and flush cost more than the rest of queueing a message.
+    row = _row(method, payload, body, not_before or now, now, resend_if_unknown)
+    row.update(why_step_id=why_step_id, coalesce_key=coalesce_key, digest_id=digest_id)
+    return int(session.execute(insert(_TABLE).returning(_TABLE.c.id), row).scalar_one())
+
+
+def _row(
+    method: str,
+    payload: dict[str, Any],
+    body: str,
+    due: datetime,
+    now: datetime,
+    resend_if_unknown: bool,
+) -> dict[str, Any]:
+    """The columns of a message queued now, due at `due`."""
+    return {
+        "method": method,
+        "payload": body,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": due,
+        "resend_if_unknown": resend_if_unknown,
+        "channel": channel_key(method, payload),
+        "created_at": now,
+    }
 
 
 def _replace_pending(session: Session, key: str, body: str, due: datetime) -> int | None:
@@ -64,7 +77,7 @@ def _replace_pending(session: Session, key: str, body: str, due: datetime) -> in
     The status is checked again in the UPDATE itself: a sender may claim the row after the
     SELECT, and a payload written into a row already being sent would never go out.
     """
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    table = _TABLE
     found = session.execute(
         select(table.c.id, table.c.next_attempt_at).where(
             table.c.coalesce_key == key, table.c.status == "pending"
@@ -93,10 +106,6 @@ class Claimed:
     resend_if_unknown: bool
     channel: str | None
     digest_id: int | None
-
-
-_TABLE = OutboxMessage.__table__  # type: ignore[attr-defined]
-_EARLIER = _TABLE.alias("earlier")
 
 
 def _earlier_in_channel(*conditions: Any) -> Any:
@@ -169,7 +178,9 @@ def _unsent(table: Any, live_since: datetime) -> Any:
     )
 
 
-def due_in_channel(*, session: Session, channel: str, after: int, now: datetime) -> list[int]:
+def due_in_channel(
+    *, session: Session, channel: str, after: int, now: datetime, limit: int = 100
+) -> list[int]:
     """The channel's posts queued after message `after` and due now, oldest first."""
     statement = (
         select(_TABLE.c.id)
@@ -180,7 +191,7 @@ def due_in_channel(*, session: Session, channel: str, after: int, now: datetime)
             _TABLE.c.next_attempt_at <= now,
         )
         .order_by(_TABLE.c.id)
-        .limit(100)
+        .limit(limit)
     )
     return list(session.execute(statement).scalars())
 
@@ -192,45 +203,36 @@ def channels(*, session: Session, message_ids: Sequence[int]) -> dict[int, str |
 
 
 def mark_sent(*, session: Session, message_id: int, ts: str | None, now: datetime) -> None:
-    session.exec(  # type: ignore[call-overload]
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
+    session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.id == message_id)
         .values(status="sent", sent_at=now, result_ts=ts, last_error=None)
     )
 
 
 def retry_later(*, session: Session, message_id: int, error: str, at: datetime) -> None:
-    session.exec(  # type: ignore[call-overload]
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
+    session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.id == message_id)
         .values(status="pending", next_attempt_at=at, last_error=error)
     )
 
 
 def give_up(*, session: Session, message_id: int, error: str, status: str = "failed") -> None:
     """Stop trying: "failed" when Slack refused it for good, "unknown" when it may have landed."""
-    session.exec(  # type: ignore[call-overload]
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
-        .values(status=status, last_error=error)
+    session.execute(
+        update(_TABLE).where(_TABLE.c.id == message_id).values(status=status, last_error=error)
     )
 
 
 def recover_stale(*, session: Session, claimed_before: datetime) -> int:
     """Messages whose sender died mid-send: resend those that allow it, mark the rest unknown."""
-    stale = (
-        col(OutboxMessage.status) == "sending",
-        col(OutboxMessage.claimed_at) < claimed_before,
-    )
-    resent = session.exec(  # type: ignore[call-overload]
-        update(OutboxMessage)
-        .where(*stale, col(OutboxMessage.resend_if_unknown).is_(True))
-        .values(status="pending")
+    stale = (_TABLE.c.status == "sending", _TABLE.c.claimed_at < claimed_before)
+    resent = session.execute(
+        update(_TABLE).where(*stale, _TABLE.c.resend_if_unknown.is_(True)).values(status="pending")
     ).rowcount
-    session.exec(  # type: ignore[call-overload]
-        update(OutboxMessage)
-        .where(*stale, col(OutboxMessage.resend_if_unknown).is_(False))
-        .values(status="unknown")
+    session.execute(
+        update(_TABLE).where(*stale, _TABLE.c.resend_if_unknown.is_(False)).values(status="unknown")
     )
     return resent
 
@@ -255,19 +257,9 @@ def enqueue_many(
     """
     if not payloads:
         return []
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
     rows = [
-        {
-            "method": method,
-            "payload": json.dumps(payload),
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-            "resend_if_unknown": resend_if_unknown,
-            "channel": channel_key(method, payload),
-            "created_at": now,
-        }
+        _row(method, payload, json.dumps(payload), now, now, resend_if_unknown)
         for payload in payloads
     ]
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    statement = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
     return list(session.execute(statement, rows).scalars())
