@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
+from bot import keep_alive
 from bot.cache import TtlCache
 from bot.settings import Settings
 
@@ -35,6 +36,8 @@ class Runtime:
 
 
 def make_slack_client(settings: Settings, timeout: int = 10) -> WebClient:
+    """The Web API client; every client in the process reuses its connections to Slack."""
+    keep_alive.install()
     return WebClient(
         token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=timeout
     )
