@@ -18,6 +18,9 @@ from storage import coes, outbox
 from storage.models import Coe, WhyStep
 
 PARENT_UPDATE_DELAY = timedelta(seconds=2)
+# chat.update is rate limited per workspace (Tier 3, about 50 a minute): the refreshes of all
+# the COEs under way share 40 of them, and leave the rest to other updates.
+PARENT_UPDATES_APART = timedelta(seconds=1.5)
 
 
 def save_and_announce(
@@ -164,7 +167,8 @@ def _enqueue_parent_update(
     """Refresh the parent's status line; "asking why #n" waits a moment to absorb a burst.
 
     chat.update is rate limited per workspace (Tier 3), and a lively thread changes the why
-    number faster than anyone reads it; a closed chain is news and goes out at once.
+    number faster than anyone reads it: the refreshes wait their turn, one thread's coalesced
+    into one; a closed chain is news and goes out at once.
     """
     parent = messages.build_parent(coe_id_of(coe), coe.facilitator_id, chain, names)
     urgent = chain.status is core.Status.CHAIN_DONE
@@ -175,6 +179,7 @@ def _enqueue_parent_update(
         now=rt.now(),
         coalesce_key=f"coe-parent:{coe.id}",
         not_before=None if urgent else rt.now() + PARENT_UPDATE_DELAY,
+        apart=None if urgent else PARENT_UPDATES_APART,
     )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, insert, or_, update
+from sqlalchemy import and_, exists, func, insert, or_, update
 from sqlmodel import Session, select
 
 from storage.models import OutboxMessage
@@ -37,15 +37,23 @@ def enqueue(
     resend_if_unknown: bool = True,
     not_before: datetime | None = None,
     digest_id: int | None = None,
+    apart: timedelta | None = None,
 ) -> int:
-    """Queue a Slack call; with `coalesce_key`, replace a still-pending call for the same thing."""
+    """Queue a Slack call; with `coalesce_key`, replace a still-pending call for the same thing.
+
+    With `apart`, a new message is due no sooner than that after the last pending call of the
+    same method: for calls Slack limits to so many a minute, a pace that stays under it.
+    """
     body = json.dumps(payload)
+    due = not_before or now
     if coalesce_key is not None:
-        replaced = _replace_pending(session, coalesce_key, body, not_before or now)
+        replaced = _replace_pending(session, coalesce_key, body, due)
         if replaced is not None:
             return replaced
+    if apart is not None:
+        due = _paced(session, method, due, apart)
     # A Core INSERT: the ORM's add and flush cost more than the rest of queueing a message.
-    row = _row(method, payload, body, not_before or now, now, resend_if_unknown)
+    row = _row(method, payload, body, due, now, resend_if_unknown)
     row.update(why_step_id=why_step_id, coalesce_key=coalesce_key, digest_id=digest_id)
     return int(session.execute(insert(_TABLE).returning(_TABLE.c.id), row).scalar_one())
 
@@ -69,6 +77,25 @@ def _row(
         "channel": channel_key(method, payload),
         "created_at": now,
     }
+
+
+def _paced(session: Session, method: str, due: datetime, apart: timedelta) -> datetime:
+    """`due`, or `apart` after the latest pending call of `method` if that is later."""
+    latest = session.execute(
+        select(func.max(_TABLE.c.next_attempt_at)).where(
+            _TABLE.c.status == "pending", _TABLE.c.method == method
+        )
+    ).scalar()
+    if latest is None:
+        return due
+    return max(due, _aware(latest, due) + apart)
+
+
+def _aware(moment: datetime, like: datetime) -> datetime:
+    """`moment` with the time zone of `like` (SQLite hands back naive times, stored in UTC)."""
+    if moment.tzinfo is None and like.tzinfo is not None:
+        return moment.replace(tzinfo=like.tzinfo)
+    return moment
 
 
 def _replace_pending(session: Session, key: str, body: str, due: datetime) -> int | None:
