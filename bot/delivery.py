@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 REACTIONS = ("reactions.add", "reactions.remove")
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=2)
+# Claims go stale only after STALE_CLAIM: looking for them at every pass finds nothing new.
+RECOVER_EVERY = timedelta(seconds=30)
 # A sender answers within this long (Slack client timeout and all), or has died: a post it
 # took holds the later ones to its channel back no longer than this.
 SENDING_HOLD = timedelta(seconds=15)
@@ -145,9 +147,12 @@ def _sent_and_next(
 
 def deliver_due(rt: Runtime) -> int:
     """Send everything due, including retries and messages a dead process left mid-send."""
+    now = rt.now()
+    last = rt.outbox_recovered_at
     with Session(rt.engine) as session:
-        outbox.recover_stale(session=session, claimed_before=rt.now() - STALE_CLAIM)
-        now = rt.now()
+        if last is None or not timedelta(0) <= now - last < RECOVER_EVERY:
+            outbox.recover_stale(session=session, claimed_before=now - STALE_CLAIM)
+            rt.outbox_recovered_at = now
         ids = outbox.due_ids(session=session, now=now, live_since=now - SENDING_HOLD)
         session.commit()
     deliver(rt, ids)
