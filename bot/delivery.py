@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from bot import documents, home, refusals
 from bot.runtime import Runtime
 from storage import channels, coes, outbox
 from storage import followup as digests
+from storage.db import read_only
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +95,14 @@ def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
     # post taken here: `_send_in_order` takes that after the post before it.
     queued = isinstance(message_ids, Queued)
     firsts = message_ids.claimed if queued else _claim(rt, message_ids)
+    _send_side_by_side(rt, firsts)
+    if not queued and len(firsts) < len(message_ids):
+        taken = {message.id for message in firsts}
+        _wait_for_other_senders(rt, [each for each in message_ids if each not in taken])
+
+
+def _send_side_by_side(rt: Runtime, firsts: Sequence[outbox.Claimed]) -> None:
+    """Send each message and the posts queued behind it, channels side by side."""
     if len(firsts) <= 1:
         for message in firsts:
             _send_in_order(rt, message)
@@ -101,6 +111,21 @@ def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="coe-send") as pool:
         for _ in pool.map(lambda message: _send_in_order(rt, message), firsts):
             pass  # re-raises what a lane raised
+
+
+def _wait_for_other_senders(rt: Runtime, message_ids: Sequence[int]) -> None:
+    """Wait, no longer than a sender may take, while another sender (the outbox pass, say,
+    which found them due first) has some of these messages in hand: whoever queued them
+    counts on their having been tried once `deliver` returns."""
+    deadline = time.monotonic() + SENDING_HOLD.total_seconds()
+    while message_ids and time.monotonic() < deadline:
+        now = rt.now()
+        with Session(read_only(rt.engine)) as session:
+            message_ids = outbox.being_sent(
+                session=session, message_ids=message_ids, live_since=now - SENDING_HOLD
+            )
+        if message_ids:
+            time.sleep(0.02)
 
 
 def _send_in_order(rt: Runtime, message: outbox.Claimed | None) -> None:

@@ -223,6 +223,16 @@ def due_in_channel(
     return list(session.execute(statement).scalars())
 
 
+def being_sent(*, session: Session, message_ids: Sequence[int], live_since: datetime) -> list[int]:
+    """Those of these messages a sender took since `live_since` and has not finished with."""
+    statement = select(_TABLE.c.id).where(
+        _TABLE.c.id.in_(message_ids),
+        _TABLE.c.status == "sending",
+        _TABLE.c.claimed_at >= live_since,
+    )
+    return list(session.execute(statement).scalars())
+
+
 def channels(*, session: Session, message_ids: Sequence[int]) -> dict[int, str | None]:
     """The channel each message keeps its order in (None: no order to keep)."""
     statement = select(_TABLE.c.id, _TABLE.c.channel).where(_TABLE.c.id.in_(message_ids))

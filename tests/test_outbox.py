@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlmodel import Session
 
 from bot import delivery
@@ -125,3 +127,32 @@ def test_status_lines_of_many_reviews_go_out_one_at_a_time_under_the_rate_limit(
     clock.advance(seconds=PARENT_UPDATE_DELAY.total_seconds() + 0.5)
     assert delivery.deliver_due(bot.rt) == 1
     assert updated(fake_slack)[-1] == "COE-2: asking why #3"
+
+
+def test_a_message_the_outbox_pass_took_first_has_been_sent_when_deliver_returns(
+    bot_without_worker: Bot, fake_slack: FakeSlack
+) -> None:
+    bot = bot_without_worker
+    with Session(bot.rt.engine) as session:
+        message_id = outbox.enqueue(
+            session=session,
+            method="chat.postMessage",
+            payload={"channel": "UCAROL", "text": "Your action item is due tomorrow"},
+            now=bot.rt.now(),
+            resend_if_unknown=False,
+        )
+        session.commit()
+    # The outbox pass finds it due between the commit and the deliver of whoever queued it.
+    release = fake_slack.hold("UCAROL")
+    outbox_pass = threading.Thread(target=delivery.deliver_due, args=(bot.rt,))
+    outbox_pass.start()
+    fake_slack.wait_for(lambda: fake_slack.posted("UCAROL"))
+    queuer = threading.Thread(target=delivery.deliver, args=(bot.rt, [message_id]))
+    queuer.start()
+    queuer.join(timeout=0.5)
+    assert queuer.is_alive()  # waits for the pass, which has it in hand
+    release.set()
+    queuer.join(timeout=30)
+    assert status_of(bot, message_id) == "sent"
+    assert len(fake_slack.posted("UCAROL")) == 1
+    outbox_pass.join(timeout=30)
