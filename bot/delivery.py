@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -55,8 +56,9 @@ PERMANENT_ERRORS = frozenset(
 )
 # Slack refuses the channel itself: nothing can be posted there until someone acts.
 CHANNEL_REFUSALS = frozenset({"not_in_channel", "is_archived", "channel_not_found"})
-# Channels sent to side by side; the posts to one channel still go one at a time, in order.
-CHANNELS_AT_ONCE = 4
+# Threads that send to other channels while a deliver sends to its first one, for the whole
+# process; the posts to one channel still go one at a time, in order.
+SENDERS = 8
 
 
 class Queued(list[int]):
@@ -102,15 +104,33 @@ def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
 
 
 def _send_side_by_side(rt: Runtime, firsts: Sequence[outbox.Claimed]) -> None:
-    """Send each message and the posts queued behind it, channels side by side."""
-    if len(firsts) <= 1:
+    """Send each message and the posts queued behind it, channels side by side: the first
+    on this thread, the others on the senders' pool (all here, if this is one of its threads)."""
+    if threading.current_thread().name.startswith(_SENDER):
         for message in firsts:
             _send_in_order(rt, message)
         return
-    workers = min(CHANNELS_AT_ONCE, len(firsts))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="coe-send") as pool:
-        for _ in pool.map(lambda message: _send_in_order(rt, message), firsts):
-            pass  # re-raises what a lane raised
+    others = [_senders().submit(_send_in_order, rt, message) for message in firsts[1:]]
+    try:
+        if firsts:
+            _send_in_order(rt, firsts[0])
+    finally:
+        for other in others:
+            other.result()  # re-raises what a lane raised
+
+
+_SENDER = "coe-send"
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _senders() -> ThreadPoolExecutor:
+    """The process's threads for sending to channels side by side, started once."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix=_SENDER)
+        return _pool
 
 
 def _wait_for_other_senders(rt: Runtime, message_ids: Sequence[int]) -> None:
@@ -132,7 +152,12 @@ def _send_in_order(rt: Runtime, message: outbox.Claimed | None) -> None:
     """Send a message, then the posts queued behind it in its channel, one at a time: they
     waited for it (another sender skipped them) and would otherwise wait for a poll."""
     while message is not None:
-        message = _sent_and_next(rt, message, _send(rt, message))
+        rt.sending.add(message.id)
+        try:
+            following = _sent_and_next(rt, message, _send(rt, message))
+        finally:
+            rt.sending.discard(message.id)
+        message = following
 
 
 def _claim(rt: Runtime, message_ids: Sequence[int]) -> list[outbox.Claimed]:
@@ -176,7 +201,9 @@ def deliver_due(rt: Runtime) -> int:
     last = rt.outbox_recovered_at
     with Session(rt.engine) as session:
         if last is None or not timedelta(0) <= now - last < RECOVER_EVERY:
-            outbox.recover_stale(session=session, claimed_before=now - STALE_CLAIM)
+            outbox.recover_stale(
+                session=session, claimed_before=now - STALE_CLAIM, in_hand=rt.sending.copy()
+            )
             rt.outbox_recovered_at = now
         ids = outbox.due_ids(session=session, now=now, live_since=now - SENDING_HOLD)
         session.commit()

@@ -29,8 +29,10 @@ class Runtime:
     notify: Callable[..., None] = lambda *stored: None
     # Slack's answers about channels and people (bot/visibility.py), per process.
     cache: TtlCache = field(default_factory=TtlCache)
-    # When this process last gave back the outbox messages a dead sender left (bot/delivery.py).
+    # When this process last gave back the outbox messages a dead sender left, and the ones it
+    # is sending itself, which are never given back (bot/delivery.py).
     outbox_recovered_at: datetime | None = None
+    sending: set[int] = field(default_factory=set)
 
     def now(self) -> datetime:
         """The current time in UTC, the way the database stores it."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -262,9 +262,16 @@ def give_up(*, session: Session, message_id: int, error: str, status: str = "fai
     )
 
 
-def recover_stale(*, session: Session, claimed_before: datetime) -> int:
-    """Messages whose sender died mid-send: resend those that allow it, mark the rest unknown."""
-    stale = (_TABLE.c.status == "sending", _TABLE.c.claimed_at < claimed_before)
+def recover_stale(
+    *, session: Session, claimed_before: datetime, in_hand: Collection[int] = ()
+) -> int:
+    """Messages whose sender died mid-send: resend those that allow it, mark the rest unknown.
+
+    Not those in `in_hand`, which the caller's own process is sending: that sender is alive.
+    """
+    stale = [_TABLE.c.status == "sending", _TABLE.c.claimed_at < claimed_before]
+    if in_hand:
+        stale.append(_TABLE.c.id.not_in(sorted(in_hand)))
     resent = session.execute(
         update(_TABLE).where(*stale, _TABLE.c.resend_if_unknown.is_(True)).values(status="pending")
     ).rowcount

@@ -156,3 +156,21 @@ def test_a_message_the_outbox_pass_took_first_has_been_sent_when_deliver_returns
     assert status_of(bot, message_id) == "sent"
     assert len(fake_slack.posted("UCAROL")) == 1
     outbox_pass.join(timeout=30)
+
+
+def test_a_post_slack_is_slow_to_answer_is_not_sent_again_by_its_own_process(
+    bot_without_worker: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    bot = bot_without_worker
+    queued = queue_and_take(bot, ("CINC", "Why #2: why?"))
+    release = fake_slack.hold("CINC")
+    sending = threading.Thread(target=delivery.deliver, args=(bot.rt, queued))
+    sending.start()
+    fake_slack.wait_for(lambda: fake_slack.posted("CINC"))
+    # Long enough that a claim of a dead process would be given back, and sent again.
+    clock.advance(seconds=delivery.STALE_CLAIM.total_seconds() + 1)
+    assert delivery.deliver_due(bot.rt) == 0
+    release.set()
+    sending.join(timeout=30)
+    assert [call["text"] for call in fake_slack.posted("CINC")] == ["Why #2: why?"]
+    assert {status_of(bot, message_id) for message_id in queued} == {"sent"}
