@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, or_, update
+from sqlalchemy import and_, case, exists, func, insert, or_, update
 from sqlmodel import Session, select
 
 from storage.models import OutboxMessage
@@ -101,22 +101,17 @@ def _aware(moment: datetime, like: datetime) -> datetime:
 def _replace_pending(session: Session, key: str, body: str, due: datetime) -> int | None:
     """Put `body` in the pending message for `key`; None if there is none still pending.
 
-    The status is checked again in the UPDATE itself: a sender may claim the row after the
-    SELECT, and a payload written into a row already being sent would never go out.
+    One statement, which checks the status itself: a sender may claim the row at any moment,
+    and a payload written into a row already being sent would never go out.
     """
-    table = _TABLE
-    found = session.execute(
-        select(table.c.id, table.c.next_attempt_at).where(
-            table.c.coalesce_key == key, table.c.status == "pending"
-        )
-    ).first()
-    if found is None:
-        return None
+    pending = (_TABLE.c.coalesce_key == key, _TABLE.c.status == "pending")
+    first = select(func.min(_TABLE.c.id)).where(*pending).scalar_subquery()
+    sooner = case((_TABLE.c.next_attempt_at > due, due), else_=_TABLE.c.next_attempt_at)
     replaced = session.execute(
-        update(table)
-        .where(table.c.id == found.id, table.c.status == "pending")
-        .values(payload=body, next_attempt_at=min(found.next_attempt_at, due))
-        .returning(table.c.id)
+        update(_TABLE)
+        .where(_TABLE.c.id == first, *pending)
+        .values(payload=body, next_attempt_at=sooner)
+        .returning(_TABLE.c.id)
     ).first()
     return None if replaced is None else int(replaced[0])
 
