@@ -95,12 +95,18 @@ def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
         return
     # Of a Queued, what was left untaken is not due, another sender's, or queued behind a
     # post taken here: `_send_in_order` takes that after the post before it.
-    queued = isinstance(message_ids, Queued)
-    firsts = message_ids.claimed if queued else _claim(rt, message_ids)
-    _send_side_by_side(rt, firsts)
-    if not queued and len(firsts) < len(message_ids):
-        taken = {message.id for message in firsts}
-        _wait_for_other_senders(rt, [each for each in message_ids if each not in taken])
+    if isinstance(message_ids, Queued):
+        _send_side_by_side(rt, message_ids.claimed)
+        return
+    # A few at a time (as many as are sent side by side), each taken just before it is sent.
+    ids = sorted(message_ids)
+    for start in range(0, len(ids), SENDERS + 1):
+        chunk = ids[start : start + SENDERS + 1]
+        firsts = _claim(rt, chunk)
+        _send_side_by_side(rt, firsts)
+        if len(firsts) < len(chunk):
+            taken = {message.id for message in firsts}
+            _wait_for_other_senders(rt, [each for each in chunk if each not in taken])
 
 
 def _send_side_by_side(rt: Runtime, firsts: Sequence[outbox.Claimed]) -> None:

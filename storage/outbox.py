@@ -228,12 +228,6 @@ def being_sent(*, session: Session, message_ids: Sequence[int], live_since: date
     return list(session.execute(statement).scalars())
 
 
-def channels(*, session: Session, message_ids: Sequence[int]) -> dict[int, str | None]:
-    """The channel each message keeps its order in (None: no order to keep)."""
-    statement = select(_TABLE.c.id, _TABLE.c.channel).where(_TABLE.c.id.in_(message_ids))
-    return {message_id: channel for message_id, channel in session.execute(statement)}
-
-
 def mark_sent(*, session: Session, message_id: int, ts: str | None, now: datetime) -> None:
     session.execute(
         update(_TABLE)

@@ -174,3 +174,31 @@ def test_a_post_slack_is_slow_to_answer_is_not_sent_again_by_its_own_process(
     sending.join(timeout=30)
     assert [call["text"] for call in fake_slack.posted("CINC")] == ["Why #2: why?"]
     assert {status_of(bot, message_id) for message_id in queued} == {"sent"}
+
+
+def test_a_large_batch_is_taken_a_few_messages_at_a_time_as_they_are_sent(
+    bot_without_worker: Bot, fake_slack: FakeSlack
+) -> None:
+    bot = bot_without_worker
+    with Session(bot.rt.engine) as session:
+        ids = [
+            outbox.enqueue(
+                session=session,
+                method="chat.postMessage",
+                payload={"channel": f"C{n}", "text": f"COE action items {n}"},
+                now=bot.rt.now(),
+            )
+            for n in range(30)
+        ]
+        session.commit()
+    release = fake_slack.hold("C0")
+    sending = threading.Thread(target=delivery.deliver, args=(bot.rt, ids))
+    sending.start()
+    fake_slack.wait_for(lambda: fake_slack.posted("C0"))
+    # While Slack is slow to answer, the rest of the batch is not taken: it would look
+    # abandoned to another sender long before it is sent.
+    assert {status_of(bot, message_id) for message_id in ids[delivery.SENDERS + 1 :]} == {"pending"}
+    release.set()
+    sending.join(timeout=30)
+    assert {status_of(bot, message_id) for message_id in ids} == {"sent"}
+    assert len(fake_slack.posted()) == 30
