@@ -9,16 +9,9 @@ from sqlmodel import Session
 from bot import delivery
 from bot.review_posts import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
 from storage import outbox
-from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack
-
-
-def status_of(bot: Bot, message_id: int) -> str:
-    with Session(bot.rt.engine) as session:
-        message = session.get(OutboxMessage, message_id)
-        assert message is not None
-        return message.status
+from tests.test_resilience import queue_posts, status_of
 
 
 def queue_and_take(bot: Bot, *posts: tuple[str, str]) -> delivery.Queued:
@@ -180,17 +173,7 @@ def test_a_large_batch_is_taken_a_few_messages_at_a_time_as_they_are_sent(
     bot_without_worker: Bot, fake_slack: FakeSlack
 ) -> None:
     bot = bot_without_worker
-    with Session(bot.rt.engine) as session:
-        ids = [
-            outbox.enqueue(
-                session=session,
-                method="chat.postMessage",
-                payload={"channel": f"C{n}", "text": f"COE action items {n}"},
-                now=bot.rt.now(),
-            )
-            for n in range(30)
-        ]
-        session.commit()
+    ids = queue_posts(bot, *((f"C{n}", f"COE action items {n}") for n in range(30)))
     release = fake_slack.hold("C0")
     sending = threading.Thread(target=delivery.deliver, args=(bot.rt, ids))
     sending.start()
