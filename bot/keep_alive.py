@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import io
 import select
+import socket
 import ssl
 import threading
 import time
@@ -39,15 +40,19 @@ class KeepAliveHandler(urllib.request.BaseHandler):
         # Idle connections: (scheme, host), the connection, when it was last used; oldest first.
         self._idle: list[tuple[tuple[str, str], http.client.HTTPConnection, float]] = []
 
-    def http_open(self, req: urllib.request.Request) -> addinfourl:
+    def http_open(self, req: urllib.request.Request) -> addinfourl | None:
         return self._open(req, "http")
 
-    def https_open(self, req: urllib.request.Request) -> addinfourl:
+    def https_open(self, req: urllib.request.Request) -> addinfourl | None:
         return self._open(req, "https")
 
-    def _open(self, req: urllib.request.Request, scheme: str) -> addinfourl:
+    def _open(self, req: urllib.request.Request, scheme: str) -> addinfourl | None:
+        if req.has_proxy():
+            return None  # urllib's own handlers know proxies and tunnels
         key = (scheme, req.host)
         timeout = getattr(req, "timeout", None)
+        if not isinstance(timeout, int | float):  # urlopen's "no timeout given"
+            timeout = socket.getdefaulttimeout()
         connection = self._take(key) or self._connect(scheme, req.host, timeout)
         if connection.sock is not None:
             connection.sock.settimeout(timeout)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import urllib.request
 
 import pytest
 from slack_sdk import WebClient
@@ -60,3 +62,17 @@ def test_a_connection_slack_closed_while_idle_is_not_used_again(
     assert len(fake_slack.connections) == 2
     # Not sent on the closed one first: that fails, and the SDK tries again once at most.
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_plain_urlopen_in_the_same_process_works_too(
+    fake_slack: FakeSlack, database_url: str
+) -> None:
+    client(fake_slack, database_url).chat_postMessage(channel="CINC", text="first")
+    request = urllib.request.Request(
+        f"{fake_slack.api_url}chat.postMessage",
+        data=json.dumps({"channel": "CINC", "text": "second"}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": "Bearer xoxb-test-token"},
+    )
+    with urllib.request.urlopen(request) as answer:  # no timeout given
+        assert json.loads(answer.read())["ok"] is True
+    assert [call["text"] for call in fake_slack.posted("CINC")] == ["first", "second"]
