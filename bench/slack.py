@@ -40,6 +40,11 @@ class SlowSlack(FakeSlack):
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # as Slack: connections stay open between calls
+            # An answer's headers and body are two writes: with Nagle's algorithm on, the body
+            # waits for the client's delayed ACK of the headers (40 ms) on a reused connection.
+            disable_nagle_algorithm = True
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode()

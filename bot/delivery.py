@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -17,19 +19,15 @@ from sqlmodel import Session
 
 from bot import refusals
 from bot.runtime import Runtime
+from bot.tuning import RECOVER_EVERY, SEND_ATTEMPTS, SENDERS, SENDING_HOLD, STALE_CLAIM
 from storage import channels, coes, digests, outbox
+from storage.db import read_only
 
 log = logging.getLogger(__name__)
 
 REACTIONS = ("reactions.add", "reactions.remove")
 # Three calls in one (get an upload URL, upload, complete), made by the SDK's files_upload_v2.
 UPLOAD = "files.upload_v2"
-# Tries at sending one outbox message before it is given up as failed.
-SEND_ATTEMPTS = 8
-STALE_CLAIM = timedelta(minutes=2)
-# A sender answers within this long (Slack client timeout and all), or has died: a post it
-# took holds the later ones to its channel back no longer than this.
-SENDING_HOLD = timedelta(seconds=15)
 # Retrying these cannot succeed: the channel, message or payload is wrong for good.
 PERMANENT_ERRORS = frozenset(
     {
@@ -53,8 +51,27 @@ PERMANENT_ERRORS = frozenset(
 )
 # Slack refuses the channel itself: nothing can be posted there until someone acts.
 CHANNEL_REFUSALS = frozenset({"not_in_channel", "is_archived", "channel_not_found"})
-# Channels sent to side by side; the posts to one channel still go one at a time, in order.
-CHANNELS_AT_ONCE = 4
+
+
+class Queued(list[int]):
+    """The messages a transaction queued, with those it took for sending before it committed.
+
+    Its producer sends those the moment the transaction commits, so taking them there saves a
+    transaction of its own; `deliver` takes the rest, as it does for plain ids.
+    """
+
+    def __init__(self, message_ids: Sequence[int], claimed: Sequence[outbox.Claimed]) -> None:
+        super().__init__(message_ids)
+        self.claimed = list(claimed)
+
+
+def take_for_sending(rt: Runtime, session: Session, message_ids: Sequence[int]) -> Queued:
+    """In the transaction that queued these messages: take the due ones `deliver` sends first."""
+    now = rt.now()
+    claimed = outbox.claim(
+        session=session, message_ids=message_ids, now=now, live_since=now - SENDING_HOLD
+    )
+    return Queued(message_ids, claimed)
 
 
 @dataclass(frozen=True)
@@ -76,70 +93,152 @@ def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
     """Send these queued messages now, unless another sender has them or they are not due yet.
 
     Posts to one channel go one at a time, in the order queued, and wait behind an earlier one
-    Slack put off; different channels go side by side. Each message is claimed just before it
-    is sent, so a slow Slack cannot make the rest of a batch look abandoned to another sender.
+    Slack put off; different channels go side by side. Only the first of a channel's posts is
+    taken at once; each later one is taken just before it is sent, in the transaction that
+    records the one before it as sent, so a slow Slack cannot make the rest of a batch look
+    abandoned to another sender.
     """
     if not message_ids:
         return
-    with Session(rt.engine) as session:
-        channel_of = outbox.channels(session=session, message_ids=message_ids)
-    lanes: dict[str | int, list[int]] = {}
-    for message_id in sorted(message_ids):
-        lanes.setdefault(channel_of.get(message_id) or message_id, []).append(message_id)
-    if len(lanes) == 1:
-        _send_in_order(rt, *lanes.values())
+    # Of a Queued, what was left untaken is not due, another sender's, or queued behind a
+    # post taken here: `_send_in_order` takes that after the post before it.
+    if isinstance(message_ids, Queued):
+        _send_side_by_side(rt, message_ids.claimed)
         return
-    workers = min(CHANNELS_AT_ONCE, len(lanes))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="coe-send") as pool:
-        for _ in pool.map(lambda lane: _send_in_order(rt, lane), lanes.values()):
-            pass  # re-raises what a lane raised
+    # A few at a time (as many as are sent side by side), each taken just before it is sent.
+    ids = sorted(message_ids)
+    for start in range(0, len(ids), SENDERS + 1):
+        chunk = ids[start : start + SENDERS + 1]
+        firsts = _claim(rt, chunk)
+        _send_side_by_side(rt, firsts)
+        if len(firsts) < len(chunk):
+            taken = {message.id for message in firsts}
+            _wait_for_other_senders(rt, [each for each in chunk if each not in taken])
 
 
-def _send_in_order(rt: Runtime, message_ids: list[int]) -> None:
-    """Send one channel's messages in order; then the posts queued behind them meanwhile,
-    which waited for these (another sender skipped them) and would otherwise wait for a poll."""
-    while message_ids:
-        channel = None
-        for message_id in message_ids:
-            for message in _claim(rt, message_id):
-                channel = message.channel
-                _send(rt, message)
-        if channel is None:
-            return
-        with Session(rt.engine) as session:
-            message_ids = outbox.due_in_channel(
-                session=session, channel=channel, after=message_ids[-1], now=rt.now()
+def _send_side_by_side(rt: Runtime, firsts: Sequence[outbox.Claimed]) -> None:
+    """Send each message and the posts queued behind it, channels side by side: the first
+    on this thread, the others on the senders' pool (all here, if this is one of its threads)."""
+    if threading.current_thread().name.startswith(_SENDER):
+        for message in firsts:
+            _send_in_order(rt, message)
+        return
+    others = [_senders().submit(_send_in_order, rt, message) for message in firsts[1:]]
+    try:
+        if firsts:
+            _send_in_order(rt, firsts[0])
+    finally:
+        for other in others:
+            other.result()  # re-raises what a lane raised
+
+
+_SENDER = "coe-send"
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _senders() -> ThreadPoolExecutor:
+    """The process's threads for sending to channels side by side, started once."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix=_SENDER)
+        return _pool
+
+
+def _wait_for_other_senders(rt: Runtime, message_ids: Sequence[int]) -> None:
+    """Wait, no longer than a sender may take, while another sender (the outbox pass, say,
+    which found them due first) has some of these messages in hand: whoever queued them
+    counts on their having been tried once `deliver` returns."""
+    deadline = time.monotonic() + SENDING_HOLD.total_seconds()
+    while message_ids and time.monotonic() < deadline:
+        now = rt.now()
+        with Session(read_only(rt.engine)) as session:
+            message_ids = outbox.being_sent(
+                session=session, message_ids=message_ids, live_since=now - SENDING_HOLD
             )
+        if message_ids:
+            time.sleep(0.02)
 
 
-def _claim(rt: Runtime, message_id: int) -> list[outbox.Claimed]:
+def _send_in_order(rt: Runtime, message: outbox.Claimed | None) -> None:
+    """Send a message, then the posts queued behind it in its channel, one at a time: they
+    waited for it (another sender skipped them) and would otherwise wait for a poll."""
+    while message is not None:
+        rt.sending.add(message.id)
+        try:
+            following = _sent_and_next(rt, message, _send(rt, message))
+        finally:
+            rt.sending.discard(message.id)
+        message = following
+
+
+def _claim(rt: Runtime, message_ids: Sequence[int]) -> list[outbox.Claimed]:
     now = rt.now()
     with Session(rt.engine) as session:
         claimed = outbox.claim(
-            session=session, message_ids=[message_id], now=now, live_since=now - SENDING_HOLD
+            session=session, message_ids=message_ids, now=now, live_since=now - SENDING_HOLD
         )
         session.commit()
     return claimed
 
 
+def _sent_and_next(
+    rt: Runtime, message: outbox.Claimed, sent: Taken | None
+) -> outbox.Claimed | None:
+    """Record the message as sent (unless it was not), and take the next post to its channel,
+    in one transaction."""
+    if message.channel is None and sent is None:
+        return None
+    now = rt.now()
+    with Session(rt.engine) as session:
+        if sent is not None:
+            outbox.mark_sent(session=session, message_id=message.id, ts=sent.ts, now=now)
+            if message.why_step_id is not None and sent.ts:
+                coes.set_prompt_ts(session=session, step_id=message.why_step_id, ts=sent.ts)
+        claimed: list[outbox.Claimed] = []
+        if message.channel is not None:
+            after = outbox.due_in_channel(
+                session=session, channel=message.channel, after=message.id, now=now, limit=1
+            )
+            claimed = outbox.claim(
+                session=session, message_ids=after, now=now, live_since=now - SENDING_HOLD
+            )
+        session.commit()
+    return claimed[0] if claimed else None
+
+
 def deliver_due(rt: Runtime) -> int:
     """Send everything due, including retries and messages a dead process left mid-send."""
+    now = rt.now()
+    last = rt.outbox_recovered_at
     with Session(rt.engine) as session:
-        outbox.recover_stale(session=session, claimed_before=rt.now() - STALE_CLAIM)
-        now = rt.now()
+        if last is None or not timedelta(0) <= now - last < RECOVER_EVERY:
+            outbox.recover_stale(
+                session=session, claimed_before=now - STALE_CLAIM, in_hand=rt.sending.copy()
+            )
+            rt.outbox_recovered_at = now
         ids = outbox.due_ids(session=session, now=now, live_since=now - SENDING_HOLD)
         session.commit()
     deliver(rt, ids)
     return len(ids)
 
 
-def _send(rt: Runtime, message: outbox.Claimed) -> None:
+@dataclass(frozen=True)
+class Taken:
+    """Slack took the message; `ts` is what it posted, if it posted something."""
+
+    ts: str | None
+
+
+def _send(rt: Runtime, message: outbox.Claimed) -> Taken | None:
+    """Make the call; None when Slack did not take it (what happens next is recorded)."""
     try:
         payload = _payload(rt, message)
     except Exception as error:
         log.exception("Building outbox message %s failed", message.id)
         _retry(rt, message, f"building it failed: {error!r}", None)
-        return
+        return None
     try:
         response = _call(rt, message, payload)
     except SlackApiError as error:
@@ -147,24 +246,20 @@ def _send(rt: Runtime, message: outbox.Claimed) -> None:
             _unknown(rt, message, f"http {error.response.status_code}")
         else:
             _refused(rt, message, error)
-        return
+        return None
     except URLError as error:
         if isinstance(error.reason, ConnectionRefusedError | socket.gaierror):
             _retry(rt, message, f"unreachable: {error.reason}", None)  # never got there
         else:
             _unknown(rt, message, f"network: {error.reason}")
-        return
+        return None
     except Exception as error:
         # Timeouts, resets, broken answers: the request may have reached Slack before it
         # failed; whether to risk a second copy is the message's own call (a nudge never does).
         _unknown(rt, message, f"{type(error).__name__}: {error}")
-        return
+        return None
     ts = response.get("ts") or (response.get("message") or {}).get("ts")
-    with Session(rt.engine) as session:
-        outbox.mark_sent(session=session, message_id=message.id, ts=ts, now=rt.now())
-        if message.why_step_id is not None and ts:
-            coes.set_prompt_ts(session=session, step_id=message.why_step_id, ts=ts)
-        session.commit()
+    return Taken(str(ts) if ts else None)
 
 
 def _call(rt: Runtime, message: outbox.Claimed, payload: dict[str, Any]) -> dict[str, Any]:

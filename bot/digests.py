@@ -23,12 +23,10 @@ from bot.runtime import Runtime
 from bot.schedule import latest_digest_time, previous_digest_time
 from bot.settings import Settings
 from bot.thread_links import thread_links
+from bot.tuning import DIGEST_BATCH
 from storage import digests as store
 from storage import users as user_cache
 
-# Channels whose digests are recorded and queued per transaction: a crash between two leaves
-# the later channels' digests owed, and no transaction holds the write lock for long.
-DIGEST_BATCH = 100
 # A channel's digest of the period was posted, or the period had nothing to report for it.
 ALREADY_DONE = "already done for this period"
 NOTHING_TO_REPORT = "nothing to report"

@@ -22,15 +22,11 @@ from bot.outgoing import Nudge, NudgeContent
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.thread_links import thread_links
+from bot.tuning import NUDGE_BATCH, PROFILE_LOOKUPS
 from storage import nudges as store
 from storage import users as user_cache
 
 log = logging.getLogger(__name__)
-
-# Items recorded and queued per transaction: keeps a big sweep from holding the lock for long.
-NUDGE_BATCH = 200
-# users.info calls per sweep for owners whose timezone is not cached yet (Slack rate limits).
-PROFILE_LOOKUPS = 50
 
 
 def nudge_policy(settings: Settings) -> NudgePolicy:

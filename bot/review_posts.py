@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from bot import documents, users
+from bot import delivery, documents, users
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain
 from bot.core.review_text import NO_NAMES, Names, back_to, took_back
@@ -131,11 +131,14 @@ def thread_notice(rt: Runtime, session: Session, coe: Coe, text: str) -> int:
 
 
 def transact(rt: Runtime, apply: Callable[[Session], list[int]], attempts: int = 5) -> list[int]:
-    """Run `apply` in a transaction, again from scratch when another transition won the race."""
+    """Run `apply` in a transaction, again from scratch when another transition won the race.
+
+    The due messages it queued are taken for sending in the same transaction (`deliver`).
+    """
     for attempt in range(attempts):
         with Session(rt.engine) as session:
             try:
-                ids = apply(session)
+                ids = delivery.take_for_sending(rt, session, apply(session))
                 session.commit()
                 return ids
             except coes.ConcurrentChange:

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot import keep_alive
 from bot.cache import TtlCache
 from bot.settings import Settings
 
@@ -45,6 +46,10 @@ class Runtime:
     notify: Callable[..., None] = wake_nobody
     # Slack's answers about channels and people (bot/visibility.py), per process.
     cache: TtlCache = field(default_factory=TtlCache)
+    # When this process last gave back the outbox messages a dead sender left, and the ones it
+    # is sending itself, which are never given back (bot/delivery.py).
+    outbox_recovered_at: datetime | None = None
+    sending: set[int] = field(default_factory=set)
 
     def say(self, session: Session | None = None) -> Outgoing:
         """What the bot says, queued in `session`'s transaction."""
@@ -56,6 +61,8 @@ class Runtime:
 
 
 def make_slack_client(settings: Settings, timeout: int = 10) -> WebClient:
+    """The Web API client; every client in the process reuses its connections to Slack."""
+    keep_alive.install()
     return WebClient(
         token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=timeout
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -18,14 +17,10 @@ from slack_sdk.errors import SlackApiError
 from bot.core import visibility as core
 from bot.core.visibility import Reader
 from bot.runtime import Runtime
+from bot.tuning import GUEST_TTL, MEMBERSHIP_TTL, PRIVACY_TTL
 
 log = logging.getLogger(__name__)
 
-# Joining or leaving a channel shows in the lists within this time.
-MEMBERSHIP_TTL = timedelta(minutes=5)
-# A channel made private stops showing its COEs to non-members within this time.
-PRIVACY_TTL = timedelta(minutes=10)
-GUEST_TTL = timedelta(hours=1)
 PAGE_SIZE = 200
 # 10,000 channels; a person in more is taken to be in these only.
 MAX_PAGES = 50

@@ -19,12 +19,18 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from datetime import timedelta
 
 from sqlmodel import Session
 
 from bot import delivery
 from bot.runtime import Runtime
+from bot.tuning import (
+    OUTBOX_PASS_AT_LEAST_EVERY,
+    POLL_SECONDS,
+    REQUEST_ATTEMPTS,
+    RETRY_DELAY,
+    THREADS,
+)
 from storage import inbox
 from storage.db import read_only
 
@@ -41,21 +47,6 @@ class Route:
     abandon: Callable[[Runtime, str, str], None] | None = None
     # Someone is waiting on it (a command, a click): it gets a pool of its own.
     interactive: bool = False
-
-
-# Tries at a stored request that keeps failing before its sender is told it was not recorded.
-REQUEST_ATTEMPTS = 5
-RETRY_DELAY = timedelta(seconds=10)
-POLL_SECONDS = 0.5
-# Each reply is a short transaction, then a Slack call of tens of milliseconds. More threads
-# overlap more Slack calls, but on a small machine they take the CPU (the interpreter lock in
-# one process, the database's in all) from the listeners' acks: 32 made a burst's acks 3-6
-# times slower than 8, for no faster "why?"s.
-THREADS = 8
-# The outbox pass sends what nobody is sending: retries, and changes put off on purpose. It
-# waits for a moment with no reply in hand (a handler sends its own messages the moment they
-# commit, and a pass starting then could take them over), but never longer than this.
-OUTBOX_PASS_AT_LEAST_EVERY = 5.0
 
 
 class Worker:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, insert, or_, update
+from sqlalchemy import and_, case, exists, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage
 
 # Posts keep their order within a channel: Slack shows them in the order it receives them.
 ORDERED_METHODS = frozenset({"chat.postMessage"})
+
+_TABLE = OutboxMessage.__table__  # type: ignore[attr-defined]
+_EARLIER = _TABLE.alias("earlier")
 
 
 def channel_key(method: str, payload: dict[str, Any]) -> str | None:
@@ -34,49 +37,81 @@ def enqueue(
     resend_if_unknown: bool = True,
     not_before: datetime | None = None,
     digest_id: int | None = None,
+    apart: timedelta | None = None,
 ) -> int:
-    """Queue a Slack call; with `coalesce_key`, replace a still-pending call for the same thing."""
+    """Queue a Slack call; with `coalesce_key`, replace a still-pending call for the same thing.
+
+    With `apart`, a new message is due no sooner than that after the last pending call of the
+    same method: for calls Slack limits to so many a minute, a pace that stays under it.
+    """
     body = json.dumps(payload)
+    due = not_before or now
     if coalesce_key is not None:
-        replaced = _replace_pending(session, coalesce_key, body, not_before or now)
+        replaced = _replace_pending(session, coalesce_key, body, due)
         if replaced is not None:
             return replaced
-    message = OutboxMessage(
-        method=method,
-        payload=body,
-        next_attempt_at=not_before or now,
-        created_at=now,
-        why_step_id=why_step_id,
-        coalesce_key=coalesce_key,
-        resend_if_unknown=resend_if_unknown,
-        channel=channel_key(method, payload),
-        digest_id=digest_id,
-    )
-    session.add(message)
-    session.flush()
-    assert message.id is not None
-    return message.id
+    if apart is not None:
+        due = _paced(session, method, due, apart)
+    # A Core INSERT: the ORM's add and flush cost more than the rest of queueing a message.
+    row = _row(method, payload, body, due, now, resend_if_unknown)
+    row.update(why_step_id=why_step_id, coalesce_key=coalesce_key, digest_id=digest_id)
+    return int(session.execute(insert(_TABLE).returning(_TABLE.c.id), row).scalar_one())
+
+
+def _row(
+    method: str,
+    payload: dict[str, Any],
+    body: str,
+    due: datetime,
+    now: datetime,
+    resend_if_unknown: bool,
+) -> dict[str, Any]:
+    """The columns of a message queued now, due at `due`."""
+    return {
+        "method": method,
+        "payload": body,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": due,
+        "resend_if_unknown": resend_if_unknown,
+        "channel": channel_key(method, payload),
+        "created_at": now,
+    }
+
+
+def _paced(session: Session, method: str, due: datetime, apart: timedelta) -> datetime:
+    """`due`, or `apart` after the latest pending call of `method` if that is later."""
+    latest = session.execute(
+        select(func.max(_TABLE.c.next_attempt_at)).where(
+            _TABLE.c.status == "pending", _TABLE.c.method == method
+        )
+    ).scalar()
+    if latest is None:
+        return due
+    return max(due, _aware(latest, due) + apart)
+
+
+def _aware(moment: datetime, like: datetime) -> datetime:
+    """`moment` with the time zone of `like` (SQLite hands back naive times, stored in UTC)."""
+    if moment.tzinfo is None and like.tzinfo is not None:
+        return moment.replace(tzinfo=like.tzinfo)
+    return moment
 
 
 def _replace_pending(session: Session, key: str, body: str, due: datetime) -> int | None:
     """Put `body` in the pending message for `key`; None if there is none still pending.
 
-    The status is checked again in the UPDATE itself: a sender may claim the row after the
-    SELECT, and a payload written into a row already being sent would never go out.
+    One statement, which checks the status itself: a sender may claim the row at any moment,
+    and a payload written into a row already being sent would never go out.
     """
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
-    found = session.execute(
-        select(table.c.id, table.c.next_attempt_at).where(
-            table.c.coalesce_key == key, table.c.status == "pending"
-        )
-    ).first()
-    if found is None:
-        return None
+    pending = (_TABLE.c.coalesce_key == key, _TABLE.c.status == "pending")
+    first = select(func.min(_TABLE.c.id)).where(*pending).scalar_subquery()
+    sooner = case((_TABLE.c.next_attempt_at > due, due), else_=_TABLE.c.next_attempt_at)
     replaced = session.execute(
-        update(table)
-        .where(table.c.id == found.id, table.c.status == "pending")
-        .values(payload=body, next_attempt_at=min(found.next_attempt_at, due))
-        .returning(table.c.id)
+        update(_TABLE)
+        .where(_TABLE.c.id == first, *pending)
+        .values(payload=body, next_attempt_at=sooner)
+        .returning(_TABLE.c.id)
     ).first()
     return None if replaced is None else int(replaced[0])
 
@@ -93,10 +128,6 @@ class Claimed:
     resend_if_unknown: bool
     channel: str | None
     digest_id: int | None
-
-
-_TABLE = OutboxMessage.__table__  # type: ignore[attr-defined]
-_EARLIER = _TABLE.alias("earlier")
 
 
 def _earlier_in_channel(*conditions: Any) -> Any:
@@ -169,7 +200,9 @@ def _unsent(table: Any, live_since: datetime) -> Any:
     )
 
 
-def due_in_channel(*, session: Session, channel: str, after: int, now: datetime) -> list[int]:
+def due_in_channel(
+    *, session: Session, channel: str, after: int, now: datetime, limit: int = 100
+) -> list[int]:
     """The channel's posts queued after message `after` and due now, oldest first."""
     statement = (
         select(_TABLE.c.id)
@@ -180,57 +213,59 @@ def due_in_channel(*, session: Session, channel: str, after: int, now: datetime)
             _TABLE.c.next_attempt_at <= now,
         )
         .order_by(_TABLE.c.id)
-        .limit(100)
+        .limit(limit)
     )
     return list(session.execute(statement).scalars())
 
 
-def channels(*, session: Session, message_ids: Sequence[int]) -> dict[int, str | None]:
-    """The channel each message keeps its order in (None: no order to keep)."""
-    statement = select(_TABLE.c.id, _TABLE.c.channel).where(_TABLE.c.id.in_(message_ids))
-    return {message_id: channel for message_id, channel in session.execute(statement)}
+def being_sent(*, session: Session, message_ids: Sequence[int], live_since: datetime) -> list[int]:
+    """Those of these messages a sender took since `live_since` and has not finished with."""
+    statement = select(_TABLE.c.id).where(
+        _TABLE.c.id.in_(message_ids),
+        _TABLE.c.status == "sending",
+        _TABLE.c.claimed_at >= live_since,
+    )
+    return list(session.execute(statement).scalars())
 
 
 def mark_sent(*, session: Session, message_id: int, ts: str | None, now: datetime) -> None:
-    session.exec(  # type: ignore[call-overload]
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
+    session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.id == message_id)
         .values(status="sent", sent_at=now, result_ts=ts, last_error=None)
     )
 
 
 def retry_later(*, session: Session, message_id: int, error: str, at: datetime) -> None:
-    session.exec(  # type: ignore[call-overload]
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
+    session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.id == message_id)
         .values(status="pending", next_attempt_at=at, last_error=error)
     )
 
 
 def give_up(*, session: Session, message_id: int, error: str, status: str = "failed") -> None:
     """Stop trying: "failed" when Slack refused it for good, "unknown" when it may have landed."""
-    session.exec(  # type: ignore[call-overload]
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id)
-        .values(status=status, last_error=error)
+    session.execute(
+        update(_TABLE).where(_TABLE.c.id == message_id).values(status=status, last_error=error)
     )
 
 
-def recover_stale(*, session: Session, claimed_before: datetime) -> int:
-    """Messages whose sender died mid-send: resend those that allow it, mark the rest unknown."""
-    stale = (
-        col(OutboxMessage.status) == "sending",
-        col(OutboxMessage.claimed_at) < claimed_before,
-    )
-    resent = session.exec(  # type: ignore[call-overload]
-        update(OutboxMessage)
-        .where(*stale, col(OutboxMessage.resend_if_unknown).is_(True))
-        .values(status="pending")
+def recover_stale(
+    *, session: Session, claimed_before: datetime, in_hand: Collection[int] = ()
+) -> int:
+    """Messages whose sender died mid-send: resend those that allow it, mark the rest unknown.
+
+    Not those in `in_hand`, which the caller's own process is sending: that sender is alive.
+    """
+    stale = [_TABLE.c.status == "sending", _TABLE.c.claimed_at < claimed_before]
+    if in_hand:
+        stale.append(_TABLE.c.id.not_in(sorted(in_hand)))
+    resent = session.execute(
+        update(_TABLE).where(*stale, _TABLE.c.resend_if_unknown.is_(True)).values(status="pending")
     ).rowcount
-    session.exec(  # type: ignore[call-overload]
-        update(OutboxMessage)
-        .where(*stale, col(OutboxMessage.resend_if_unknown).is_(False))
-        .values(status="unknown")
+    session.execute(
+        update(_TABLE).where(*stale, _TABLE.c.resend_if_unknown.is_(False)).values(status="unknown")
     )
     return resent
 
@@ -257,22 +292,14 @@ def enqueue_many(
     if not payloads:
         return []
     digests = digest_ids if digest_ids is not None else [None] * len(payloads)
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
     rows = [
         {
-            "method": method,
-            "payload": json.dumps(payload),
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-            "resend_if_unknown": resend_if_unknown,
-            "channel": channel_key(method, payload),
-            "created_at": now,
+            **_row(method, payload, json.dumps(payload), now, now, resend_if_unknown),
             "digest_id": digest_id,
         }
         for payload, digest_id in zip(payloads, digests, strict=True)
     ]
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    statement = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
     return list(session.execute(statement, rows).scalars())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -86,6 +87,11 @@ class FakeSlack:
     missing_channels: set[str] = field(default_factory=set)
     # The ids of the modals the bot opened, in order.
     opened_views: list[str] = field(default_factory=list)
+    # The client end (host, port) of every connection a call came in on.
+    connections: set[tuple[str, int]] = field(default_factory=set)
+    # Close each connection once it has answered a call, as a server ends an idle one.
+    drop_connections: bool = False
+    dropped: int = 0
     _failures: dict[str, list[_Failure]] = field(default_factory=dict)
     _triggers: dict[str, bool] = field(default_factory=dict)
     _response_urls_expired: bool = False
@@ -100,7 +106,14 @@ class FakeSlack:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # as Slack: connections stay open between calls
+            # An answer's headers and body are two writes: with Nagle's algorithm on, the body
+            # waits for the client's delayed ACK of the headers (40 ms) on a reused connection.
+            disable_nagle_algorithm = True
+
             def do_POST(self) -> None:
+                fake.connections.add(self.client_address)
+                self.close_connection = fake.drop_connections  # without saying so first
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode()
                 status, body, headers = fake._handle(
@@ -114,6 +127,13 @@ class FakeSlack:
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
+
+            def finish(self) -> None:
+                super().finish()
+                if self.close_connection and fake.drop_connections:
+                    self.connection.shutdown(socket.SHUT_WR)  # the client sees it closed
+                    with fake._lock:
+                        fake.dropped += 1
 
             def log_message(self, *args: Any) -> None:
                 pass

@@ -587,13 +587,14 @@ def test_a_run_that_dies_between_batches_leaves_the_later_digests_owed(
 
     # The first batch is posted and recorded, the channel with nothing to report is recorded,
     # the second batch is neither: not half-recorded as sent.
-    assert [call["channel"] for call in posts(fake_slack)] == ["C0", "C1"]
+    # Channels are sent to side by side: the order between two of them is not kept.
+    assert sorted(call["channel"] for call in posts(fake_slack)) == ["C0", "C1"]
     assert [channel for channel, _ in digests(rt)] == ["C0", "C1", "CQUIET"]
 
     monkeypatch.setattr(digests_use_case, "_queue", queue)
     run = followup.post_digests(rt)
     assert [sent.channel for sent in run.sent] == ["C2", "C3"]
-    assert [call["channel"] for call in posts(fake_slack)] == ["C0", "C1", "C2", "C3"]
+    assert sorted(call["channel"] for call in posts(fake_slack)) == ["C0", "C1", "C2", "C3"]
     assert [channel for channel, _ in digests(rt)] == ["C0", "C1", "C2", "C3", "CQUIET"]
 
 

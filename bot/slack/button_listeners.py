@@ -15,12 +15,10 @@ from bot.slack.action_item_listeners import open_loading_modal
 from bot.slack.item_forms import MODAL_TITLES
 from bot.slack.keep import keep
 from bot.slack.messages import ActionId
+from bot.tuning import MODAL_OPEN_TIMEOUT
 from storage.inbox import RequestKind
 
 Body = dict[str, Any]
-
-# A modal opened before the ack must beat the trigger's three seconds, ack included.
-MODAL_OPEN_TIMEOUT = 2
 
 
 def register(app: App, rt: Runtime) -> None:

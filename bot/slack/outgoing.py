@@ -4,7 +4,6 @@ transaction, or sent at once where Slack needs the answer now."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -24,15 +23,13 @@ from bot.slack import action_item_messages as item_views
 from bot.slack import followup_messages as followup_views
 from bot.slack import messages, thread_posts
 from bot.slack.home_messages import build_home
+from bot.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
 from storage import outbox
 from storage.models import Coe
 
 POST = "chat.postMessage"
 UPDATE = "chat.update"
 PUBLISH = "views.publish"
-# chat.update is rate limited per workspace (Tier 3), and a lively thread changes the why
-# number faster than anyone reads it: "asking why #n" waits this long to absorb a burst.
-PARENT_UPDATE_DELAY = timedelta(seconds=2)
 
 
 class SlackOutgoing:
@@ -63,6 +60,8 @@ class SlackOutgoing:
             now=now,
             coalesce_key=f"coe-parent:{coe.id}",
             not_before=None if urgent else now + PARENT_UPDATE_DELAY,
+            # The refreshes wait their turn, one thread's coalesced into one.
+            apart=None if urgent else PARENT_UPDATES_APART,
         )
 
     def ask_why(

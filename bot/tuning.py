@@ -1,0 +1,64 @@
+"""The knobs that trade speed, load and robustness, in one place, each with why it is set so.
+
+Limits Slack imposes on a message are not here: they live with the Block Kit that respects them
+(bot/slack/blocks.py). Settings a team changes for itself are in `Settings`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+# The worker -----------------------------------------------------------------------------------
+
+# Tries at a stored request that keeps failing before its sender is told it was not recorded.
+REQUEST_ATTEMPTS = 5
+RETRY_DELAY = timedelta(seconds=10)
+POLL_SECONDS = 0.5
+# Requests handled at once. More threads overlap more Slack calls, but on a small machine they
+# take the CPU (the interpreter lock in one process, the database's in all) from the listeners'
+# acks: 32 made a burst's acks 3-6 times slower than 8, for no faster "why?"s.
+THREADS = 8
+# The outbox pass sends what nobody is sending: retries, and changes put off on purpose. It
+# waits for a moment with no reply in hand (a handler sends its own messages the moment they
+# commit, and a pass starting then could take them over), but never longer than this.
+OUTBOX_PASS_AT_LEAST_EVERY = 5.0
+
+# Delivery -------------------------------------------------------------------------------------
+
+# Tries at sending one outbox message before it is given up as failed.
+SEND_ATTEMPTS = 8
+STALE_CLAIM = timedelta(minutes=2)
+# Claims go stale only after STALE_CLAIM: looking for them at every pass finds nothing new.
+RECOVER_EVERY = timedelta(seconds=30)
+# A sender answers within this long (Slack client timeout and all), or has died: a post it
+# took holds the later ones to its channel back no longer than this.
+SENDING_HOLD = timedelta(seconds=15)
+# Threads that send to other channels while a deliver sends to its first one, for the whole
+# process; the posts to one channel still go one at a time, in order.
+SENDERS = 8
+# chat.update is rate limited per workspace (Tier 3), and a lively thread changes the why
+# number faster than anyone reads it: "asking why #n" waits this long to absorb a burst.
+PARENT_UPDATE_DELAY = timedelta(seconds=2)
+# Tier 3 is about 50 a minute: the refreshes of all the COEs under way share 40 of them, and
+# leave the rest to other updates.
+PARENT_UPDATES_APART = timedelta(seconds=1.5)
+# A modal opened before the ack must beat the trigger's three seconds, ack included.
+MODAL_OPEN_TIMEOUT = 2
+
+# The follow-up ----------------------------------------------------------------------------------
+
+# Items recorded and queued per transaction: keeps a big sweep from holding the lock for long.
+NUDGE_BATCH = 200
+# users.info calls per sweep for owners whose timezone is not cached yet (Slack rate limits).
+PROFILE_LOOKUPS = 50
+# Channels whose digests are recorded and queued per transaction: a crash between two leaves
+# the later channels' digests owed, and no transaction holds the write lock for long.
+DIGEST_BATCH = 100
+
+# What Slack said about channels and people, kept per process ---------------------------------
+
+# Joining or leaving a channel shows in the lists within this time.
+MEMBERSHIP_TTL = timedelta(minutes=5)
+# A channel made private stops showing its COEs to non-members within this time.
+PRIVACY_TTL = timedelta(minutes=10)
+GUEST_TTL = timedelta(hours=1)
