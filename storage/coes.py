@@ -71,6 +71,18 @@ _UPDATE_STEP = _STEP_TABLE.update().where(_STEP_TABLE.c.id == bindparam("step_id
 _DELETE_STEPS = delete(_STEP_TABLE).where(_STEP_TABLE.c.id.in_(bindparam("ids", expanding=True)))
 
 
+_COE_TABLE = Coe.__table__  # type: ignore[attr-defined]
+_BUMP = (
+    update(_COE_TABLE)
+    .where(_COE_TABLE.c.id == bindparam("coe_id"), _COE_TABLE.c.version == bindparam("seen"))
+    .values(
+        version=bindparam("version"),
+        status=bindparam("status"),
+        ended_at=bindparam("ended_at", type_=_COE_TABLE.c.ended_at.type),
+    )
+)
+
+
 @dataclass(frozen=True)
 class StepRow:
     """A why-step as stored: its id, and the prompt posted for it, if any."""
@@ -122,10 +134,7 @@ def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> di
     }
     # A Core UPDATE, then the loaded COE told the new values: the ORM's bulk UPDATE, which
     # does both, costs several times as much.
-    table = Coe.__table__  # type: ignore[attr-defined]
-    bumped = session.execute(
-        update(table).where(table.c.id == coe.id, table.c.version == coe.version).values(**values)
-    )
+    bumped = session.execute(_BUMP, {"coe_id": coe.id, "seen": coe.version, **values})
     if bumped.rowcount != 1:
         raise ConcurrentChange(_id(coe))
     for name, value in values.items():
