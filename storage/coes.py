@@ -45,8 +45,16 @@ def get_coe(*, session: Session, coe_id: int, lock: bool = False) -> Coe | None:
 def find_coe_by_thread(
     *, session: Session, channel_id: str, thread_ts: str, lock: bool = False
 ) -> Coe | None:
-    statement = select(Coe).where(Coe.channel_id == channel_id, Coe.parent_ts == thread_ts)
-    return session.exec(statement.with_for_update() if lock else statement).first()
+    statement = _BY_THREAD_LOCKED if lock else _BY_THREAD
+    values = {"channel_id": channel_id, "thread_ts": thread_ts}
+    return session.exec(statement, params=values).first()
+
+
+# Built once: every thread reply looks its COE up.
+_BY_THREAD = select(Coe).where(
+    Coe.channel_id == bindparam("channel_id"), Coe.parent_ts == bindparam("thread_ts")
+)
+_BY_THREAD_LOCKED = _BY_THREAD.with_for_update()
 
 
 def list_coes(*, session: Session) -> Sequence[Coe]:
@@ -196,9 +204,10 @@ def _step_columns(
 
 
 def set_prompt_ts(*, session: Session, step_id: int, ts: str) -> None:
-    session.exec(  # type: ignore[call-overload]
-        update(WhyStep).where(col(WhyStep.id) == step_id).values(prompt_ts=ts)
-    )
+    session.execute(_SET_PROMPT_TS, {"step_id": step_id, "ts": ts})
+
+
+_SET_PROMPT_TS = _UPDATE_STEP.values(prompt_ts=bindparam("ts"))
 
 
 def mark_started(
