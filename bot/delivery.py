@@ -117,19 +117,73 @@ def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
 
 
 def _send_side_by_side(rt: Runtime, firsts: Sequence[outbox.Claimed]) -> None:
-    """Send each message and the posts queued behind it, channels side by side: the first
-    on this thread, the others on the senders' pool (all here, if this is one of its threads)."""
+    """Send these messages side by side (the first on this thread, the others on the senders'
+    pool, or all here if this is one of its threads), then the posts queued behind them.
+
+    Each round is recorded in one transaction: what Slack took, and the next post of each
+    channel, taken there for the next round (it waited for the one before it, which another
+    sender skipped, and would otherwise wait for a poll).
+    """
+    messages = list(firsts)
+    while messages:
+        in_hand = [message.id for message in messages]
+        rt.sending.update(in_hand)
+        try:
+            outcomes = _send_all(rt, messages)
+            taken = [(m, o) for m, o in outcomes if not isinstance(o, Exception)]
+            messages = _record(rt, taken)
+        finally:
+            rt.sending.difference_update(in_hand)
+        # What was sent is recorded first: a lane that failed does not undo the others.
+        for _, outcome in outcomes:
+            if isinstance(outcome, Exception):
+                raise outcome
+
+
+def _send_all(
+    rt: Runtime, messages: Sequence[outbox.Claimed]
+) -> list[tuple[outbox.Claimed, Taken | Exception | None]]:
+    """Each message with what Slack took of it (None: not taken, and that is recorded), or
+    what its send raised."""
     if threading.current_thread().name.startswith(_SENDER):
-        for message in firsts:
-            _send_in_order(rt, message)
-        return
-    others = [_senders().submit(_send_in_order, rt, message) for message in firsts[1:]]
+        return [(message, _attempt(rt, message)) for message in messages]
+    others = [_senders().submit(_attempt, rt, message) for message in messages[1:]]
+    first = _attempt(rt, messages[0])
+    return list(zip(messages, [first, *(other.result() for other in others)], strict=True))
+
+
+def _attempt(rt: Runtime, message: outbox.Claimed) -> Taken | Exception | None:
     try:
-        if firsts:
-            _send_in_order(rt, firsts[0])
-    finally:
-        for other in others:
-            other.result()  # re-raises what a lane raised
+        return _send(rt, message)
+    except Exception as error:
+        return error
+
+
+def _record(
+    rt: Runtime, results: Sequence[tuple[outbox.Claimed, Taken | Exception | None]]
+) -> list[outbox.Claimed]:
+    """Record the messages Slack took as sent, and take the next post to each channel."""
+    if all(message.channel is None and sent is None for message, sent in results):
+        return []
+    now = rt.now()
+    claimed: list[outbox.Claimed] = []
+    with Session(rt.engine) as session:
+        for message, sent in results:
+            if not isinstance(sent, Taken):
+                continue
+            outbox.mark_sent(session=session, message_id=message.id, ts=sent.ts, now=now)
+            if message.why_step_id is not None and sent.ts:
+                coes.set_prompt_ts(session=session, step_id=message.why_step_id, ts=sent.ts)
+        for message, _ in results:
+            if message.channel is not None:
+                after = outbox.due_in_channel(
+                    session=session, channel=message.channel, after=message.id, now=now, limit=1
+                )
+                claimed += outbox.claim(
+                    session=session, message_ids=after, now=now, live_since=now - SENDING_HOLD
+                )
+        session.commit()
+    return sorted(claimed, key=lambda message: message.id)
 
 
 _SENDER = "coe-send"
@@ -161,18 +215,6 @@ def _wait_for_other_senders(rt: Runtime, message_ids: Sequence[int]) -> None:
             time.sleep(0.02)
 
 
-def _send_in_order(rt: Runtime, message: outbox.Claimed | None) -> None:
-    """Send a message, then the posts queued behind it in its channel, one at a time: they
-    waited for it (another sender skipped them) and would otherwise wait for a poll."""
-    while message is not None:
-        rt.sending.add(message.id)
-        try:
-            following = _sent_and_next(rt, message, _send(rt, message))
-        finally:
-            rt.sending.discard(message.id)
-        message = following
-
-
 def _claim(rt: Runtime, message_ids: Sequence[int]) -> list[outbox.Claimed]:
     now = rt.now()
     with Session(rt.engine) as session:
@@ -181,31 +223,6 @@ def _claim(rt: Runtime, message_ids: Sequence[int]) -> list[outbox.Claimed]:
         )
         session.commit()
     return claimed
-
-
-def _sent_and_next(
-    rt: Runtime, message: outbox.Claimed, sent: Taken | None
-) -> outbox.Claimed | None:
-    """Record the message as sent (unless it was not), and take the next post to its channel,
-    in one transaction."""
-    if message.channel is None and sent is None:
-        return None
-    now = rt.now()
-    with Session(rt.engine) as session:
-        if sent is not None:
-            outbox.mark_sent(session=session, message_id=message.id, ts=sent.ts, now=now)
-            if message.why_step_id is not None and sent.ts:
-                coes.set_prompt_ts(session=session, step_id=message.why_step_id, ts=sent.ts)
-        claimed: list[outbox.Claimed] = []
-        if message.channel is not None:
-            after = outbox.due_in_channel(
-                session=session, channel=message.channel, after=message.id, now=now, limit=1
-            )
-            claimed = outbox.claim(
-                session=session, message_ids=after, now=now, live_since=now - SENDING_HOLD
-            )
-        session.commit()
-    return claimed[0] if claimed else None
 
 
 def deliver_due(rt: Runtime) -> int:

@@ -13,7 +13,7 @@ from bot.core.facilitation import Chain
 from bot.core.review_text import NO_NAMES, Names, back_to, took_back
 from bot.runtime import Runtime
 from storage import coes
-from storage.models import Coe, WhyStep
+from storage.models import Coe
 
 
 def save_and_announce(
@@ -113,7 +113,7 @@ def enqueue_prompt(
     session: Session,
     coe: Coe,
     chain: Chain,
-    rows: dict[int, WhyStep],
+    rows: dict[int, coes.StepRow],
     lead: str | None = None,
     names: Names = NO_NAMES,
 ) -> int:

@@ -22,7 +22,6 @@ from bot.core.facilitation import Chain, FacilitationError
 from bot.core.mechanisms import WEAK_ACTION_ADVICE, is_weak_action
 from bot.runtime import Runtime
 from storage import action_items, coes
-from storage.models import WhyStep
 
 CHANNEL = "terminal"
 HELP = (
@@ -166,7 +165,7 @@ def _save(rt: Runtime, review: Review, chain: Chain) -> Chain:
     return _load(rt, review.coe_id)
 
 
-def _row_id(rows: dict[int, WhyStep], number: int) -> int:
+def _row_id(rows: dict[int, coes.StepRow], number: int) -> int:
     row_id = rows[number].id
     assert row_id is not None
     return row_id

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import Row, bindparam, delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -43,8 +45,16 @@ def get_coe(*, session: Session, coe_id: int, lock: bool = False) -> Coe | None:
 def find_coe_by_thread(
     *, session: Session, channel_id: str, thread_ts: str, lock: bool = False
 ) -> Coe | None:
-    statement = select(Coe).where(Coe.channel_id == channel_id, Coe.parent_ts == thread_ts)
-    return session.exec(statement.with_for_update() if lock else statement).first()
+    statement = _BY_THREAD_LOCKED if lock else _BY_THREAD
+    values = {"channel_id": channel_id, "thread_ts": thread_ts}
+    return session.exec(statement, params=values).first()
+
+
+# Built once: every thread reply looks its COE up.
+_BY_THREAD = select(Coe).where(
+    Coe.channel_id == bindparam("channel_id"), Coe.parent_ts == bindparam("thread_ts")
+)
+_BY_THREAD_LOCKED = _BY_THREAD.with_for_update()
 
 
 def list_coes(*, session: Session) -> Sequence[Coe]:
@@ -56,9 +66,41 @@ def delete_coe(*, session: Session, coe_id: int) -> None:
     session.exec(delete(Coe).where(col(Coe.id) == coe_id))  # type: ignore[call-overload]
 
 
-def load_steps(*, session: Session, coe_id: int) -> list[WhyStep]:
-    statement = select(WhyStep).where(WhyStep.coe_id == coe_id).order_by(col(WhyStep.number))
-    return list(session.exec(statement).all())
+_STEP_TABLE = WhyStep.__table__  # type: ignore[attr-defined]
+# Read and written with Core statements, built once: the ORM's load, change tracking and flush
+# of these rows cost more than the rest of a reply's transaction.
+_LOAD_STEPS = (
+    select(_STEP_TABLE)
+    .where(_STEP_TABLE.c.coe_id == bindparam("coe_id"))
+    .order_by(_STEP_TABLE.c.number)
+)
+_INSERT_STEP = insert(_STEP_TABLE).returning(_STEP_TABLE.c.id)
+_UPDATE_STEP = _STEP_TABLE.update().where(_STEP_TABLE.c.id == bindparam("step_id"))
+_DELETE_STEPS = delete(_STEP_TABLE).where(_STEP_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+
+
+_COE_TABLE = Coe.__table__  # type: ignore[attr-defined]
+_BUMP = (
+    update(_COE_TABLE)
+    .where(_COE_TABLE.c.id == bindparam("coe_id"), _COE_TABLE.c.version == bindparam("seen"))
+    .values(
+        version=bindparam("version"),
+        status=bindparam("status"),
+        ended_at=bindparam("ended_at", type_=_COE_TABLE.c.ended_at.type),
+    )
+)
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """A why-step as stored: its id, and the prompt posted for it, if any."""
+
+    id: int
+    prompt_ts: str | None
+
+
+def load_steps(*, session: Session, coe_id: int) -> list[Row[Any]]:
+    return list(session.execute(_LOAD_STEPS, {"coe_id": coe_id}))
 
 
 def load_chain(*, session: Session, coe: Coe) -> Chain:
@@ -86,10 +128,11 @@ def load_chain(*, session: Session, coe: Coe) -> Chain:
     return Chain(problem=coe.problem, status=Status(coe.status), steps=steps)
 
 
-def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> dict[int, WhyStep]:
+def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> dict[int, StepRow]:
     """Store `chain` as the COE's state, if nobody else changed it since `coe` was read.
 
     Returns the step rows by number. Raises `ConcurrentChange` when another transition won.
+    Writes only the steps that changed.
     """
     loaded = session.info.pop((_STEPS, _id(coe), coe.version), None)
     values = {
@@ -99,54 +142,72 @@ def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> di
     }
     # A Core UPDATE, then the loaded COE told the new values: the ORM's bulk UPDATE, which
     # does both, costs several times as much.
-    table = Coe.__table__  # type: ignore[attr-defined]
-    bumped = session.execute(
-        update(table).where(table.c.id == coe.id, table.c.version == coe.version).values(**values)
-    )
+    bumped = session.execute(_BUMP, {"coe_id": coe.id, "seen": coe.version, **values})
     if bumped.rowcount != 1:
         raise ConcurrentChange(_id(coe))
     for name, value in values.items():
         set_committed_value(coe, name, value)
     if loaded is None:
         loaded = load_steps(session=session, coe_id=_id(coe))
-    rows = {row.number: row for row in loaded}
+    old = {row.number: row._mapping for row in loaded}
     numbers = {step.number for step in chain.steps}
-    gone = [rows.pop(number) for number in list(rows) if number not in numbers]
-    for row in gone:
-        session.delete(row)
+    gone = [old.pop(number)["id"] for number in list(old) if number not in numbers]
     if gone:
-        session.flush()
+        session.execute(_DELETE_STEPS, {"ids": gone})
+    ids = {number: row["id"] for number, row in old.items()}
+    saved: dict[int, StepRow] = {}
     # A step is asked after its parent, so by number parents come first and have their ids.
     for step in sorted(chain.steps, key=lambda step: step.number):
-        row = rows.get(step.number) or WhyStep(coe_id=_id(coe), number=0, subject="", asked_at=now)
-        rows[step.number] = row
-        _write_step(row, step, rows, now)
-        session.add(row)
-        if row.id is None:
-            session.flush()
-    session.flush()
-    return rows
+        parent_id = ids.get(step.parent) if step.parent is not None else None
+        row = old.get(step.number)
+        columns = _step_columns(row, step, parent_id, now)
+        if row is None:
+            columns.update(coe_id=_id(coe), prompt_ts=None)
+            ids[step.number] = int(session.execute(_INSERT_STEP, columns).scalar_one())
+            saved[step.number] = StepRow(ids[step.number], None)
+            continue
+        changed = {name: value for name, value in columns.items() if row[name] != value}
+        if changed:
+            session.execute(_UPDATE_STEP.values(**changed), {"step_id": row["id"]})
+        saved[step.number] = StepRow(row["id"], changed.get("prompt_ts", row["prompt_ts"]))
+    return saved
 
 
-def _write_step(row: WhyStep, step: Step, rows: dict[int, WhyStep], now: datetime) -> None:
-    parent = rows.get(step.parent) if step.parent is not None else None
-    parent_id = parent.id if parent is not None else None
-    asks = (parent_id, step.subject, step.question)
-    changed = row.id is not None and asks != (row.parent_id, row.subject, row.question)
-    if changed and step.answer is None:
+def _step_columns(
+    row: Mapping[str, Any] | None, step: Step, parent_id: int | None, now: datetime
+) -> dict[str, Any]:
+    """The columns of `step`'s row (`row` as stored, None if new): when it was asked and
+    answered change only when what it asks or its answer does."""
+    columns: dict[str, Any] = {
+        "number": step.number,
+        "parent_id": parent_id,
+        "subject": step.subject,
+        "question": step.question,
+        "answer": step.answer,
+        "answer_author": step.author,
+        "answer_ts": step.answer_ts,
+        "human_error": step.human_error,
+        "branch_done": step.branch_done,
+    }
+    if row is None:
+        columns["asked_at"] = now
+    elif step.answer is None and (parent_id, step.subject, step.question) != (
+        row["parent_id"],
+        row["subject"],
+        row["question"],
+    ):
         # Another question now: its prompt has not been posted yet.
-        row.prompt_ts, row.asked_at = None, now
-    if row.answer_ts != step.answer_ts:
-        row.answered_at = now if step.answer is not None else None
-    row.number, row.parent_id, row.subject, row.question = step.number, parent_id, *asks[1:]
-    row.answer, row.answer_author, row.answer_ts = step.answer, step.author, step.answer_ts
-    row.human_error, row.branch_done = step.human_error, step.branch_done
+        columns.update(prompt_ts=None, asked_at=now)
+    if (row["answer_ts"] if row is not None else None) != step.answer_ts:
+        columns["answered_at"] = now if step.answer is not None else None
+    return columns
 
 
 def set_prompt_ts(*, session: Session, step_id: int, ts: str) -> None:
-    session.exec(  # type: ignore[call-overload]
-        update(WhyStep).where(col(WhyStep.id) == step_id).values(prompt_ts=ts)
-    )
+    session.execute(_SET_PROMPT_TS, {"step_id": step_id, "ts": ts})
+
+
+_SET_PROMPT_TS = _UPDATE_STEP.values(prompt_ts=bindparam("ts"))
 
 
 def mark_started(

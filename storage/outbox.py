@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, insert, or_, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage
@@ -79,13 +79,14 @@ def _row(
     }
 
 
+_LATEST_PENDING = select(func.max(_TABLE.c.next_attempt_at)).where(
+    _TABLE.c.status == "pending", _TABLE.c.method == bindparam("method")
+)
+
+
 def _paced(session: Session, method: str, due: datetime, apart: timedelta) -> datetime:
     """`due`, or `apart` after the latest pending call of `method` if that is later."""
-    latest = session.execute(
-        select(func.max(_TABLE.c.next_attempt_at)).where(
-            _TABLE.c.status == "pending", _TABLE.c.method == method
-        )
-    ).scalar()
+    latest = session.execute(_LATEST_PENDING, {"method": method}).scalar()
     if latest is None:
         return due
     return max(due, _aware(latest, due) + apart)
@@ -104,16 +105,28 @@ def _replace_pending(session: Session, key: str, body: str, due: datetime) -> in
     One statement, which checks the status itself: a sender may claim the row at any moment,
     and a payload written into a row already being sent would never go out.
     """
-    pending = (_TABLE.c.coalesce_key == key, _TABLE.c.status == "pending")
-    first = select(func.min(_TABLE.c.id)).where(*pending).scalar_subquery()
-    sooner = case((_TABLE.c.next_attempt_at > due, due), else_=_TABLE.c.next_attempt_at)
-    replaced = session.execute(
-        update(_TABLE)
-        .where(_TABLE.c.id == first, *pending)
-        .values(payload=body, next_attempt_at=sooner)
-        .returning(_TABLE.c.id)
-    ).first()
+    replaced = session.execute(_REPLACE_PENDING, {"key": key, "body": body, "due": due}).first()
     return None if replaced is None else int(replaced[0])
+
+
+# Statements built once, with their values bound at each call: building them cost as much as
+# running them, on every reply.
+_PENDING_FOR_KEY = (_TABLE.c.coalesce_key == bindparam("key"), _TABLE.c.status == "pending")
+_DUE = bindparam("due", type_=_TABLE.c.next_attempt_at.type)
+_REPLACE_PENDING = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == select(func.min(_TABLE.c.id)).where(*_PENDING_FOR_KEY).scalar_subquery(),
+        *_PENDING_FOR_KEY,
+    )
+    .values(
+        payload=bindparam("body"),
+        next_attempt_at=case(
+            (_TABLE.c.next_attempt_at > _DUE, _DUE), else_=_TABLE.c.next_attempt_at
+        ),
+    )
+    .returning(_TABLE.c.id)
+)
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,14 @@ def _earlier_in_channel(*conditions: Any) -> Any:
     )
 
 
+def _unsent(table: Any, live_since: datetime) -> Any:
+    """Pending, or being sent by a sender that took it since `live_since`."""
+    return or_(
+        table.c.status == "pending",
+        and_(table.c.status == "sending", table.c.claimed_at >= live_since),
+    )
+
+
 def claim(
     *, session: Session, message_ids: Sequence[int], now: datetime, live_since: datetime
 ) -> list[Claimed]:
@@ -149,26 +170,34 @@ def claim(
     if not message_ids:
         return []
     taken = session.execute(
-        update(_TABLE)
-        .where(
-            _TABLE.c.id.in_(message_ids),
-            _TABLE.c.status == "pending",
-            _TABLE.c.next_attempt_at <= now,
-            ~_earlier_in_channel(_unsent(_EARLIER, live_since)),
-        )
-        .values(status="sending", claimed_at=now, attempts=_TABLE.c.attempts + 1)
-        .returning(
-            _TABLE.c.id,
-            _TABLE.c.method,
-            _TABLE.c.payload,
-            _TABLE.c.attempts,
-            _TABLE.c.why_step_id,
-            _TABLE.c.resend_if_unknown,
-            _TABLE.c.channel,
-            _TABLE.c.digest_id,
-        )
+        _CLAIM, {"ids": list(message_ids), "now": now, "live_since": live_since}
     )
     return sorted((Claimed(*row) for row in taken), key=lambda claimed: claimed.id)
+
+
+_NOW = bindparam("now", type_=_TABLE.c.next_attempt_at.type)
+_CLAIM = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id.in_(bindparam("ids", expanding=True)),
+        _TABLE.c.status == "pending",
+        _TABLE.c.next_attempt_at <= _NOW,
+        ~_earlier_in_channel(
+            _unsent(_EARLIER, bindparam("live_since", type_=_TABLE.c.claimed_at.type))
+        ),
+    )
+    .values(status="sending", claimed_at=_NOW, attempts=_TABLE.c.attempts + 1)
+    .returning(
+        _TABLE.c.id,
+        _TABLE.c.method,
+        _TABLE.c.payload,
+        _TABLE.c.attempts,
+        _TABLE.c.why_step_id,
+        _TABLE.c.resend_if_unknown,
+        _TABLE.c.channel,
+        _TABLE.c.digest_id,
+    )
+)
 
 
 def due_ids(
@@ -192,30 +221,25 @@ def due_ids(
     return list(session.execute(statement).scalars())
 
 
-def _unsent(table: Any, live_since: datetime) -> Any:
-    """Pending, or being sent by a sender that took it since `live_since`."""
-    return or_(
-        table.c.status == "pending",
-        and_(table.c.status == "sending", table.c.claimed_at >= live_since),
-    )
-
-
 def due_in_channel(
     *, session: Session, channel: str, after: int, now: datetime, limit: int = 100
 ) -> list[int]:
     """The channel's posts queued after message `after` and due now, oldest first."""
-    statement = (
-        select(_TABLE.c.id)
-        .where(
-            _TABLE.c.channel == channel,
-            _TABLE.c.status == "pending",
-            _TABLE.c.id > after,
-            _TABLE.c.next_attempt_at <= now,
-        )
-        .order_by(_TABLE.c.id)
-        .limit(limit)
+    values = {"channel": channel, "after": after, "now": now, "limit": limit}
+    return list(session.execute(_DUE_IN_CHANNEL, values).scalars())
+
+
+_DUE_IN_CHANNEL = (
+    select(_TABLE.c.id)
+    .where(
+        _TABLE.c.channel == bindparam("channel"),
+        _TABLE.c.status == "pending",
+        _TABLE.c.id > bindparam("after"),
+        _TABLE.c.next_attempt_at <= _NOW,
     )
-    return list(session.execute(statement).scalars())
+    .order_by(_TABLE.c.id)
+    .limit(bindparam("limit"))
+)
 
 
 def being_sent(*, session: Session, message_ids: Sequence[int], live_since: datetime) -> list[int]:
@@ -229,11 +253,19 @@ def being_sent(*, session: Session, message_ids: Sequence[int], live_since: date
 
 
 def mark_sent(*, session: Session, message_id: int, ts: str | None, now: datetime) -> None:
-    session.execute(
-        update(_TABLE)
-        .where(_TABLE.c.id == message_id)
-        .values(status="sent", sent_at=now, result_ts=ts, last_error=None)
+    session.execute(_MARK_SENT, {"message_id": message_id, "ts": ts, "now": now})
+
+
+_MARK_SENT = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("message_id"))
+    .values(
+        status="sent",
+        sent_at=bindparam("now", type_=_TABLE.c.sent_at.type),
+        result_ts=bindparam("ts"),
+        last_error=None,
     )
+)
 
 
 def retry_later(*, session: Session, message_id: int, error: str, at: datetime) -> None:

@@ -58,6 +58,20 @@ def test_messages_taken_as_they_are_queued_are_sent_in_order_with_those_behind_t
     assert delivery.deliver_due(bot.rt) == 0
 
 
+def test_what_slack_took_of_a_batch_is_recorded_when_it_put_off_another_channels_post(
+    bot_without_worker: Bot, fake_slack: FakeSlack
+) -> None:
+    bot = bot_without_worker
+    fake_slack.rate_limit("CDB", retry_after=30)
+    queued = queue_and_take(bot, ("CINC", "inc 1"), ("CDB", "db 1"), ("CINC", "inc 2"))
+    delivery.deliver(bot.rt, queued)
+    assert [call["text"] for call in fake_slack.posted("CINC")] == ["inc 1", "inc 2"]
+    assert len(fake_slack.calls_to("reactions.add")) == 1
+    statuses = [status_of(bot, message_id) for message_id in queued]
+    assert statuses == ["sent", "pending", "sent", "sent"]
+    assert delivery.deliver_due(bot.rt) == 0  # the put-off post is not due yet
+
+
 def test_a_message_taken_as_it_was_queued_is_sent_after_its_process_died_before_sending_it(
     bot_without_worker: Bot, fake_slack: FakeSlack, clock: Clock
 ) -> None:
