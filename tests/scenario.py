@@ -20,7 +20,7 @@ from bot.runtime import Runtime, make_slack_client
 from bot.settings import load_settings
 from bot.slack.outgoing import SlackOutgoing
 from storage import action_items as item_store
-from storage import coes, inbox, users
+from storage import coes, inbox, outbox, users
 from storage.db import make_engine
 from storage.models import ActionItem, ActionItemChange, Digest, Nudge, OutboxMessage
 from tests.conftest import Bot, Clock, bot_env
@@ -440,3 +440,26 @@ def claim_and_die(rt: Runtime, message_id: int) -> None:
             .values(status="sending", claimed_at=rt.now(), attempts=OutboxMessage.attempts + 1)
         )
         session.commit()
+
+
+def queue_posts(bot: Bot, *posts: tuple[str, str]) -> list[int]:
+    """Queue (channel, text) posts, in this order, as use cases do; their outbox ids."""
+    with Session(bot.rt.engine) as session:
+        ids = [
+            outbox.enqueue(
+                session=session,
+                method="chat.postMessage",
+                payload={"channel": channel, "text": text},
+                now=bot.rt.now(),
+            )
+            for channel, text in posts
+        ]
+        session.commit()
+    return ids
+
+
+def status_of(bot: Bot, message_id: int) -> str:
+    with Session(bot.rt.engine) as session:
+        message = session.get(OutboxMessage, message_id)
+        assert message is not None
+        return message.status

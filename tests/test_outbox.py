@@ -11,7 +11,7 @@ from bot.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
 from storage import outbox
 from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack
-from tests.test_resilience import queue_posts, status_of
+from tests.scenario import queue_posts, status_of
 
 
 def queue_and_take(bot: Bot, *posts: tuple[str, str]) -> delivery.Queued:

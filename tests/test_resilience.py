@@ -11,7 +11,7 @@ from bot import delivery, reviews
 from bot.runtime import Runtime
 from bot.worker import REQUEST_ATTEMPTS, RETRY_DELAY, Route, Worker
 from storage import inbox, outbox
-from storage.models import InboxEvent, OutboxMessage
+from storage.models import InboxEvent
 from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack
 from tests.scenario import (
@@ -20,9 +20,11 @@ from tests.scenario import (
     form_values,
     items,
     prompts,
+    queue_posts,
     recorded,
     start,
     start_review,
+    status_of,
 )
 
 
@@ -131,22 +133,6 @@ def test_one_broken_message_does_not_hold_up_the_rest_of_a_batch(
     fake_slack.fail_next("chat.postMessage", "invalid_blocks")
     delivery.deliver(bot.rt, ids)
     assert [status_of(bot, message_id) for message_id in ids] == ["failed", "sent", "sent"]
-
-
-def queue_posts(bot: Bot, *posts: tuple[str, str]) -> list[int]:
-    """Queue (channel, text) posts, in this order, as use cases do; their outbox ids."""
-    with Session(bot.rt.engine) as session:
-        ids = [
-            outbox.enqueue(
-                session=session,
-                method="chat.postMessage",
-                payload={"channel": channel, "text": text},
-                now=bot.rt.now(),
-            )
-            for channel, text in posts
-        ]
-        session.commit()
-    return ids
 
 
 def texts_in(fake_slack: FakeSlack, channel: str) -> list[str]:
@@ -278,10 +264,3 @@ def one_pass(bot: Bot, routes: dict[str, Route]) -> None:
     worker = Worker(bot.rt, routes)
     worker.run_once()
     worker.close()
-
-
-def status_of(bot: Bot, message_id: int) -> str:
-    with Session(bot.rt.engine) as session:
-        message = session.get(OutboxMessage, message_id)
-        assert message is not None
-        return message.status
