@@ -1,4 +1,5 @@
-"""What every use case runs with: settings, the engine, the Slack client and the clock."""
+"""What every use case runs with: settings, the engine, the Slack client, the outgoing port and
+the clock."""
 
 from __future__ import annotations
 

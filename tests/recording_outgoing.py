@@ -8,11 +8,14 @@ are its own and delivery finds nothing to send.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session
 
+from bot.core.digest import Digest
+from bot.outgoing import Nudge, QueuedPage
 from bot.runtime import Runtime
 
 
@@ -91,6 +94,22 @@ class RecordingOutgoing:
 
     def upload_document(self, **kwargs: Any) -> int:
         return self._record("upload_document", **kwargs)
+
+    def nudge(self, nudges: Sequence[Nudge], names: Mapping[str, str]) -> list[int]:
+        return [self._record("nudge", nudge, names) for nudge in nudges]
+
+    def post_digests(
+        self,
+        digests: Mapping[str, Digest],
+        digest_ids: Mapping[str, int],
+        names: Mapping[str, str],
+        links: Mapping[int, str],
+    ) -> list[QueuedPage]:
+        # One page a channel: how a digest splits into messages is the Slack side's business.
+        return [
+            QueuedPage(channel, self._record("post_digests", channel, digest), 1, 1, ())
+            for channel, digest in digests.items()
+        ]
 
     def fill_add_form(self, **kwargs: Any) -> None:
         self._record("fill_add_form", **kwargs)

@@ -13,13 +13,14 @@ import pytest
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import action_items, reviews
+from bot import action_items, followup, reviews
 from bot.core.action_items import StatusAction
 from bot.core.angles import Angle
 from bot.core.blame import mechanism_question
 from bot.core.commands import ListActions
 from bot.core.facilitation import Status
 from bot.core.item_form import ItemForm
+from bot.core.nudges import NudgeKind
 from bot.runtime import Runtime
 from bot.settings import load_settings
 from storage import inbox
@@ -206,3 +207,24 @@ def test_actions_are_listed_as_data_overdue_on_the_owners_calendar(
         date(2026, 11, 26),
         1,
     )
+
+
+def test_an_item_due_soon_is_a_reminder_to_its_owner_once(rt: Runtime, recorder: Recorder) -> None:
+    thread = start(rt, recorder)
+    reply(rt, thread, "The deploy skipped the canary stage")
+    with Session(rt.engine) as session:
+        user_cache.save_user(
+            session=session, user_id="UBOB", tz="UTC", is_bot=False, deleted=False, now=NOW
+        )
+        session.commit()
+    form = ItemForm("Add a canary gate", "UBOB", "2026-11-26", None, None, 1)
+    assert action_items.add_from_modal(rt, coe_id=1, actor_id="UFAC", form=form, view_id="V1").ok
+    recorder.said.clear()
+
+    followup.nudge_sweep(rt)
+    followup.nudge_sweep(rt)
+
+    [said] = recorder.of("nudge")
+    nudge = said.args[0]
+    assert (nudge.owner_id, nudge.kind, nudge.day) == ("UBOB", NudgeKind.DUE_SOON, NOW.date())
+    assert (nudge.content.text, nudge.content.why_number) == ("Add a canary gate", 1)
