@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from tests.fake_slack import Call, FakeSlack
 
 WHY = re.compile(r"Why #(\d+):")
-
-
-class _Server(ThreadingHTTPServer):
-    # A burst opens hundreds of connections at once; the default backlog of 5 would drop some,
-    # and a dropped connection is retried a whole second later.
-    request_queue_size = 1024
-    daemon_threads = True
 
 
 @dataclass
@@ -36,40 +27,9 @@ class SlowSlack(FakeSlack):
     threads: dict[str, str] = field(default_factory=dict)
     _posted: threading.Condition = field(default_factory=threading.Condition)
 
-    def start(self) -> SlowSlack:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # as Slack: connections stay open between calls
-            # An answer's headers and body are two writes: with Nagle's algorithm on, the body
-            # waits for the client's delayed ACK of the headers (40 ms) on a reused connection.
-            disable_nagle_algorithm = True
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode()
-                if self.path.startswith("/api/"):
-                    time.sleep(fake.delay)
-                status, body, headers = fake._handle(
-                    self.path, raw, self.headers.get("Content-Type", "")
-                )
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
+    def _before_answer(self, path: str) -> None:
+        if path.startswith("/api/"):
+            time.sleep(self.delay)
 
     def _record(self, method: str, params: dict[str, Any]) -> Call:
         call = Call(method, params)

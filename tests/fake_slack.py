@@ -68,6 +68,12 @@ HEADER_TEXT = 150
 PAGE_SIZE_LIMIT = 999
 
 
+class _Server(ThreadingHTTPServer):
+    # A burst opens hundreds of connections at once; the default backlog of 5 would drop some,
+    # and a dropped connection is retried a whole second later.
+    request_queue_size = 1024
+
+
 @dataclass
 class FakeSlack:
     """Start with `start()`; `api_url` goes into SLACK_API_URL.
@@ -116,6 +122,7 @@ class FakeSlack:
                 self.close_connection = fake.drop_connections  # without saying so first
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode()
+                fake._before_answer(self.path)
                 status, body, headers = fake._handle(
                     self.path, raw, self.headers.get("Content-Type", "")
                 )
@@ -138,12 +145,15 @@ class FakeSlack:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         # A short poll interval so that `stop()` returns promptly at the end of every test.
         threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         ).start()
         return self
+
+    def _before_answer(self, path: str) -> None:
+        """Called as each request comes in, before it is answered (a slower Slack waits here)."""
 
     def stop(self) -> None:
         if self._server:

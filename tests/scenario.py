@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -384,9 +385,6 @@ def _save(
     now: datetime | None = None,
 ) -> None:
     """Store the item's new state with its change, as the status buttons store them."""
-    detail = state.drop_reason if action is StatusAction.DROP else None
-    if action is StatusAction.SNOOZE and state.snoozed_until is not None:
-        detail = f"until {state.snoozed_until.isoformat()}"
     item_store.save_state(
         session=session,
         item=row,
@@ -394,7 +392,7 @@ def _save(
         change=action.value,
         actor_id=row.owner_id,
         now=now or row.created_at,
-        detail=detail,
+        detail=item_rules.change_detail(action, state),
     )
 
 
@@ -445,17 +443,22 @@ def claim_and_die(rt: Runtime, message_id: int) -> None:
 def queue_posts(bot: Bot, *posts: tuple[str, str]) -> list[int]:
     """Queue (channel, text) posts, in this order, as use cases do; their outbox ids."""
     with Session(bot.rt.engine) as session:
-        ids = [
-            outbox.enqueue(
-                session=session,
-                method="chat.postMessage",
-                payload={"channel": channel, "text": text},
-                now=bot.rt.now(),
-            )
-            for channel, text in posts
-        ]
+        ids = enqueue_posts(bot.rt, session, posts)
         session.commit()
     return ids
+
+
+def enqueue_posts(rt: Runtime, session: Session, posts: Sequence[tuple[str, str]]) -> list[int]:
+    """Queue (channel, text) posts, in this order, in the caller's transaction."""
+    return [
+        outbox.enqueue(
+            session=session,
+            method="chat.postMessage",
+            payload={"channel": channel, "text": text},
+            now=rt.now(),
+        )
+        for channel, text in posts
+    ]
 
 
 def status_of(bot: Bot, message_id: int) -> str:

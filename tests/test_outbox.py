@@ -11,21 +11,13 @@ from bot.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
 from storage import outbox
 from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack
-from tests.scenario import queue_posts, status_of
+from tests.scenario import enqueue_posts, queue_posts, status_of
 
 
 def queue_and_take(bot: Bot, *posts: tuple[str, str]) -> delivery.Queued:
     """Queue (channel, text) posts and a reaction in one transaction that also takes them."""
     with Session(bot.rt.engine) as session:
-        ids = [
-            outbox.enqueue(
-                session=session,
-                method="chat.postMessage",
-                payload={"channel": channel, "text": text},
-                now=bot.rt.now(),
-            )
-            for channel, text in posts
-        ]
+        ids = enqueue_posts(bot.rt, session, posts)
         ids.append(
             outbox.enqueue(
                 session=session,

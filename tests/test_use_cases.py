@@ -24,9 +24,9 @@ from bot.core.nudges import NudgeKind
 from bot.runtime import Runtime
 from bot.settings import load_settings
 from storage import inbox
-from storage import users as user_cache
 from storage.db import make_engine
 from tests.recording_outgoing import Recorder
+from tests.scenario import add_user
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 CHANNEL = "CINC"
@@ -91,6 +91,12 @@ def reply(rt: Runtime, thread_ts: str, text: str, user: str = "UANA") -> str:
     assert request is not None
     reviews.process_thread_event(rt, request)
     return ts
+
+
+def answered_with_an_owner(rt: Runtime, recorder: Recorder, tz: str) -> None:
+    """A review with one answer, and UBOB, in `tz`, known to the user cache."""
+    reply(rt, start(rt, recorder), "The deploy skipped the canary stage")
+    add_user(rt, "UBOB", tz)
 
 
 def test_start_posts_the_parent_and_asks_the_first_why_with_the_help_line(
@@ -158,13 +164,7 @@ def test_out_of_ideas_offers_the_missing_angles_then_posts_the_chain(
 def test_an_item_from_the_form_is_confirmed_and_its_changes_noted_for_the_owner(
     rt: Runtime, recorder: Recorder
 ) -> None:
-    thread = start(rt, recorder)
-    reply(rt, thread, "The deploy skipped the canary stage")
-    with Session(rt.engine) as session:
-        user_cache.save_user(
-            session=session, user_id="UBOB", tz="UTC", is_bot=False, deleted=False, now=NOW
-        )
-        session.commit()
+    answered_with_an_owner(rt, recorder, tz="UTC")
     form = ItemForm("Add a canary gate", "UBOB", "2026-12-04", "high", None, 1)
     recorder.said.clear()
     outcome = action_items.add_from_modal(rt, coe_id=1, actor_id="UFAC", form=form, view_id="V1")
@@ -188,13 +188,7 @@ def test_an_item_from_the_form_is_confirmed_and_its_changes_noted_for_the_owner(
 def test_actions_are_listed_as_data_overdue_on_the_owners_calendar(
     rt: Runtime, recorder: Recorder, clock: list[datetime]
 ) -> None:
-    thread = start(rt, recorder)
-    reply(rt, thread, "The deploy skipped the canary stage")
-    with Session(rt.engine) as session:
-        user_cache.save_user(
-            session=session, user_id="UBOB", tz="Asia/Tokyo", is_bot=False, deleted=False, now=NOW
-        )
-        session.commit()
+    answered_with_an_owner(rt, recorder, tz="Asia/Tokyo")
     form = ItemForm("Add a canary gate", "UBOB", "2026-11-26", None, None, 1)
     assert action_items.add_from_modal(rt, coe_id=1, actor_id="UFAC", form=form, view_id="V1").ok
     # Still the 26th in UTC, already the 27th in Tokyo: a day late for its owner.
@@ -210,13 +204,7 @@ def test_actions_are_listed_as_data_overdue_on_the_owners_calendar(
 
 
 def test_an_item_due_soon_is_a_reminder_to_its_owner_once(rt: Runtime, recorder: Recorder) -> None:
-    thread = start(rt, recorder)
-    reply(rt, thread, "The deploy skipped the canary stage")
-    with Session(rt.engine) as session:
-        user_cache.save_user(
-            session=session, user_id="UBOB", tz="UTC", is_bot=False, deleted=False, now=NOW
-        )
-        session.commit()
+    answered_with_an_owner(rt, recorder, tz="UTC")
     form = ItemForm("Add a canary gate", "UBOB", "2026-11-26", None, None, 1)
     assert action_items.add_from_modal(rt, coe_id=1, actor_id="UFAC", form=form, view_id="V1").ok
     recorder.said.clear()
