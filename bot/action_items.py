@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -251,14 +250,11 @@ def change_status(
         item, coe = found
         if not core.may_change(actor_id, item.owner_id, coe.facilitator_id):
             return Outcome(False, core.who_may_change(item.owner_id, coe.facilitator_id))
-        today = _owner_today(rt, session, item.owner_id)
+        today = users.today_of(rt, session, item.owner_id)
         try:
             state = core.change_status(store.state_of(item), action, today, reason)
         except ActionItemError as error:
             return Outcome(False, str(error))
-        detail = state.drop_reason if action is StatusAction.DROP else None
-        if action is StatusAction.SNOOZE and state.snoozed_until is not None:
-            detail = f"until {state.snoozed_until.isoformat()}"
         store.save_state(
             session=session,
             item=item,
@@ -266,7 +262,7 @@ def change_status(
             change=action.value,
             actor_id=actor_id,
             now=rt.now(),
-            detail=detail,
+            detail=core.change_detail(action, state),
         )
         home.queue_refresh(rt, session, item.owner_id)
         note = status_note(
@@ -308,11 +304,6 @@ def _load_item(session: Session, item_id: int, lock: bool = False) -> tuple[Acti
     return (item, coe) if item is not None and coe is not None else None
 
 
-def _owner_today(rt: Runtime, session: Session, owner_id: str) -> date:
-    cached = user_cache.get_user(session=session, user_id=owner_id)
-    return owner_today(rt.now(), cached.tz if cached else None, rt.settings.timezone)
-
-
 # Lists --------------------------------------------------------------------------------------
 
 
@@ -336,17 +327,7 @@ def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> ItemList:
         names = users.names_in(session, *(item.text for item, _ in rows))
     now = rt.now()
     listed = [
-        core.ListedItem(
-            item_id=_item_id(item),
-            coe_id=item.coe_id,
-            description=item.text,
-            owner_id=item.owner_id,
-            due=item.due,
-            days_overdue=core.days_overdue(
-                item.due, owner_today(now, zones.get(item.owner_id), rt.settings.timezone)
-            ),
-            snoozed_until=item.snoozed_until,
-        )
+        store.listed(item, owner_today(now, zones.get(item.owner_id), rt.settings.timezone))
         for item, _ in rows
     ]
     return ItemList(query.owner_id, asker_id, query.everyone, core.list_order(listed), total, names)
@@ -368,8 +349,3 @@ def _step_texts(step: Step) -> tuple[str | None, str]:
 def _coe_id(coe: Coe) -> int:
     assert coe.id is not None
     return coe.id
-
-
-def _item_id(item: ActionItem) -> int:
-    assert item.id is not None
-    return item.id

@@ -16,14 +16,11 @@ from typing import Any
 from sqlmodel import Session
 
 from bot import users, visibility
-from bot.core.action_items import ListedItem, days_overdue, list_order
+from bot.core.action_items import ListedItem, list_order
 from bot.core.coe_list import CoeSummary, open_first
-from bot.core.dates import owner_today
 from bot.runtime import Runtime
 from storage import action_items as items_store
 from storage import coe_summaries, inbox
-from storage import users as user_cache
-from storage.models import ActionItem
 
 # Slack refuses a Home view of more than 100 blocks. Two an item (its line and its buttons):
 # the items take at most 60, and each list of COEs a handful.
@@ -119,23 +116,6 @@ def current(rt: Runtime, user_id: str) -> tuple[Home, Mapping[str, str]]:
 def _my_items(rt: Runtime, session: Session, user_id: str) -> list[ListedItem]:
     """The person's open items, overdue first; theirs wherever they are, as in `/coe actions`."""
     rows = items_store.open_items(session=session, owner_id=user_id)
-    cached = user_cache.get_user(session=session, user_id=user_id)
-    today = owner_today(rt.now(), cached.tz if cached else None, rt.settings.timezone)
-    listed = [
-        ListedItem(
-            item_id=_id(item),
-            coe_id=item.coe_id,
-            description=item.text,
-            owner_id=item.owner_id,
-            due=item.due,
-            days_overdue=days_overdue(item.due, today),
-            snoozed_until=item.snoozed_until,
-        )
-        for item, _ in rows
-    ]
+    today = users.today_of(rt, session, user_id)
+    listed = [items_store.listed(item, today) for item, _ in rows]
     return list_order(listed)[:ITEMS_SHOWN]
-
-
-def _id(item: ActionItem) -> int:
-    assert item.id is not None
-    return item.id

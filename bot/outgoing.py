@@ -23,9 +23,8 @@ from bot.core.digest import Digest
 from bot.core.document import Related
 from bot.core.facilitation import Chain, Step
 from bot.core.nudges import NudgeKind
+from bot.core.review_text import Names
 from storage.models import Coe
-
-Names = Mapping[str, str]
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -11,6 +12,7 @@ from sqlmodel import Session
 
 from bot import visibility
 from bot.core.action_items import Person
+from bot.core.dates import owner_today
 from bot.core.slack_text import mentioned_ids
 from bot.runtime import Runtime
 from storage import users
@@ -60,6 +62,12 @@ def learn_mentioned(rt: Runtime, *texts: str | None) -> None:
 def names_in(session: Session, *texts: str | None) -> dict[str, str]:
     """The cached names of the users mentioned in `texts`; never calls Slack."""
     return users.names(session=session, user_ids=mentioned_ids(texts))
+
+
+def today_of(rt: Runtime, session: Session, user_id: str) -> date:
+    """The calendar day it is for `user_id`, by the cached timezone (COE_TIMEZONE if none)."""
+    cached = users.get_user(session=session, user_id=user_id)
+    return owner_today(rt.now(), cached.tz if cached else None, rt.settings.timezone)
 
 
 def known(rt: Runtime, user_id: str) -> Person | None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.core.action_items import CREATED, ItemState, ItemStatus, NewItem
+from bot.core.action_items import CREATED, ItemState, ItemStatus, ListedItem, NewItem
+from bot.core.dates import days_overdue
 from storage.models import ActionItem, ActionItemChange, Coe
 
 
@@ -145,6 +146,20 @@ def open_items(
         .limit(limit)
     )
     return session.exec(statement).all()
+
+
+def listed(item: ActionItem, today: date) -> ListedItem:
+    """An open item as lists show it, `today` being its owner's calendar day."""
+    assert item.id is not None
+    return ListedItem(
+        item_id=item.id,
+        coe_id=item.coe_id,
+        description=item.text,
+        owner_id=item.owner_id,
+        due=item.due,
+        days_overdue=days_overdue(item.due, today),
+        snoozed_until=item.snoozed_until,
+    )
 
 
 def count_open(

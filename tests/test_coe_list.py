@@ -6,7 +6,7 @@ import json
 import re
 from datetime import date, timedelta
 
-from bot.slack.links import thread_link
+from bot.core.review_text import thread_link
 from tests.conftest import Bot
 from tests.fake_slack import Call, FakeSlack
 from tests.scenario import THREAD, ack_body, add_coe, add_item, listing, responses

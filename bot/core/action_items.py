@@ -302,6 +302,15 @@ def change_status(
     return replace(state, status=ItemStatus.DROPPED, drop_reason=_drop_reason(reason))
 
 
+def change_detail(action: StatusAction, state: ItemState) -> str | None:
+    """What the item's history records beside a change: the drop reason, the snooze's end."""
+    if action is StatusAction.DROP:
+        return state.drop_reason
+    if action is StatusAction.SNOOZE and state.snoozed_until is not None:
+        return f"until {state.snoozed_until.isoformat()}"
+    return None
+
+
 def _drop_reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:

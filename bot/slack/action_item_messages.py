@@ -11,6 +11,7 @@ from bot.core.dates import format_day, overdue_phrase
 from bot.core.facilitation import Step
 from bot.core.item_form import FormField
 from bot.core.mechanisms import WEAK_ACTION_ADVICE, is_weak_action
+from bot.core.review_text import Names, coe_key
 from bot.core.slack_text import neutralize
 from bot.core.slack_text import plain as plain_words
 from bot.slack.blocks import (
@@ -25,9 +26,7 @@ from bot.slack.blocks import (
     section,
     size_of,
 )
-from bot.slack.messages import Message, coe_key, item_status_buttons
-
-Names = Mapping[str, str]
+from bot.slack.messages import Message, item_status_buttons
 
 ADD_ITEM_CALLBACK = "coe_add_action_item_form"
 DROP_ITEM_CALLBACK = "coe_drop_action_item_form"

@@ -13,6 +13,7 @@ from functools import cached_property
 from bot.core.dates import due_phrase, format_day, overdue_phrase
 from bot.core.digest import CoeProgress, Digest, DigestItem, OpenEntry, OwnerGroup
 from bot.core.nudges import NudgeKind
+from bot.core.review_text import Names, coe_key
 from bot.core.slack_text import neutralize
 from bot.outgoing import NudgeContent
 from bot.slack.blocks import (
@@ -28,9 +29,8 @@ from bot.slack.blocks import (
     size_of,
 )
 from bot.slack.links import coe_ref
-from bot.slack.messages import Message, coe_key, item_status_buttons
+from bot.slack.messages import Message, item_status_buttons
 
-Names = Mapping[str, str]
 # Kept for the tests that count blocks per digest message.
 MAX_BLOCKS = MESSAGE_BLOCKS
 LINE_LIMIT = 2900

@@ -14,10 +14,10 @@ from bot.core.angles import Angle
 from bot.core.digest import Digest
 from bot.core.document import Related
 from bot.core.facilitation import Chain, Status, Step
-from bot.core.review_text import coe_key
+from bot.core.review_text import Names, coe_key
 from bot.core.slack_text import clip
 from bot.delivery import UPLOAD
-from bot.outgoing import Names, Nudge, QueuedPage
+from bot.outgoing import Nudge, QueuedPage
 from bot.runtime import Runtime
 from bot.slack import action_item_messages as item_views
 from bot.slack import followup_messages as followup_views
