@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from bot import reviews
 from bot.core import action_items as item_rules
 from bot.core import facilitation
 from bot.core.action_items import ItemState, ItemStatus, NewItem, StatusAction
-from bot.core.facilitation import Chain, Status
+from bot.core.facilitation import Chain, Status, Step
 from bot.runtime import Runtime, make_slack_client
 from bot.settings import load_settings
 from bot.slack.outgoing import SlackOutgoing
@@ -466,3 +467,42 @@ def status_of(bot: Bot, message_id: int) -> str:
         message = session.get(OutboxMessage, message_id)
         assert message is not None
         return message.status
+
+
+def abandon_lost_reply(bot: Bot, user: str, text: str) -> None:
+    """A thread reply stored but never recorded, given up on as the worker gives up on one.
+
+    Stored under a kind no route handles, so no worker takes it first.
+    """
+    body = {
+        "event_id": "EvLOST",
+        "event": {
+            "type": "message",
+            "channel": "CINC",
+            "user": user,
+            "text": text,
+            "ts": "1800000009.000001",
+            "thread_ts": THREAD,
+        },
+    }
+    with Session(bot.rt.engine) as session:
+        inbox.keep(
+            session=session, key="EvLOST", kind="lost", payload=json.dumps(body), now=bot.rt.now()
+        )
+        session.commit()
+    reviews.abandon_thread_event(bot.rt, "EvLOST", "boom")
+
+
+def seed_items(bot: Bot, why: Step, items: Iterable[tuple[str, date]]) -> None:
+    """UALICE's open items on COE-1, stored as capture stores them, (text, due) each."""
+    with Session(bot.rt.engine) as session:
+        for number, (text, due) in enumerate(items):
+            item_store.create_item(
+                session=session,
+                coe_id=1,
+                item=NewItem(text, "UALICE", due, why),
+                created_by="UALICE",
+                now=bot.rt.now(),
+                source_ts=f"seed-{number}",
+            )
+        session.commit()

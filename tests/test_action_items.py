@@ -11,9 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.core.action_items import NewItem
 from bot.core.facilitation import Step
-from storage import action_items as store
 from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import Call, FakeSlack
@@ -33,6 +31,7 @@ from tests.scenario import (
     note_count,
     prompts,
     responses,
+    seed_items,
     start_review,
     wait_for_note,
 )
@@ -558,18 +557,7 @@ def test_coe_actions_lists_open_items_overdue_first(
 def test_a_long_list_stays_within_slacks_block_limit(bot: Bot, fake_slack: FakeSlack) -> None:
     start_review(bot, fake_slack)
     why = Step(3, SITE_ANSWERS[1], SITE_ANSWERS[2])
-    with Session(bot.rt.engine) as session:
-        for number in range(30):
-            item = NewItem(f"Item {number}", "UALICE", date(2026, 12, 1 + number % 20), why)
-            store.create_item(
-                session=session,
-                coe_id=1,
-                item=item,
-                created_by="UALICE",
-                now=bot.rt.now(),
-                source_ts=f"seed-{number}",
-            )
-        session.commit()
+    seed_items(bot, why, [(f"Item {n}", date(2026, 12, 1 + n % 20)) for n in range(30)])
     answer = listing(bot, fake_slack, "actions all")
     assert len(answer["blocks"]) <= 50
     assert len(buttons(answer)) == 24

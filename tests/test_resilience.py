@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 
 from sqlmodel import Session, select
@@ -16,6 +15,7 @@ from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack
 from tests.scenario import (
     THREAD,
+    abandon_lost_reply,
     confirmations,
     form_values,
     items,
@@ -232,23 +232,7 @@ def test_the_worker_gives_up_after_retrying_and_tells_whoever_sent_it(
 def test_an_abandoned_reply_is_reported_to_its_author(bot: Bot, fake_slack: FakeSlack) -> None:
     start(bot, fake_slack)
     bot.stop_worker()  # the test plays the worker giving up
-    body = {
-        "event_id": "EvLOST",
-        "event": {
-            "type": "message",
-            "channel": "CINC",
-            "user": "UBOB",
-            "text": "All the servers were turned off.",
-            "ts": "1800000009.000001",
-            "thread_ts": THREAD,
-        },
-    }
-    with Session(bot.rt.engine) as session:
-        inbox.keep(
-            session=session, key="EvLOST", kind="lost", payload=json.dumps(body), now=bot.rt.now()
-        )
-        session.commit()
-    reviews.abandon_thread_event(bot.rt, "EvLOST", "boom")
+    abandon_lost_reply(bot, "UBOB", "All the servers were turned off.")
     [told] = fake_slack.calls_to("chat.postEphemeral")
     assert told["user"] == "UBOB" and told["thread_ts"] == THREAD
     assert "could not record your reply" in told["text"] and "send it again" in told["text"]

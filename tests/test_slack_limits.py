@@ -11,7 +11,6 @@ import pytest
 from sqlmodel import Session, select
 
 from bot import delivery, followup
-from bot.core.action_items import NewItem
 from bot.core.facilitation import Step
 from bot.runtime import Runtime
 from bot.slack import stored, thread_posts
@@ -24,7 +23,6 @@ from bot.slack.blocks import (
     split_messages,
     text_length,
 )
-from storage import action_items as store
 from storage import outbox
 from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock
@@ -38,6 +36,7 @@ from tests.scenario import (
     listing,
     make_runtime,
     new_ts,
+    seed_items,
     start_review,
 )
 
@@ -198,19 +197,9 @@ def test_300_items_in_coe_actions_all_fit_one_message_and_count_the_rest(
 ) -> None:
     start_review(bot, fake_slack)
     why = Step(3, SITE_ANSWERS[1], SITE_ANSWERS[2])
-    with Session(bot.rt.engine) as session:
-        for number in range(300):
-            text = f"Item {number}: " + "make the shutdown script ask before it acts. " * 40
-            item = NewItem(text, "UALICE", date(2026, 12, 1) + timedelta(days=number % 20), why)
-            store.create_item(
-                session=session,
-                coe_id=1,
-                item=item,
-                created_by="UALICE",
-                now=bot.rt.now(),
-                source_ts=f"seed-{number}",
-            )
-        session.commit()
+    long = "make the shutdown script ask before it acts. " * 40
+    dues = [date(2026, 12, 1) + timedelta(days=n % 20) for n in range(300)]
+    seed_items(bot, why, [(f"Item {n}: {long}", due) for n, due in enumerate(dues)])
     answer = listing(bot, fake_slack, "actions all")
     rows = [block for block in answer["blocks"] if block["type"] == "actions"]
     assert 0 < len(rows) < 24  # long items: the text budget, not the block count, decides

@@ -9,16 +9,16 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session
 
-from bot import followup, reviews
+from bot import followup
 from bot.runtime import Runtime
 from bot.users import display_name
-from storage import inbox
 from storage import users as user_cache
 from storage.models import SlackUser
 from tests.conftest import Bot, Clock
 from tests.fake_slack import Call, FakeSlack
 from tests.scenario import (
     THREAD,
+    abandon_lost_reply,
     action,
     add_coe,
     add_item,
@@ -208,23 +208,7 @@ def test_an_abandoned_reply_is_quoted_back_to_its_author_without_pings(
 ) -> None:
     start_review(bot, fake_slack, answers=0)
     learn_bob(bot)
-    body = {
-        "event_id": "EvLOST",
-        "event": {
-            "type": "message",
-            "channel": "CINC",
-            "user": "UCAROL",
-            "text": HOSTILE,
-            "ts": "1800000009.000001",
-            "thread_ts": THREAD,
-        },
-    }
-    with Session(bot.rt.engine) as session:
-        inbox.keep(
-            session=session, key="EvLOST", kind="lost", payload=json.dumps(body), now=bot.rt.now()
-        )
-        session.commit()
-    reviews.abandon_thread_event(bot.rt, "EvLOST", "boom")
+    abandon_lost_reply(bot, "UCAROL", HOSTILE)
     [told] = fake_slack.calls_to("chat.postEphemeral")
     assert pings_in(told.params) == [] and "@channel ask @oncall and @Bob" in told["text"]
 
