@@ -57,7 +57,10 @@ def running(
     command = [sys.executable, *args]
     if profile is not None:
         spy = Path(sys.executable).with_name("py-spy")
-        command = [str(spy), "record", "-f", "raw", "-r", "250", "--subprocesses", "--threads"]
+        # Only the thread holding the interpreter lock: what the process spends its CPU on,
+        # not where its threads wait (for the lock, the database or Slack).
+        command = [str(spy), "record", "-f", "raw", "-r", "100", "--gil", "--subprocesses"]
+        command += ["--threads"]
         command += ["-o", str(profile), "--", sys.executable, *args]
     process = subprocess.Popen(command, env=env, cwd=root)
     server = Server(f"http://127.0.0.1:{port}/slack/events", process.pid)

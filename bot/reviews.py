@@ -79,14 +79,20 @@ def start_review(
     except Exception as error:
         _forget(rt, coe_id)
         return _start_failed(coe_id, channel_id, error)
-    permalink = _permalink(rt, channel_id, parent_ts)
     with Session(rt.engine) as session:
         coe = reload(session, coe_id)
-        coes.mark_started(session=session, coe=coe, parent_ts=parent_ts, permalink=permalink)
+        coes.mark_started(session=session, coe=coe, parent_ts=parent_ts)
         rows = coes.save_chain(session=session, coe=coe, chain=chain, now=rt.now())
         ids = [enqueue_prompt(rt, session, coe, chain, rows, names=names)]
+        queued = delivery.take_for_sending(rt, session, ids)
         session.commit()
-    delivery.deliver(rt, ids)
+    delivery.deliver(rt, queued)
+    # The first why does not wait for the link: until it is kept, links are made from the ts.
+    permalink = _permalink(rt, channel_id, parent_ts)
+    if permalink is not None:
+        with Session(rt.engine) as session:
+            coes.set_permalink(session=session, coe_id=coe_id, permalink=permalink)
+            session.commit()
     return None
 
 

@@ -18,6 +18,11 @@ POLL_SECONDS = 0.5
 # take the CPU (the interpreter lock in one process, the database's in all) from the listeners'
 # acks: 32 made a burst's acks 3-6 times slower than 8, for no faster "why?"s.
 THREADS = 8
+# Commands, clicks and forms: someone waits on each, so they have threads of their own, which a
+# backlog of replies cannot hold up. Their time goes on waiting for Slack (`/coe start` posts
+# the parent, then the first why), not on the CPU, so they can be many: with 4, a burst of
+# 200 `/coe start`s waited up to 8 s for a why.
+INTERACTIVE_THREADS = 16
 # The outbox pass sends what nobody is sending: retries, and changes put off on purpose. It
 # waits for a moment with no reply in hand (a handler sends its own messages the moment they
 # commit, and a pass starting then could take them over), but never longer than this.

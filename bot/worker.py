@@ -25,6 +25,7 @@ from sqlmodel import Session
 from bot import delivery
 from bot.runtime import Runtime
 from bot.tuning import (
+    INTERACTIVE_THREADS,
     OUTBOX_PASS_AT_LEAST_EVERY,
     POLL_SECONDS,
     REQUEST_ATTEMPTS,
@@ -68,7 +69,9 @@ class Worker:
         self.poll_seconds = poll_seconds
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="coe-worker")
         # Clicks must open their modals within three seconds of the click, whatever the backlog.
-        self._interactive = ThreadPoolExecutor(max_workers=4, thread_name_prefix="coe-clicks")
+        self._interactive = ThreadPoolExecutor(
+            max_workers=INTERACTIVE_THREADS, thread_name_prefix="coe-clicks"
+        )
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._handed: list[inbox.Pending] = []

@@ -220,6 +220,12 @@ def mark_started(
     session.flush()
 
 
+def set_permalink(*, session: Session, coe_id: int, permalink: str) -> None:
+    """Keep Slack's link to the parent; the COE's version stays, as nothing of its chain changed."""
+    statement = _COE_TABLE.update().where(_COE_TABLE.c.id == coe_id)
+    session.execute(statement.values(permalink=permalink))
+
+
 _STEPS = "why_steps"
 
 
