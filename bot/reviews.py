@@ -28,7 +28,7 @@ from bot.review_posts import (
     transact,
 )
 from bot.runtime import Runtime
-from storage import coes, inbox
+from storage import coes, group_commit, inbox
 from storage.models import Coe
 
 log = logging.getLogger(__name__)
@@ -168,7 +168,7 @@ def keep_thread_event(rt: Runtime, body: dict[str, Any]) -> inbox.Pending | None
         return None
     thread_key = f"{message.channel_id}:{message.thread_ts}"
     payload, now = json.dumps(body), rt.now()
-    kept = inbox.store_together(
+    kept = group_commit.write_together(
         rt.engine,
         lambda session: inbox.keep_if_coe_thread(
             session=session,

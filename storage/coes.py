@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, insert, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -203,7 +203,7 @@ def _step_columns(
     return columns
 
 
-def set_prompt_ts(*, session: Session, step_id: int, ts: str) -> None:
+def set_prompt_ts(*, session: Session | Connection, step_id: int, ts: str) -> None:
     session.execute(_SET_PROMPT_TS, {"step_id": step_id, "ts": ts})
 
 

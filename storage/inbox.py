@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import weakref
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, bindparam, text, update
+from sqlalchemy import Connection, bindparam, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.db import urgent
 from storage.models import InboxEvent
 
 log = logging.getLogger(__name__)
@@ -202,82 +198,3 @@ def give_up(*, session: Session, event_id: str, error: str, now: datetime) -> No
         .where(_TABLE.c.event_id == event_id, _TABLE.c.processed_at.is_(None))
         .values(processed_at=now, last_error=error)
     )
-
-
-# Group commit ---------------------------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class _Job:
-    work: Callable[[Connection], Any]
-    ready: threading.Event = field(default_factory=threading.Event)
-    leading: bool = False
-    result: Any = None
-    error: BaseException | None = None
-
-
-@dataclass(eq=False)
-class _Group:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    queue: list[_Job] = field(default_factory=list)
-    writing: bool = False
-
-
-_groups: weakref.WeakKeyDictionary[Engine, _Group] = weakref.WeakKeyDictionary()
-_groups_lock = threading.Lock()
-# Enough to take a burst in a few transactions; few enough that a batch holds SQLite's write
-# lock for milliseconds, not tens of them.
-MAX_BATCH = 64
-
-
-def store_together(engine: Engine, work: Callable[[Connection], T]) -> T:
-    """Run `work` in a transaction shared with the concurrent callers', and return once it commits.
-
-    Listeners store requests before they ack, and each commit is a disk flush (PostgreSQL) or a
-    turn at the one write lock (SQLite): requests that arrive together share one. Whoever finds
-    no transaction under way writes the queue's batch, then hands the next batch to the first
-    caller waiting, so nobody's ack waits for more than the batch before its own.
-    """
-    with _groups_lock:
-        group = _groups.setdefault(engine, _Group())
-    job = _Job(work)
-    with group.lock:
-        group.queue.append(job)
-        job.leading = not group.writing
-        group.writing = True
-    if not job.leading:
-        job.ready.wait()
-    if job.leading:
-        with group.lock:
-            batch, group.queue = group.queue[:MAX_BATCH], group.queue[MAX_BATCH:]
-        _write(engine, batch)
-        with group.lock:
-            if group.queue:
-                group.queue[0].leading = True
-                group.queue[0].ready.set()
-            else:
-                group.writing = False
-    if job.error is not None:
-        raise job.error
-    return job.result  # type: ignore[no-any-return]
-
-
-def _write(engine: Engine, batch: list[_Job]) -> None:
-    """One transaction for the batch; if it fails, one each, so one bad request fails alone."""
-    try:
-        # A plain connection, not an ORM session: this runs before every ack.
-        with urgent(engine).connect() as connection, connection.begin():
-            results = [job.work(connection) for job in batch]
-        for job, result in zip(batch, results, strict=True):
-            job.result = result
-    except Exception as error:
-        if len(batch) == 1:
-            batch[0].error = error
-        else:
-            log.warning("A batch of stored requests failed; storing them one by one")
-            for job in batch:
-                _write(engine, [job])
-            return
-    for job in batch:
-        if not job.leading:
-            job.ready.set()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, update
+from sqlalchemy import Connection, and_, bindparam, case, exists, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage
@@ -159,7 +159,11 @@ def _unsent(table: Any, live_since: datetime) -> Any:
 
 
 def claim(
-    *, session: Session, message_ids: Sequence[int], now: datetime, live_since: datetime
+    *,
+    session: Session | Connection,
+    message_ids: Sequence[int],
+    now: datetime,
+    live_since: datetime,
 ) -> list[Claimed]:
     """Take the due ones of these messages for sending; others' and later ones are left alone.
 
@@ -222,7 +226,7 @@ def due_ids(
 
 
 def due_in_channel(
-    *, session: Session, channel: str, after: int, now: datetime, limit: int = 100
+    *, session: Session | Connection, channel: str, after: int, now: datetime, limit: int = 100
 ) -> list[int]:
     """The channel's posts queued after message `after` and due now, oldest first."""
     values = {"channel": channel, "after": after, "now": now, "limit": limit}
@@ -252,7 +256,9 @@ def being_sent(*, session: Session, message_ids: Sequence[int], live_since: date
     return list(session.execute(statement).scalars())
 
 
-def mark_sent(*, session: Session, message_id: int, ts: str | None, now: datetime) -> None:
+def mark_sent(
+    *, session: Session | Connection, message_id: int, ts: str | None, now: datetime
+) -> None:
     session.execute(_MARK_SENT, {"message_id": message_id, "ts": ts, "now": now})
 
 
