@@ -180,9 +180,10 @@ def keep_thread_event(rt: Runtime, body: dict[str, Any]) -> inbox.Pending | None
             now=now,
         ),
     )
-    return (
-        inbox.Pending(event_id, inbox.RequestKind.MESSAGE, thread_key, message.ts) if kept else None
-    )
+    if not kept:
+        return None
+    fresh = inbox.Fresh(payload, now)
+    return inbox.Pending(event_id, inbox.RequestKind.MESSAGE, thread_key, message.ts, fresh)
 
 
 def process_thread_event(rt: Runtime, request: inbox.StoredRequest) -> None:

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
@@ -159,7 +159,7 @@ class Worker:
         try:
             if route is None:
                 raise LookupError(f"no route for stored {request.kind!r} requests")
-            stored = self._load(request.key)
+            stored = self._load(request)
             if stored is not None:
                 route.handle(self.rt, stored)
         except Exception as error:
@@ -168,9 +168,11 @@ class Worker:
         finally:
             self._done(request)
 
-    def _load(self, key: str) -> inbox.StoredRequest | None:
+    def _load(self, request: inbox.Pending) -> inbox.StoredRequest | None:
+        if request.fresh is not None:
+            return request.fresh.request(request.key, request.kind)
         with Session(read_only(self.rt.engine)) as session:
-            return inbox.load(session=session, event_id=key)
+            return inbox.load(session=session, event_id=request.key)
 
     def _done(self, request: inbox.Pending) -> None:
         """Let go of the request, and start its thread's next one."""
@@ -258,7 +260,7 @@ def pipe_notifier(write_fd: int) -> Callable[..., None]:
     def notify(*stored: inbox.Pending) -> None:
         # Each line is well under PIPE_BUF, so lines from concurrent listeners never mix. A
         # full pipe holds lines the worker has yet to read: it is busy, and it polls.
-        lines = b"".join(json.dumps(asdict(each)).encode() + b"\n" for each in stored)
+        lines = b"".join(json.dumps(each.fields()).encode() + b"\n" for each in stored)
         with contextlib.suppress(BlockingIOError):
             os.write(write_fd, lines or b"\n")
 

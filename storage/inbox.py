@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -109,6 +109,29 @@ class Pending:
     kind: str  # a RequestKind's value
     thread_key: str | None
     message_ts: str | None = None
+    # What a listener just stored, handed to a worker in its own process: it need not read it
+    # back. Never sent to another process.
+    fresh: Fresh | None = field(default=None, compare=False, repr=False)
+
+    def fields(self) -> dict[str, str | None]:
+        """What another process needs to find the request: all but `fresh`."""
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "thread_key": self.thread_key,
+            "message_ts": self.message_ts,
+        }
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A request as its listener stored it a moment ago (first attempt, nothing failed yet)."""
+
+    payload: str
+    received_at: datetime
+
+    def request(self, key: str, kind: str) -> StoredRequest:
+        return StoredRequest(key, kind, json.loads(self.payload), self.received_at, 0)
 
 
 _PENDING = (

@@ -16,8 +16,10 @@ from storage.inbox import RequestKind
 def keep(rt: Runtime, kind: RequestKind, body: dict[str, Any]) -> None:
     """Store a command or interaction for the worker, then wake it. Runs before the ack."""
     key = f"{kind}:{body.get('trigger_id') or body.get('view', {}).get('id')}"
-    payload = json.dumps({**body, RECEIVED: rt.now().isoformat()})
+    now = rt.now()
+    payload = json.dumps({**body, RECEIVED: now.isoformat()})
     with Session(rt.engine) as session:
-        inbox.keep(session=session, key=key, kind=kind, payload=payload, now=rt.now())
+        kept = inbox.keep(session=session, key=key, kind=kind, payload=payload, now=now)
         session.commit()
-    rt.notify()
+    if kept:
+        rt.notify(inbox.Pending(key, kind, None, fresh=inbox.Fresh(payload, now)))
