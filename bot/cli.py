@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from bot.runtime import Runtime, make_slack_client, wake_nobody
 from bot.settings import Settings, SettingsError, load_settings
+from bot.tuning import WORKER_NICENESS
 from storage import coes, migrate
 from storage.db import make_engine
 
@@ -158,6 +159,9 @@ def _work(settings: Settings, wakeups_fd: int) -> int:
     """The forked worker process: runs until the serving process goes or a signal comes."""
     from bot.worker import listen_for_wakeups
 
+    # The serving process acks; this one does the work that can wait a moment. When the two
+    # want the same CPU, the ack goes first (bot/acks_first.py does the same within a process).
+    os.nice(WORKER_NICENESS)
     rt = _runtime(settings)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot import keep_alive
+from bot.acks_first import AcksFirst
 from bot.cache import TtlCache
 from bot.settings import Settings
 
@@ -51,6 +52,8 @@ class Runtime:
     # is sending itself, which are never given back (bot/delivery.py).
     outbox_recovered_at: datetime | None = None
     sending: set[int] = field(default_factory=set)
+    # The requests this process is acking, which the worker lets go first (bot/acks_first.py).
+    acks: AcksFirst = field(default_factory=AcksFirst)
 
     def say(self, session: Session | None = None) -> Outgoing:
         """What the bot says, queued in `session`'s transaction."""

@@ -31,7 +31,8 @@ def build_wsgi(app: App, rt: Runtime) -> Callable[[dict[str, Any], StartResponse
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == "/slack/events" and method == "POST":
-            return _slack(app, secret, environ, start_response)
+            with rt.acks.acking():
+                return _slack(app, secret, environ, start_response)
         if path == "/healthz" and method in ("GET", "HEAD"):
             return _health(rt, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+# Where the worker is a process of its own (PostgreSQL), how much less it gets of a busy CPU
+# than the process that acks (os.nice).
+WORKER_NICENESS = 5
+
 # The worker -----------------------------------------------------------------------------------
 
 # Tries at a stored request that keeps failing before its sender is told it was not recorded.
@@ -18,6 +22,9 @@ POLL_SECONDS = 0.5
 # take the CPU (the interpreter lock in one process, the database's in all) from the listeners'
 # acks: 32 made a burst's acks 3-6 times slower than 8, for no faster "why?"s.
 THREADS = 8
+# A request waits no longer than this for the listeners to finish acking (bot/acks_first.py):
+# a burst is acked in well under it, and a steady stream of acks cannot stall the worker.
+ACKS_FIRST_WAIT = 0.5
 # Commands, clicks and forms: someone waits on each, so they have threads of their own, which a
 # backlog of replies cannot hold up. Their time goes on waiting for Slack (`/coe start` posts
 # the parent, then the first why), not on the CPU, so they can be many: with 4, a burst of

@@ -25,6 +25,7 @@ from sqlmodel import Session
 from bot import delivery
 from bot.runtime import Runtime
 from bot.tuning import (
+    ACKS_FIRST_WAIT,
     INTERACTIVE_THREADS,
     OUTBOX_PASS_AT_LEAST_EVERY,
     POLL_SECONDS,
@@ -159,6 +160,7 @@ class Worker:
         try:
             if route is None:
                 raise LookupError(f"no route for stored {request.kind!r} requests")
+            self.rt.acks.wait_for_quiet(ACKS_FIRST_WAIT)
             stored = self._load(request)
             if stored is not None:
                 route.handle(self.rt, stored)
