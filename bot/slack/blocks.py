@@ -105,14 +105,19 @@ def size_of(blocks: Sequence[Block]) -> Size:
 
 def text_length(value: Any) -> int:
     """The characters of text in blocks, the way Slack counts them towards its budget."""
-    if isinstance(value, dict):
-        return sum(
-            len(item) if key == "text" and isinstance(item, str) else text_length(item)
-            for key, item in value.items()
-        )
-    if isinstance(value, list):
-        return sum(text_length(item) for item in value)
-    return 0
+    # A loop over a stack, not recursion: a digest measures every row of every channel's.
+    total, stack = 0, [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if key == "text" and isinstance(item, str):
+                    total += len(item)
+                elif isinstance(item, dict | list):
+                    stack.append(item)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return total
 
 
 def split_messages(

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 from bot.core.dates import due_phrase, format_day, overdue_phrase
 from bot.core.digest import CoeProgress, Digest, DigestItem, OpenEntry, OwnerGroup
@@ -78,11 +77,14 @@ class _Row:
     blocks: list[Block]
     text: str
     item_id: int | None = None
+    # Given when the caller knows it without walking the blocks.
+    known_size: Size | None = None
+    # Measured once: paging asks for it at every row (and functools' cached_property takes a
+    # lock at every read).
+    size: Size = field(init=False)
 
-    @cached_property
-    def size(self) -> Size:
-        # Once per row: paging asks for it again each time a row is added to a page.
-        return size_of(self.blocks)
+    def __post_init__(self) -> None:
+        self.size = self.known_size if self.known_size is not None else size_of(self.blocks)
 
 
 @dataclass
@@ -91,12 +93,12 @@ class _Part:
 
     heading: _Row
     rows: list[_Row]
-    # Opens the next message when the part does not fit in one.
-    continued: _Row | None = None
+    # Opens the next message when the part does not fit in one: a heading, made when needed.
+    continued: str | None = None
+    size: Size = field(init=False)
 
-    @property
-    def size(self) -> Size:
-        return sum((row.size for row in self.rows), self.heading.size)
+    def __post_init__(self) -> None:
+        self.size = sum((row.size for row in self.rows), self.heading.size)
 
 
 @dataclass
@@ -104,12 +106,16 @@ class _Page:
     # Every page but the first opens with a context line saying which part it is.
     continuation: bool = False
     rows: list[_Row] = field(default_factory=list)
+    # Kept as rows are added: paging asks for it at every row.
+    size: Size = field(init=False)
 
-    @property
-    def size(self) -> Size:
+    def __post_init__(self) -> None:
         # The continuation label: one context block of a few dozen characters.
-        label = Size(1, 40) if self.continuation else Size()
-        return sum((row.size for row in self.rows), label)
+        self.size = Size(1, 40) if self.continuation else Size()
+
+    def add(self, row: _Row) -> None:
+        self.rows.append(row)
+        self.size += row.size
 
 
 @dataclass(frozen=True)
@@ -168,7 +174,7 @@ def _owner_part(
     return _Part(
         heading=_Row([section(heading)], f"<@{group.owner_id}> ({counts})"),
         rows=[_entry_row(entry, coe_problems, names, refs) for entry in group.entries],
-        continued=_Row([section(f"*<@{group.owner_id}>*, continued")], ""),
+        continued=f"*<@{group.owner_id}>*, continued",
     )
 
 
@@ -187,12 +193,17 @@ def _entry_row(
         when, plain = f":warning: *{overdue}* ({due}{snoozed})", f"{overdue}, {due}{snoozed}"
     else:
         when = plain = f"Due {format_day(item.due)}{snoozed}"
-    body = f"{text}\n{when} · *{ref}* {clip(problem, 200)}"
+    body = section(f"{text}\n{when} · *{ref}* {clip(problem, 200)}")
     return _Row(
-        [section(body), item_status_buttons(item.id)],
+        [body, item_status_buttons(item.id)],
         f"• {clip(text, 200)} ({coe}, {plain})",
         item.id,
+        size_of([body]) + _BUTTONS,
     )
+
+
+# Every item's buttons say the same: measured once, not for each of a digest's rows.
+_BUTTONS = size_of([item_status_buttons(0)])
 
 
 def _completed_part(items: tuple[DigestItem, ...], when: str, names: Names) -> _Part:
@@ -205,7 +216,7 @@ def _completed_part(items: tuple[DigestItem, ...], when: str, names: Names) -> _
     return _Part(
         heading=_Row([section(f"*{heading}*")], f"{heading}:"),
         rows=[_Row([section(chunk)], chunk) for chunk in chunks(lines, LINE_LIMIT)],
-        continued=_Row([section(f"*{heading}*, continued")], ""),
+        continued=f"*{heading}*, continued",
     )
 
 
@@ -222,7 +233,7 @@ def _progress_part(
         rows=[
             _Row([section(chunk)], chunk.replace("*", "")) for chunk in chunks(lines, LINE_LIMIT)
         ],
-        continued=_Row([section("*Progress by COE*, continued")], ""),
+        continued="*Progress by COE*, continued",
     )
 
 
@@ -237,13 +248,13 @@ def _paginate(parts: list[_Part]) -> list[_Page]:
         starts_here = not fits_anywhere and (pages[-1].size + opening).fits()
         if pages[-1].rows and not fits_here and not starts_here:
             pages.append(_Page(continuation=True))
-        pages[-1].rows.append(part.heading)
+        pages[-1].add(part.heading)
         for row in part.rows:
             if not (pages[-1].size + row.size).fits():
                 pages.append(_Page(continuation=True))
                 if part.continued is not None:
-                    pages[-1].rows.append(part.continued)
-            pages[-1].rows.append(row)
+                    pages[-1].add(_Row([section(part.continued)], ""))
+            pages[-1].add(row)
     return pages
 
 
