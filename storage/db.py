@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, event, text
+from sqlalchemy import Connection, Engine, Table, event, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
@@ -119,6 +119,31 @@ def ping(engine: Engine) -> None:
     """Raise if the database cannot answer a trivial query."""
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
+
+
+_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
+
+
+def new_ids(session: Session, table: Table, count: int) -> list[int]:
+    """`count` ids for new rows of `table` (an integer primary key `id`), in increasing order.
+
+    PostgreSQL: from the column's sequence, as an INSERT would take them. SQLite: the ones
+    after the largest, which only this transaction can take, as it holds the write lock (BEGIN
+    IMMEDIATE) until it commits.
+    """
+    if count <= 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        taken = session.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+            ),
+            {"table": table.name, "n": count},
+        ).scalars()
+        return sorted(int(each) for each in taken)
+    largest = session.execute(select(func.max(table.c.id))).scalar()
+    first = int(largest or 0) + 1
+    return list(range(first, first + count))
 
 
 def insert_for(session: Session, table: Table) -> Any:

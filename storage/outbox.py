@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, case, exists, func, insert, or_, update
 from sqlmodel import Session, col, select
 
+from storage.db import new_ids
 from storage.models import OutboxMessage
 
 # Posts keep their order within a channel: Slack shows them in the order it receives them.
@@ -337,8 +338,14 @@ def enqueue_many(
         }
         for payload, digest_id in zip(payloads, digests, strict=True)
     ]
-    statement = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
-    return list(session.execute(statement, rows).scalars())
+    # Ids taken first, then the rows inserted as one executemany with no RETURNING: with
+    # RETURNING in the order given, SQLite inserts one row per statement, and PostgreSQL's
+    # driver parses a statement of thousands of VALUES anew for each batch.
+    ids = new_ids(session, _TABLE, len(rows))
+    for row, message_id in zip(rows, ids, strict=True):
+        row["id"] = message_id
+    session.execute(insert(_TABLE), rows)
+    return ids
 
 
 def states(*, session: Session, message_ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:

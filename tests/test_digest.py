@@ -600,3 +600,31 @@ def test_a_run_that_dies_between_batches_leaves_the_later_digests_owed(
 
 # In the period of the 23rd's digest (from Monday the 16th, 09:00, to Monday the 23rd, 09:00).
 _IN_PERIOD = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+
+@pytest.mark.postgres
+def test_on_postgres_quiet_channels_are_recorded_and_a_second_run_posts_nothing(
+    fake_slack: FakeSlack, postgres_url: str, clock: Clock
+) -> None:
+    rt = make_runtime(fake_slack, postgres_url, clock)
+    try:
+        two_coes(rt)
+        add_coe(rt, "CEMPTY", "No items yet")
+        old = add_coe(rt, "COLD", "All done long ago")
+        add_item(
+            rt, old, "UBOB", date(2026, 10, 1), status="done", closed_at=rt.now() - timedelta(30)
+        )
+
+        run = followup.post_digests(rt)
+        again = followup.post_digests(rt)
+
+        assert sorted(call["channel"] for call in posts(fake_slack)) == ["CDB", "CINC"]
+        assert run.skipped == [("CEMPTY", "nothing to report"), ("COLD", "nothing to report")]
+        assert digests(rt) == [(c, PERIOD) for c in ("CDB", "CEMPTY", "CINC", "COLD")]
+        assert sorted(again.skipped) == [
+            (channel, "already done for this period")
+            for channel in ("CDB", "CEMPTY", "CINC", "COLD")
+        ]
+        assert len(posts(fake_slack)) == 2
+    finally:
+        rt.engine.dispose()

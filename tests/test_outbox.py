@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from datetime import UTC, datetime
 
-from sqlmodel import Session
+import pytest
+from sqlmodel import Session, select
 
 from bot import delivery
 from bot.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
-from storage import outbox
+from storage import migrate, outbox
+from storage.db import make_engine
+from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack
 from tests.scenario import enqueue_posts, queue_posts, status_of
@@ -191,3 +196,36 @@ def test_a_large_batch_is_taken_a_few_messages_at_a_time_as_they_are_sent(
     sending.join(timeout=30)
     assert {status_of(bot, message_id) for message_id in ids} == {"sent"}
     assert len(fake_slack.posted()) == 30
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_many_messages_queued_at_once_get_their_ids_in_the_order_given(
+    database: str, database_url: str, request: pytest.FixtureRequest
+) -> None:
+    url = database_url if database == "sqlite" else request.getfixturevalue("postgres_url")
+    if database == "sqlite":
+        migrate.upgrade(url)
+    engine = make_engine(url)
+    now = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+    try:
+        with Session(engine) as session:
+            first = outbox.enqueue(
+                session=session, method="chat.postMessage", payload={"channel": "C0"}, now=now
+            )
+            payloads = [{"channel": f"C{n}", "text": f"message {n}"} for n in range(1, 6)]
+            ids = outbox.enqueue_many(
+                session=session, method="chat.postMessage", payloads=payloads, now=now
+            )
+            later = outbox.enqueue(
+                session=session, method="chat.postMessage", payload={"channel": "C9"}, now=now
+            )
+            session.commit()
+        with Session(engine) as session:
+            stored = {
+                row.id: json.loads(row.payload) for row in session.exec(select(OutboxMessage))
+            }
+    finally:
+        engine.dispose()
+    assert first < ids[0] and ids == sorted(ids) and ids[-1] < later
+    assert [stored[message_id] for message_id in ids] == payloads
+    assert len(stored) == 7
