@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, event, func, select, text
+from sqlalchemy import Connection, Engine, Table, bindparam, event, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
@@ -144,6 +144,30 @@ def new_ids(session: Session, table: Table, count: int) -> list[int]:
     largest = session.execute(select(func.max(table.c.id))).scalar()
     first = int(largest or 0) + 1
     return list(range(first, first + count))
+
+
+def insert_rows(
+    session: Session, table: Table, rows: list[dict[str, Any]], same: dict[str, Any] | None = None
+) -> tuple[Any, Any]:
+    """An INSERT of many rows and the parameters to run it with: `rows` hold the columns that
+    differ (the same ones in every row), `same` those that every row shares.
+
+    PostgreSQL: one statement taking each column as an array (INSERT … SELECT unnest(…)), as a
+    statement of thousands of VALUES would be parsed anew by the driver for every batch.
+    SQLite: the rows, run as one executemany. Either way the statement can take ON CONFLICT.
+    """
+    shared = same or {}
+    insert = insert_for(session, table)
+    if session.get_bind().dialect.name != "postgresql" or not rows:
+        return insert, [{**row, **shared} for row in rows]
+    varying = list(rows[0])
+    selected = [
+        func.unnest(bindparam(f"all_{name}", type_=postgresql.ARRAY(table.c[name].type)))
+        for name in varying
+    ] + [bindparam(f"one_{name}", type_=table.c[name].type) for name in shared]
+    values = {f"all_{name}": [row[name] for row in rows] for name in varying}
+    values.update({f"one_{name}": value for name, value in shared.items()})
+    return insert.from_select([*varying, *shared], select(*selected)), values
 
 
 def insert_for(session: Session, table: Table) -> Any:

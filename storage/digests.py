@@ -7,14 +7,13 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, delete, func, or_
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import and_, delete, func, or_
 from sqlmodel import Session, col, select
 
 from bot.core.action_items import ItemStatus
 from bot.core.digest import CoeProgress, DigestItem
 from bot.core.facilitation import Status
-from storage.db import insert_for
+from storage.db import insert_rows
 from storage.models import ActionItem, Coe, Digest, OutboxMessage, SlackChannel
 
 # Statuses as stored: the columns hold the enums' values.
@@ -139,21 +138,8 @@ def record_digests(
     if not channel_ids:
         return {}
     table = Digest.__table__  # type: ignore[attr-defined]
-    insert = insert_for(session, table)
-    if session.get_bind().dialect.name == "postgresql":
-        # The channels as one array: a statement of thousands of VALUES would be parsed anew
-        # by the driver for every batch, and take longer than the insert itself.
-        insert = insert.from_select(
-            ["channel_id", "period", "created_at"],
-            select(
-                func.unnest(bindparam("channels", type_=ARRAY(String))),
-                bindparam("period", type_=table.c.period.type),
-                bindparam("now", type_=table.c.created_at.type),
-            ),
-        )
-        values: Any = {"channels": list(channel_ids), "period": period, "now": now}
-    else:
-        values = [{"channel_id": c, "period": period, "created_at": now} for c in channel_ids]
+    rows = [{"channel_id": channel} for channel in channel_ids]
+    insert, values = insert_rows(session, table, rows, same={"period": period, "created_at": now})
     statement = insert.on_conflict_do_nothing(index_elements=["channel_id", "period"]).returning(
         # RETURNING, not rowcount: drivers do not all report a row count for this statement.
         table.c.channel_id,

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.action_items import ItemStatus
 from bot.core.nudges import NudgeKind
-from storage.db import insert_for
+from storage.db import insert_rows
 from storage.models import ActionItem, Coe, Nudge, SlackUser, WhyStep
 
 # Statuses as stored: the columns hold the enums' values.
@@ -162,18 +162,14 @@ def record_nudges(
     if not owed:
         return []
     nudge = Nudge.__table__  # type: ignore[attr-defined]
-    rows = [
-        {"item_id": o.candidate.item_id, "day": o.day, "kind": o.kind.value, "created_at": now}
-        for o in owed
-    ]
-    # One statement compiled once and run over the rows (SQLAlchemy sends them as multi-row
-    # VALUES): compiling a VALUES list of hundreds of rows cost more than running it.
-    statement = (
-        insert_for(session, nudge)
-        .on_conflict_do_nothing(index_elements=["item_id", "day"])
-        .returning(nudge.c.item_id)
+    rows = [{"item_id": o.candidate.item_id, "day": o.day, "kind": o.kind.value} for o in owed]
+    # One statement compiled once and run over all the rows: compiling a VALUES list of
+    # hundreds of rows cost more than running it.
+    insert, values = insert_rows(session, nudge, rows, same={"created_at": now})
+    statement = insert.on_conflict_do_nothing(index_elements=["item_id", "day"]).returning(
+        nudge.c.item_id
     )
-    inserted = set(session.execute(statement, rows).scalars())
+    inserted = set(session.execute(statement, values).scalars())
     groups: dict[tuple[date, NudgeKind], list[int]] = {}
     for o in owed:
         if o.candidate.item_id in inserted:
