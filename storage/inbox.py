@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -15,9 +14,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.models import InboxEvent
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 _TABLE = InboxEvent.__table__  # type: ignore[attr-defined]
 
