@@ -93,8 +93,10 @@ def keep(*, session: Session, key: str, kind: str, payload: str, now: datetime) 
             attempts=0,
         )
         .on_conflict_do_nothing(index_elements=["event_id"])
+        # RETURNING, not rowcount: psycopg reports no row count for this statement.
+        .returning(_TABLE.c.event_id)
     )
-    return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
+    return session.execute(statement).first() is not None
 
 
 @dataclass(frozen=True)
