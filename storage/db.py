@@ -134,12 +134,7 @@ def new_ids(session: Session, table: Table, count: int) -> list[int]:
     if count <= 0:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        taken = session.execute(
-            text(
-                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
-            ),
-            {"table": table.name, "n": count},
-        ).scalars()
+        taken = session.execute(_NEXT_IDS, {"table": table.name, "n": count}).scalars()
         return sorted(int(each) for each in taken)
     largest = session.execute(select(func.max(table.c.id))).scalar()
     first = int(largest or 0) + 1
