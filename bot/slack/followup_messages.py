@@ -105,8 +105,8 @@ class _Part:
 class _Page:
     # Every page but the first opens with a context line saying which part it is.
     continuation: bool = False
-    rows: list[_Row] = field(default_factory=list)
-    # Kept as rows are added: paging asks for it at every row.
+    # Added with `add`, which keeps the size: paging asks for it at every row.
+    rows: list[_Row] = field(default_factory=list, init=False)
     size: Size = field(init=False)
 
     def __post_init__(self) -> None:
