@@ -10,13 +10,14 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from datetime import datetime
 
 from dotenv import load_dotenv
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from bot.runtime import Runtime, make_slack_client, wake_nobody
+from bot.runtime import Runtime, make_slack_client, system_clock, wake_nobody
 from bot.settings import Settings, SettingsError, load_settings
 from bot.tuning import WORKER_NICENESS
 from storage import coes, migrate
@@ -120,7 +121,7 @@ def _serve(settings: Settings) -> int:
     from bot.worker import pipe_notifier
 
     if make_url(settings.database_url).get_backend_name() == "sqlite":
-        rt = _runtime(settings)
+        rt = build_runtime(settings)
         stop_worker = _start_worker(rt)
         serve(build_app(rt), rt, on_stop=stop_worker)
         return 0
@@ -130,7 +131,7 @@ def _serve(settings: Settings) -> int:
         os.close(write_fd)
         os._exit(_work(settings, read_fd))
     os.close(read_fd)
-    rt = _runtime(settings, notify=pipe_notifier(write_fd))
+    rt = build_runtime(settings, notify=pipe_notifier(write_fd))
     app = build_app(rt)
     _exit_with(worker_pid)
     serve(app, rt, on_stop=lambda: _stop_worker(worker_pid))
@@ -162,7 +163,7 @@ def _work(settings: Settings, wakeups_fd: int) -> int:
     # The serving process acks; this one does the work that can wait a moment. When the two
     # want the same CPU, the ack goes first (bot/acks_first.py does the same within a process).
     os.nice(WORKER_NICENESS)
-    rt = _runtime(settings)
+    rt = build_runtime(settings)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
@@ -203,7 +204,7 @@ def _export(settings: Settings, name: str) -> int:
     from bot.core.commands import read_coe_id
 
     coe_id = read_coe_id(name)
-    markdown = documents.export(_runtime(settings), coe_id) if coe_id else None
+    markdown = documents.export(build_runtime(settings), coe_id) if coe_id else None
     if markdown is None:
         print(f"coe-bot: there is no COE {name!r}; `coe-bot list` shows them all", file=sys.stderr)
         return 1
@@ -215,13 +216,13 @@ def _try(settings: Settings) -> int:
     from bot import terminal
 
     user = os.environ.get("USER") or "you"
-    return terminal.run(_runtime(settings), sys.stdin, print, user)
+    return terminal.run(build_runtime(settings), sys.stdin, print, user)
 
 
 def _nudge(settings: Settings) -> int:
     from bot import followup
 
-    sent = followup.nudge_sweep(_runtime(settings))
+    sent = followup.nudge_sweep(build_runtime(settings))
     for message in sent:
         print(message.line())
     delivered = sum(1 for message in sent if message.status == "sent")
@@ -233,7 +234,7 @@ def _digest(settings: Settings, scheduled: bool = False) -> int:
     """A digest now; with `scheduled`, the scheduled job's run: once per channel per period."""
     from bot import followup
 
-    run = followup.post_digests(_runtime(settings), force=not scheduled)
+    run = followup.post_digests(build_runtime(settings), force=not scheduled)
     if run.period is None:
         print("No digest is scheduled yet (COE_DIGEST_CRON has not fired); nothing posted")
         return 0
@@ -251,7 +252,12 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _runtime(settings: Settings, notify: Callable[..., None] = wake_nobody) -> Runtime:
+def build_runtime(
+    settings: Settings,
+    notify: Callable[..., None] = wake_nobody,
+    clock: Callable[[], datetime] = system_clock,
+) -> Runtime:
+    """One process's runtime, wired to Slack: what every command runs with (and the tests)."""
     from bot.slack.outgoing import SlackOutgoing
 
     return Runtime(
@@ -259,6 +265,7 @@ def _runtime(settings: Settings, notify: Callable[..., None] = wake_nobody) -> R
         engine=make_engine(settings.database_url),
         slack=make_slack_client(settings),
         outgoing=SlackOutgoing,
+        clock=clock,
         notify=notify,
     )
 

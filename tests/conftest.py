@@ -15,15 +15,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.runtime import Runtime, make_slack_client
+from bot.cli import build_runtime
+from bot.runtime import Runtime
 from bot.server import make_http_server
 from bot.settings import load_settings
 from bot.slack.app import build_app
-from bot.slack.outgoing import SlackOutgoing
 from bot.slack.routes import worker_routes
 from bot.worker import Worker, run_in_thread
 from storage import migrate
-from storage.db import make_engine
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import SIGNING_SECRET, SlackSender
 
@@ -137,13 +136,7 @@ class Bot:
 
     def new_runtime(self) -> Runtime:
         """A second runtime on the same database, like a second process."""
-        return Runtime(
-            settings=self.rt.settings,
-            engine=make_engine(self.rt.settings.database_url),
-            slack=make_slack_client(self.rt.settings),
-            outgoing=SlackOutgoing,
-            clock=self.rt.clock,
-        )
+        return build_runtime(self.rt.settings, clock=self.rt.clock)
 
 
 def run_bot(
@@ -152,13 +145,7 @@ def run_bot(
     """The bot serving HTTP; with `worker` False, nothing processes what it stores until the
     test calls `start_worker` (or drives the worker and the outbox by hand)."""
     settings = load_settings(bot_env(fake, database_url, **env), serving=True)
-    rt = Runtime(
-        settings=settings,
-        engine=make_engine(settings.database_url),
-        slack=make_slack_client(settings),
-        outgoing=SlackOutgoing,
-        clock=clock,
-    )
+    rt = build_runtime(settings, clock=clock)
     app = build_app(rt)
     server = make_http_server(app, rt, host="127.0.0.1", port=0)
     thread = threading.Thread(target=_run_until_closed, args=(server,), daemon=True)

@@ -14,16 +14,15 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot import reviews
+from bot.cli import build_runtime
 from bot.core import action_items as item_rules
 from bot.core import facilitation
 from bot.core.action_items import ItemState, ItemStatus, NewItem, StatusAction
 from bot.core.facilitation import Chain, Status, Step
-from bot.runtime import Runtime, make_slack_client
+from bot.runtime import Runtime
 from bot.settings import load_settings
-from bot.slack.outgoing import SlackOutgoing
 from storage import action_items as item_store
 from storage import coes, inbox, outbox, users
-from storage.db import make_engine
 from storage.models import ActionItem, ActionItemChange, Digest, Nudge, OutboxMessage
 from tests.conftest import Bot, Clock, bot_env
 from tests.fake_slack import Call, FakeSlack
@@ -272,14 +271,7 @@ _source_ts = itertools.count(1)
 
 def make_runtime(fake: FakeSlack, database_url: str, clock: Clock, **env: str) -> Runtime:
     """A runtime like one process of the bot; call it twice for two processes on one database."""
-    settings = load_settings(bot_env(fake, database_url, **env))
-    return Runtime(
-        settings=settings,
-        engine=make_engine(settings.database_url),
-        slack=make_slack_client(settings),
-        outgoing=SlackOutgoing,
-        clock=clock,
-    )
+    return build_runtime(load_settings(bot_env(fake, database_url, **env)), clock=clock)
 
 
 def add_coe(
