@@ -210,11 +210,8 @@ def set_prompt_ts(*, session: Session | Connection, step_id: int, ts: str) -> No
 _SET_PROMPT_TS = _UPDATE_STEP.values(prompt_ts=bindparam("ts"))
 
 
-def mark_started(
-    *, session: Session, coe: Coe, parent_ts: str, permalink: str | None = None
-) -> None:
+def mark_started(*, session: Session, coe: Coe, parent_ts: str) -> None:
     coe.parent_ts = parent_ts
-    coe.permalink = permalink
     coe.status = Status.ASKING.value
     session.add(coe)
     session.flush()

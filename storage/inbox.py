@@ -9,10 +9,9 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from storage.db import insert_for
 from storage.models import InboxEvent
 
 _TABLE = InboxEvent.__table__  # type: ignore[attr-defined]
@@ -79,10 +78,8 @@ def keep_if_coe_thread(
 
 def keep(*, session: Session, key: str, kind: str, payload: str, now: datetime) -> bool:
     """Store a command, an interaction or a Home opened; False if that key was already stored."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (
-        insert(_TABLE)
+        insert_for(session, _TABLE)
         .values(
             event_id=key,
             kind=str(kind),
@@ -93,7 +90,7 @@ def keep(*, session: Session, key: str, kind: str, payload: str, now: datetime) 
             attempts=0,
         )
         .on_conflict_do_nothing(index_elements=["event_id"])
-        # RETURNING, not rowcount: psycopg reports no row count for this statement.
+        # RETURNING, not rowcount: on PostgreSQL the count of this statement comes back -1.
         .returning(_TABLE.c.event_id)
     )
     return session.execute(statement).first() is not None

@@ -308,12 +308,14 @@ def add_coe(
             now=created,
         )
         parent_ts = f"1690000000.{next(_parent_ts):06d}"
-        coes.mark_started(session=session, coe=coe, parent_ts=parent_ts, permalink=permalink)
+        coes.mark_started(session=session, coe=coe, parent_ts=parent_ts)
+        assert coe.id is not None
+        if permalink is not None:
+            coes.set_permalink(session=session, coe_id=coe.id, permalink=permalink)
         coes.save_chain(session=session, coe=coe, chain=review, now=created)
         if closed_at is not None:
             coes.set_closed(session=session, coe=coe, user_id=facilitator, now=closed_at)
         session.commit()
-        assert coe.id is not None
         return coe.id
 
 
