@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.action_items import CREATED, ItemState, ItemStatus, ListedItem, NewItem
 from bot.core.dates import days_overdue
+from storage.db import one_of
 from storage.models import ActionItem, ActionItemChange, Coe
 
 
@@ -141,7 +142,7 @@ def open_items(
     statement = (
         select(ActionItem, Coe)
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
-        .where(*_open_filter(owner_id, channel_ids, or_owner))
+        .where(*_open_filter(session, owner_id, channel_ids, or_owner))
         .order_by(col(ActionItem.due), col(ActionItem.id))
         .limit(limit)
     )
@@ -173,7 +174,7 @@ def count_open(
         select(func.count())
         .select_from(ActionItem)
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
-        .where(*_open_filter(owner_id, channel_ids, or_owner))
+        .where(*_open_filter(session, owner_id, channel_ids, or_owner))
     )
     return int(session.exec(statement).one())
 
@@ -184,19 +185,22 @@ def open_item_channels(*, session: Session, owner_id: str | None = None) -> list
         select(Coe.channel_id)
         .distinct()
         .join(ActionItem, col(ActionItem.coe_id) == col(Coe.id))
-        .where(*_open_filter(owner_id, None, None))
+        .where(*_open_filter(session, owner_id, None, None))
     )
     return list(session.exec(statement).all())
 
 
 def _open_filter(
-    owner_id: str | None, channel_ids: Collection[str] | None, or_owner: str | None
+    session: Session,
+    owner_id: str | None,
+    channel_ids: Collection[str] | None,
+    or_owner: str | None,
 ) -> list[Any]:
     conditions: list[Any] = [col(ActionItem.status) == ItemStatus.OPEN.value]
     if owner_id is not None:
         conditions.append(col(ActionItem.owner_id) == owner_id)
     if channel_ids is not None:
-        in_channels = col(Coe.channel_id).in_(sorted(channel_ids))
+        in_channels = one_of(session, col(Coe.channel_id), sorted(channel_ids))
         conditions.append(
             in_channels if or_owner is None else or_(in_channels, ActionItem.owner_id == or_owner)
         )

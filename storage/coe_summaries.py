@@ -11,12 +11,13 @@ from sqlmodel import Session, col, select
 from bot.core.action_items import ItemStatus
 from bot.core.coe_list import CoeSummary
 from bot.core.facilitation import Status
+from storage.db import one_of
 from storage.models import ActionItem, Coe, WhyStep
 
 
 def coe_channels(*, session: Session, facilitator_id: str | None = None) -> list[str]:
     """The channels that hold a COE (one facilitated by `facilitator_id`, when given)."""
-    statement = select(Coe.channel_id).distinct().where(*_listed(None, facilitator_id))
+    statement = select(Coe.channel_id).distinct().where(*_listed(session, None, facilitator_id))
     return list(session.exec(statement).all())
 
 
@@ -28,7 +29,7 @@ def summaries(
     limit: int = 100,
 ) -> tuple[list[CoeSummary], int]:
     """COEs held in `channel_ids`, open ones first, then the newest; and how many there are."""
-    where = _listed(channel_ids, facilitator_id)
+    where = _listed(session, channel_ids, facilitator_id)
     open_items = (
         select(func.count())
         .where(
@@ -66,10 +67,12 @@ def summaries(
     return rows, int(total)
 
 
-def _listed(channel_ids: Collection[str] | None, facilitator_id: str | None) -> list[Any]:
+def _listed(
+    session: Session, channel_ids: Collection[str] | None, facilitator_id: str | None
+) -> list[Any]:
     where: list[Any] = [col(Coe.status) != Status.STARTING.value]
     if channel_ids is not None:
-        where.append(col(Coe.channel_id).in_(sorted(channel_ids)))
+        where.append(one_of(session, col(Coe.channel_id), sorted(channel_ids)))
     if facilitator_id is not None:
         where.append(col(Coe.facilitator_id) == facilitator_id)
     return where

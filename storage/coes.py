@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bot.core.facilitation import Chain, Status, Step
+from storage.db import one_of
 from storage.models import Coe, CoeNote, WhyStep
 
 
@@ -303,6 +304,6 @@ def threads(
 ) -> dict[int, tuple[str, str | None, str | None]]:
     """Each COE's channel, parent ts and permalink: what a link to its thread is made of."""
     statement = select(Coe.id, Coe.channel_id, Coe.parent_ts, Coe.permalink).where(
-        col(Coe.id).in_(sorted(set(coe_ids)))
+        one_of(session, col(Coe.id), sorted(set(coe_ids)))
     )
     return {row[0]: (row[1], row[2], row[3]) for row in session.exec(statement).all()}

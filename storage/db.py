@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, event, func, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    any_,
+    bindparam,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
@@ -163,6 +175,18 @@ def insert_rows(
     values = {f"all_{name}": [row[name] for row in rows] for name in varying}
     values.update({f"one_{name}": value for name, value in shared.items()})
     return insert.from_select([*varying, *shared], select(*selected)), values
+
+
+def one_of(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """`column IN values` for a list of any length.
+
+    PostgreSQL: `column = ANY(array)`, one parameter, as a list of thousands of parameters is
+    parsed anew by the driver for every statement and planned anew by the server.
+    """
+    wanted = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, wanted, type_=postgresql.ARRAY(column.type)))
+    return column.in_(wanted)  # type: ignore[no-any-return]
 
 
 def insert_for(session: Session, table: Table) -> Any:

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.action_items import ItemStatus
 from bot.core.nudges import NudgeKind
-from storage.db import insert_rows
+from storage.db import insert_rows, one_of
 from storage.models import ActionItem, Coe, Nudge, SlackUser, WhyStep
 
 # Statuses as stored: the columns hold the enums' values.
@@ -179,7 +179,7 @@ def record_nudges(
         marked = _mark_nudged(session, item_ids, day, kind, due_soon_days)
         if moot := set(item_ids) - marked:
             session.exec(  # type: ignore[call-overload]
-                delete(nudge).where(nudge.c.item_id.in_(moot), nudge.c.day == day)
+                delete(nudge).where(one_of(session, nudge.c.item_id, moot), nudge.c.day == day)
             )
         recorded |= marked
     return [o for o in owed if o.candidate.item_id in recorded]
@@ -191,7 +191,7 @@ def _mark_nudged(
     """Note the reminder on the items still owed it; returns their ids."""
     item = ActionItem.__table__  # type: ignore[attr-defined]
     still_owed = [
-        item.c.id.in_(item_ids),
+        one_of(session, item.c.id, item_ids),
         item.c.status == OPEN,
         or_(item.c.last_nudged_on.is_(None), item.c.last_nudged_on < day),
         or_(item.c.snoozed_until.is_(None), item.c.snoozed_until <= day),
@@ -233,7 +233,7 @@ def nudge_details(*, session: Session, item_ids: Iterable[int]) -> dict[int, Nud
                 col(WhyStep.number) == col(ActionItem.why_number),
             ),
         )
-        .where(col(ActionItem.id).in_(ids))
+        .where(one_of(session, col(ActionItem.id), ids))
     )
     details = {}
     for item_id, text, coe_id, problem, why_number, answer, subject in session.exec(statement):

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, case, exists, func, insert, or_, update
 from sqlmodel import Session, col, select
 
-from storage.db import new_ids
+from storage.db import new_ids, one_of
 from storage.models import OutboxMessage
 
 # Posts keep their order within a channel: Slack shows them in the order it receives them.
@@ -250,7 +250,7 @@ _DUE_IN_CHANNEL = (
 def being_sent(*, session: Session, message_ids: Sequence[int], live_since: datetime) -> list[int]:
     """Those of these messages a sender took since `live_since` and has not finished with."""
     statement = select(_TABLE.c.id).where(
-        _TABLE.c.id.in_(message_ids),
+        one_of(session, _TABLE.c.id, message_ids),
         _TABLE.c.status == "sending",
         _TABLE.c.claimed_at >= live_since,
     )
@@ -353,7 +353,7 @@ def states(*, session: Session, message_ids: Sequence[int]) -> dict[int, tuple[s
     found: dict[int, tuple[str, str | None]] = {}
     for start in range(0, len(message_ids), 500):
         statement = select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.last_error).where(
-            col(OutboxMessage.id).in_(message_ids[start : start + 500])
+            one_of(session, col(OutboxMessage.id), message_ids[start : start + 500])
         )
         for message_id, status, error in session.exec(statement).all():
             if message_id is not None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage.db import one_of
 from storage.models import SlackUser
 
 FRESH_FOR = timedelta(days=1)
@@ -68,7 +69,9 @@ def timezones(*, session: Session, user_ids: list[str]) -> dict[str, str]:
     """The cached timezone of each user that has one."""
     if not user_ids:
         return {}
-    statement = select(SlackUser.user_id, SlackUser.tz).where(col(SlackUser.user_id).in_(user_ids))
+    statement = select(SlackUser.user_id, SlackUser.tz).where(
+        one_of(session, col(SlackUser.user_id), user_ids)
+    )
     return dict(session.exec(statement).all())
 
 
@@ -78,6 +81,6 @@ def names(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:
     if not wanted:
         return {}
     statement = select(SlackUser.user_id, SlackUser.name).where(
-        col(SlackUser.user_id).in_(wanted), col(SlackUser.name).is_not(None)
+        one_of(session, col(SlackUser.user_id), wanted), col(SlackUser.name).is_not(None)
     )
     return {user_id: name for user_id, name in session.exec(statement).all() if name}
