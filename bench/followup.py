@@ -27,7 +27,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
 from bench.harness import POSTGRES, scratch_database
-from bot import delivery, followup
+from bot import delivery, followup, heap
 from bot.runtime import Runtime
 from bot.settings import load_settings
 from bot.slack.outgoing import SlackOutgoing
@@ -96,6 +96,8 @@ def measure(url: str, case: Case) -> dict[str, Any]:
             outgoing=SlackOutgoing,
             clock=lambda: NOW,
         )
+        # As `coe-bot serve`, `nudge` and `digest` set their process once started.
+        heap.settle()
         with Session(engine) as session:
             zone_days = followup.zones_at_work(
                 store.known_zones(session=session), settings, NOW, followup.nudge_policy(settings)

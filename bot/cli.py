@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from bot import heap
 from bot.runtime import Runtime, make_slack_client, system_clock, wake_nobody
 from bot.settings import Settings, SettingsError, load_settings
 from bot.tuning import WORKER_NICENESS
@@ -123,7 +124,9 @@ def _serve(settings: Settings) -> int:
     if make_url(settings.database_url).get_backend_name() == "sqlite":
         rt = build_runtime(settings)
         stop_worker = _start_worker(rt)
-        serve(build_app(rt), rt, on_stop=stop_worker)
+        app = build_app(rt)
+        heap.settle()
+        serve(app, rt, on_stop=stop_worker)
         return 0
     read_fd, write_fd = os.pipe()
     worker_pid = os.fork()  # before any thread or connection exists, so nothing is shared
@@ -133,6 +136,7 @@ def _serve(settings: Settings) -> int:
     os.close(read_fd)
     rt = build_runtime(settings, notify=pipe_notifier(write_fd))
     app = build_app(rt)
+    heap.settle()
     _exit_with(worker_pid)
     serve(app, rt, on_stop=lambda: _stop_worker(worker_pid))
     return 0
@@ -168,6 +172,7 @@ def _work(settings: Settings, wakeups_fd: int) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
     stop_worker = _start_worker(rt)
+    heap.settle()
     listen_for_wakeups(wakeups_fd, rt.notify, stopped)  # the worker's wake, set by _start_worker
     stopped.wait()
     stop_worker()
@@ -222,7 +227,9 @@ def _try(settings: Settings) -> int:
 def _nudge(settings: Settings) -> int:
     from bot import followup
 
-    sent = followup.nudge_sweep(build_runtime(settings))
+    rt = build_runtime(settings)
+    heap.settle()
+    sent = followup.nudge_sweep(rt)
     for message in sent:
         print(message.line())
     delivered = sum(1 for message in sent if message.status == "sent")
@@ -234,7 +241,9 @@ def _digest(settings: Settings, scheduled: bool = False) -> int:
     """A digest now; with `scheduled`, the scheduled job's run: once per channel per period."""
     from bot import followup
 
-    run = followup.post_digests(build_runtime(settings), force=not scheduled)
+    rt = build_runtime(settings)
+    heap.settle()
+    run = followup.post_digests(rt, force=not scheduled)
     if run.period is None:
         print("No digest is scheduled yet (COE_DIGEST_CRON has not fired); nothing posted")
         return 0
