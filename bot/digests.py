@@ -77,7 +77,10 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
     window = _digest_window(settings, now, force)
     if window is None:
         return DigestRun(period=None)
-    key = ("manual " if force else "") + window.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    end = window.end.astimezone(UTC)
+    # A forced digest is a period of its own, down to the microsecond: two run in the same
+    # second must not take the second for done.
+    key = f"manual {end:%Y-%m-%dT%H:%M:%S.%fZ}" if force else f"{end:%Y-%m-%dT%H:%M:%SZ}"
     period = _Period(key, window)
     with Session(rt.engine) as session:
         channels = store.digest_channels(session=session, created_by=period.covers_by)
@@ -120,11 +123,13 @@ def _digest_window(settings: Settings, now: datetime, force: bool) -> digest_cor
 def _record_quiet(
     rt: Runtime, targets: Sequence[Target], period: _Period, now: datetime
 ) -> dict[str, str]:
-    """Record, in one transaction, the digest of every target with nothing to report.
+    """The targets with nothing to report, decided once per period, and why each is skipped.
 
-    Recorded all the same: the channel is done for the period, so a later run (a restart,
-    `coe-bot digest --scheduled`) does not post it mid-week. Most channels that ever held a
-    COE have nothing open: one query finds them and one statement records them all.
+    The first run of a period records which targets are owed a digest, in one row; every later
+    run (a restart, `coe-bot digest --scheduled`) owes those and skips the rest, so an item
+    added mid-week waits for the next period. One row, not one per quiet channel: most channels
+    that ever held a COE have nothing open, and recording each of them every period made the
+    digest cost what its history cost.
     """
     with Session(rt.engine) as session:
         news = store.channels_with_news(
@@ -133,14 +138,16 @@ def _record_quiet(
             closed_after=period.closed_after,
             closed_by=period.covers_by,
         )
-        quiet = [channel for channel, scope in targets if scope.isdisjoint(news)]
-        recorded = store.record_digests(
-            session=session, channel_ids=quiet, period=period.key, now=now
+        owed, first = store.decide_period(
+            session=session,
+            period=period.key,
+            owed=[channel for channel, scope in targets if not scope.isdisjoint(news)],
+            now=now,
         )
         session.commit()
-    return {
-        channel: NOTHING_TO_REPORT if channel in recorded else ALREADY_DONE for channel in quiet
-    }
+    skipped = NOTHING_TO_REPORT if first else ALREADY_DONE
+    decided = set(owed)
+    return {channel: skipped for channel, _ in targets if channel not in decided}
 
 
 def _post_batch(

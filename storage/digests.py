@@ -3,6 +3,7 @@ record of each channel's digest."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
@@ -13,8 +14,8 @@ from sqlmodel import Session, col, select
 from bot.core.action_items import ItemStatus
 from bot.core.digest import CoeProgress, DigestItem
 from bot.core.facilitation import Status
-from storage.db import insert_rows
-from storage.models import ActionItem, Coe, Digest, OutboxMessage, SlackChannel
+from storage.db import insert_for, insert_rows, one_of
+from storage.models import ActionItem, Coe, Digest, DigestPeriod, OutboxMessage, SlackChannel
 
 # Statuses as stored: the columns hold the enums' values.
 OPEN = ItemStatus.OPEN.value
@@ -37,6 +38,28 @@ def digest_channels(*, session: Session, created_by: datetime) -> list[str]:
         .order_by(col(Coe.channel_id))
     )
     return list(session.exec(statement).all())
+
+
+def decide_period(
+    *, session: Session, period: str, owed: Sequence[str], now: datetime
+) -> tuple[list[str], bool]:
+    """The channels owed the period's digest: `owed` if this call is the first to decide them,
+    else what the first decided. And whether this call decided.
+
+    Against a run of the same period deciding at the same moment, it waits for that one's
+    transaction and takes its decision.
+    """
+    table = DigestPeriod.__table__  # type: ignore[attr-defined]
+    statement = (
+        insert_for(session, table)
+        .values(period=period, decided_at=now, owed_channels=json.dumps(list(owed)))
+        .on_conflict_do_nothing(index_elements=["period"])
+        .returning(table.c.period)
+    )
+    if session.execute(statement).first() is not None:
+        return list(owed), True
+    decided = session.execute(select(table.c.owed_channels).where(table.c.period == period))
+    return list(json.loads(decided.scalar_one())), False
 
 
 def channels_with_news(
@@ -84,7 +107,7 @@ def digest_items(
         )
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
         .where(
-            *_digest_coes(channel_ids, created_by),
+            *_digest_coes(session, channel_ids, created_by),
             _open_or_closed_in(closed_after, closed_by),
         )
     )
@@ -105,7 +128,7 @@ def coe_progress(
     statement = (
         select(Coe.channel_id, Coe.id, Coe.problem, ActionItem.status, func.count())
         .join(ActionItem, col(ActionItem.coe_id) == col(Coe.id))
-        .where(*_digest_coes(channel_ids, created_by))
+        .where(*_digest_coes(session, channel_ids, created_by))
         .group_by(col(Coe.channel_id), col(Coe.id), col(Coe.problem), col(ActionItem.status))
     )
     counts: dict[int, tuple[str, str, dict[str, int]]] = {}
@@ -165,11 +188,11 @@ def forget_digest(*, session: Session, digest_id: int) -> bool:
     return bool(deleted.rowcount)  # type: ignore[attr-defined]
 
 
-def _digest_coes(channel_ids: Collection[str], created_by: datetime) -> list[Any]:
+def _digest_coes(session: Session, channel_ids: Collection[str], created_by: datetime) -> list[Any]:
     return [
         Coe.status != STARTING,
         col(Coe.created_at) <= created_by,
-        col(Coe.channel_id).in_(sorted(channel_ids)),
+        one_of(session, col(Coe.channel_id), sorted(channel_ids)),
     ]
 
 

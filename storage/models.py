@@ -205,6 +205,18 @@ class Digest(SQLModel, table=True):
     created_at: datetime
 
 
+class DigestPeriod(SQLModel, table=True):
+    """One row per digest period: which channels its first run found something to report to.
+    Every later run of the period owes those and skips the rest."""
+
+    __tablename__ = "digest_period"
+
+    period: str = Field(primary_key=True)
+    decided_at: datetime
+    # A JSON list of channel ids.
+    owed_channels: str = Field(sa_column=Column(Text, nullable=False))
+
+
 class CoeNote(SQLModel, table=True):
     """An `impact: …` or `lesson: …` line from a COE thread, for the document."""
 

@@ -23,7 +23,14 @@ from bot.runtime import Runtime
 from bot.settings import load_settings
 from storage import action_items as item_store
 from storage import coes, inbox, outbox, users
-from storage.models import ActionItem, ActionItemChange, Digest, Nudge, OutboxMessage
+from storage.models import (
+    ActionItem,
+    ActionItemChange,
+    Digest,
+    DigestPeriod,
+    Nudge,
+    OutboxMessage,
+)
 from tests.conftest import Bot, Clock, bot_env
 from tests.fake_slack import Call, FakeSlack
 
@@ -416,6 +423,12 @@ def nudges(rt: Runtime) -> list[tuple[int, date, str]]:
 def digests(rt: Runtime) -> list[tuple[str, str]]:
     with Session(rt.engine) as session:
         return sorted((row.channel_id, row.period) for row in session.exec(select(Digest)).all())
+
+
+def periods(rt: Runtime) -> list[str]:
+    """The digest periods whose channels with nothing to report have been decided."""
+    with Session(rt.engine) as session:
+        return sorted(session.exec(select(DigestPeriod.period)).all())
 
 
 def outbox_rows(rt: Runtime) -> list[OutboxMessage]:

@@ -22,7 +22,7 @@ from bot.settings import SettingsError, load_settings
 from tests.conftest import Clock, bot_env
 from tests.fake_slack import Call, FakeSlack
 from tests.processes import run_cli
-from tests.scenario import add_coe, add_item, add_user, digests, make_runtime
+from tests.scenario import add_coe, add_item, add_user, digests, make_runtime, periods
 
 # The clock starts on Wednesday 25 November 2026, 10:00 UTC; the digest is due on Mondays at
 # 09:00 in COE_TIMEZONE (UTC unless a test says otherwise), so the current period is the 23rd's.
@@ -241,8 +241,8 @@ def test_no_digest_for_a_channel_with_nothing_to_report(rt: Runtime, fake_slack:
 
     assert run.sent == [] and posts(fake_slack) == []
     assert run.skipped == [("CEMPTY", "nothing to report"), ("COLD", "nothing to report")]
-    # Recorded all the same: the period is done for these channels.
-    assert digests(rt) == [("CEMPTY", PERIOD), ("COLD", PERIOD)]
+    # Decided all the same, in one row for the period, not one per channel.
+    assert digests(rt) == [] and periods(rt) == [PERIOD]
 
 
 def test_a_period_with_nothing_to_report_is_not_posted_later_in_the_week(
@@ -257,7 +257,8 @@ def test_a_period_with_nothing_to_report_is_not_posted_later_in_the_week(
     scheduler = build_scheduler(rt)
     scheduler.start()
     try:
-        fake_slack.wait_for(lambda: digests(rt) == [("CINC", PERIOD)] and caught_up(scheduler))
+        fake_slack.wait_for(lambda: caught_up(scheduler))
+        assert digests(rt) == [] and periods(rt) == [PERIOD]
         assert followup.post_digests(rt).skipped == [("CINC", "already done for this period")]
     finally:
         scheduler.shutdown(wait=True)
@@ -551,11 +552,7 @@ def test_channels_are_done_a_batch_at_a_time_each_in_order_and_once(
     for n in range(5):
         (post,) = posts(fake_slack, f"C{n}")
         assert f"Fix {n}" in blocks_text(post) and f"Outage {(n + 1) % 5}" not in blocks_text(post)
-    assert [channel for channel, _ in digests(rt)] == [
-        *(f"C{n}" for n in range(5)),
-        "CDROPPED",
-        "COLD",
-    ]
+    assert [channel for channel, _ in digests(rt)] == [f"C{n}" for n in range(5)]
     assert followup.post_digests(rt).skipped == [
         *((f"C{n}", "already done for this period") for n in range(5)),
         ("CDROPPED", "already done for this period"),
@@ -585,17 +582,18 @@ def test_a_run_that_dies_between_batches_leaves_the_later_digests_owed(
     with pytest.raises(RuntimeError):
         followup.post_digests(rt)
 
-    # The first batch is posted and recorded, the channel with nothing to report is recorded,
+    # The first batch is posted and recorded, the channel with nothing to report is decided,
     # the second batch is neither: not half-recorded as sent.
     # Channels are sent to side by side: the order between two of them is not kept.
     assert sorted(call["channel"] for call in posts(fake_slack)) == ["C0", "C1"]
-    assert [channel for channel, _ in digests(rt)] == ["C0", "C1", "CQUIET"]
+    assert [channel for channel, _ in digests(rt)] == ["C0", "C1"] and periods(rt) == [PERIOD]
 
     monkeypatch.setattr(digests_use_case, "_queue", queue)
     run = followup.post_digests(rt)
     assert [sent.channel for sent in run.sent] == ["C2", "C3"]
     assert sorted(call["channel"] for call in posts(fake_slack)) == ["C0", "C1", "C2", "C3"]
-    assert [channel for channel, _ in digests(rt)] == ["C0", "C1", "C2", "C3", "CQUIET"]
+    assert [channel for channel, _ in digests(rt)] == ["C0", "C1", "C2", "C3"]
+    assert run.skipped == [(c, "already done for this period") for c in ("C0", "C1", "CQUIET")]
 
 
 # In the period of the 23rd's digest (from Monday the 16th, 09:00, to Monday the 23rd, 09:00).
@@ -620,7 +618,7 @@ def test_on_postgres_quiet_channels_are_recorded_and_a_second_run_posts_nothing(
 
         assert sorted(call["channel"] for call in posts(fake_slack)) == ["CDB", "CINC"]
         assert run.skipped == [("CEMPTY", "nothing to report"), ("COLD", "nothing to report")]
-        assert digests(rt) == [(c, PERIOD) for c in ("CDB", "CEMPTY", "CINC", "COLD")]
+        assert digests(rt) == [("CDB", PERIOD), ("CINC", PERIOD)] and periods(rt) == [PERIOD]
         assert sorted(again.skipped) == [
             (channel, "already done for this period")
             for channel in ("CDB", "CEMPTY", "CINC", "COLD")
