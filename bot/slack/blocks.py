@@ -7,8 +7,7 @@ what does not fit in one message with `split_messages` (or `Size` for its own pa
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.core.slack_text import clip
 
@@ -85,14 +84,16 @@ def chunks(lines: Sequence[str], limit: int = SECTION_LIMIT) -> list[str]:
 # The budget ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Size:
-    """What some blocks take of a message's budget: blocks, and characters of text."""
+class Size(NamedTuple):
+    """What some blocks take of a message's budget: blocks, and characters of text.
+
+    A named tuple, not a dataclass: paging a digest adds up tens of thousands of them.
+    """
 
     blocks: int = 0
     chars: int = 0
 
-    def __add__(self, other: Size) -> Size:
+    def __add__(self, other: Size) -> Size:  # type: ignore[override]
         return Size(self.blocks + other.blocks, self.chars + other.chars)
 
     def fits(self, max_blocks: int = MESSAGE_BLOCKS, max_chars: int = BLOCK_TEXT_BUDGET) -> bool:
@@ -101,6 +102,11 @@ class Size:
 
 def size_of(blocks: Sequence[Block]) -> Size:
     return Size(len(blocks), text_length(blocks))
+
+
+def section_size(block: Block) -> Size:
+    """What one `section` block takes, without walking it."""
+    return Size(1, len(block["text"]["text"]))
 
 
 def text_length(value: Any) -> int:

@@ -25,6 +25,7 @@ from bot.slack.blocks import (
     header,
     message,
     section,
+    section_size,
     size_of,
 )
 from bot.slack.links import coe_ref
@@ -110,12 +111,21 @@ class _Page:
     size: Size = field(init=False)
 
     def __post_init__(self) -> None:
-        # The continuation label: one context block of a few dozen characters.
-        self.size = Size(1, 40) if self.continuation else Size()
+        self.size = _CONTINUATION if self.continuation else Size()
 
     def add(self, row: _Row) -> None:
         self.rows.append(row)
         self.size += row.size
+
+    def add_part(self, part: _Part) -> None:
+        """The whole part, which the caller knows fits."""
+        self.rows.append(part.heading)
+        self.rows.extend(part.rows)
+        self.size += part.size
+
+
+# The continuation label: one context block of a few dozen characters.
+_CONTINUATION = Size(1, 40)
 
 
 @dataclass(frozen=True)
@@ -170,9 +180,9 @@ def _owner_part(
     group: OwnerGroup, coe_problems: dict[int, str], names: Names, refs: dict[int, str]
 ) -> _Part:
     counts = f"{len(group.entries)} open" + (f", {group.overdue} overdue" if group.overdue else "")
-    heading = f"*<@{group.owner_id}>* · {counts}"
+    heading = section(f"*<@{group.owner_id}>* · {counts}")
     return _Part(
-        heading=_Row([section(heading)], f"<@{group.owner_id}> ({counts})"),
+        heading=_Row([heading], f"<@{group.owner_id}> ({counts})", None, section_size(heading)),
         rows=[_entry_row(entry, coe_problems, names, refs) for entry in group.entries],
         continued=f"*<@{group.owner_id}>*, continued",
     )
@@ -198,7 +208,7 @@ def _entry_row(
         [body, item_status_buttons(item.id)],
         f"• {clip(text, 200)} ({coe}, {plain})",
         item.id,
-        size_of([body]) + _BUTTONS,
+        section_size(body) + _BUTTONS,
     )
 
 
@@ -243,11 +253,16 @@ def _paginate(parts: list[_Part]) -> list[_Page]:
         # A part that does not fit in what is left of the page starts a new one, so pages break
         # between owners; only a part too big for any page is split, between its rows.
         fits_here = (pages[-1].size + part.size).fits()
-        fits_anywhere = (_Page(continuation=True).size + part.size).fits()
+        fits_anywhere = (_CONTINUATION + part.size).fits()
         opening = part.heading.size + (part.rows[0].size if part.rows else Size())
         starts_here = not fits_anywhere and (pages[-1].size + opening).fits()
         if pages[-1].rows and not fits_here and not starts_here:
             pages.append(_Page(continuation=True))
+            fits_here = fits_anywhere
+        if fits_here:
+            # Most parts: no row of theirs needs measuring against the page.
+            pages[-1].add_part(part)
+            continue
         pages[-1].add(part.heading)
         for row in part.rows:
             if not (pages[-1].size + row.size).fits():
