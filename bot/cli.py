@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot import heap
+from bot.acks_first import AcksFirst
 from bot.runtime import Runtime, make_slack_client, system_clock, wake_nobody
 from bot.settings import Settings, SettingsError, load_settings
 from bot.tuning import WORKER_NICENESS
@@ -129,12 +130,14 @@ def _serve(settings: Settings) -> int:
         serve(app, rt, on_stop=stop_worker)
         return 0
     read_fd, write_fd = os.pipe()
-    worker_pid = os.fork()  # before any thread or connection exists, so nothing is shared
+    # Shared with the worker, which holds back while this process acks.
+    acks = AcksFirst()
+    worker_pid = os.fork()  # before any thread or connection exists, so nothing else is shared
     if worker_pid == 0:
         os.close(write_fd)
-        os._exit(_work(settings, read_fd))
+        os._exit(_work(settings, read_fd, acks))
     os.close(read_fd)
-    rt = build_runtime(settings, notify=pipe_notifier(write_fd))
+    rt = build_runtime(settings, notify=pipe_notifier(write_fd), acks=acks)
     app = build_app(rt)
     heap.settle()
     _exit_with(worker_pid)
@@ -160,14 +163,15 @@ def _start_worker(rt: Runtime) -> Callable[[], None]:
     return stop_all
 
 
-def _work(settings: Settings, wakeups_fd: int) -> int:
+def _work(settings: Settings, wakeups_fd: int, acks: AcksFirst) -> int:
     """The forked worker process: runs until the serving process goes or a signal comes."""
     from bot.worker import listen_for_wakeups
 
     # The serving process acks; this one does the work that can wait a moment. When the two
-    # want the same CPU, the ack goes first (bot/acks_first.py does the same within a process).
+    # want the same CPU, the ack goes first: this process runs at a lower priority and starts
+    # no request while the other is acking (bot/acks_first.py).
     os.nice(WORKER_NICENESS)
-    rt = build_runtime(settings)
+    rt = build_runtime(settings, acks=acks)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
@@ -265,6 +269,7 @@ def build_runtime(
     settings: Settings,
     notify: Callable[..., None] = wake_nobody,
     clock: Callable[[], datetime] = system_clock,
+    acks: AcksFirst | None = None,
 ) -> Runtime:
     """One process's runtime, wired to Slack: what every command runs with (and the tests)."""
     from bot.slack.outgoing import SlackOutgoing
@@ -276,6 +281,7 @@ def build_runtime(
         outgoing=SlackOutgoing,
         clock=clock,
         notify=notify,
+        acks=acks or AcksFirst(),
     )
 
 

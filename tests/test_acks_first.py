@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+from multiprocessing.connection import Connection
 
 from bot.acks_first import AcksFirst
 from tests.conftest import Bot
@@ -50,6 +52,29 @@ def test_an_ack_that_fails_still_counts_as_ended() -> None:
     except ValueError:
         pass
     assert acks.wait_for_quiet(longest=0) is True
+
+
+def _forked_worker(acks: AcksFirst, talk: Connection) -> None:
+    talk.send(acks.wait_for_quiet(longest=0))  # while the other process acks
+    talk.recv()
+    talk.send(acks.wait_for_quiet(longest=30))  # let go once that ack ends
+
+
+def test_a_worker_forked_after_it_is_made_waits_for_the_acks_of_the_serving_process() -> None:
+    # As `coe-bot serve` on PostgreSQL: made, then the worker forked, then the acks counted.
+    acks = AcksFirst()
+    here, there = multiprocessing.Pipe()
+    with acks.acking():
+        worker = multiprocessing.get_context("fork").Process(
+            target=_forked_worker, args=(acks, there)
+        )
+        worker.start()
+        assert here.recv() is False
+        here.send("go on")
+        # The ack ends while the worker waits: it sees that without being woken.
+    assert here.recv() is True
+    worker.join(10)
+    assert worker.exitcode == 0
 
 
 def test_the_server_counts_a_request_as_acking_until_it_is_answered(
