@@ -10,7 +10,7 @@ as fast once the acks are out.
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
+import mmap
 import threading
 import time
 from collections.abc import Iterator
@@ -23,12 +23,18 @@ _LOOK_EVERY = 0.005
 class AcksFirst:
     """Counts the requests being acked, and lets the worker wait for none.
 
-    The count is in memory a process forked after this is made shares (bot/cli.py makes one
-    before it forks the worker): only the serving process changes it.
+    `across_fork`: the count is kept where a process forked after this is made sees it (bot/cli.py
+    makes one so before it forks the worker); only the serving process changes it.
     """
 
-    def __init__(self) -> None:
-        self._acking = multiprocessing.RawValue(ctypes.c_int, 0)
+    def __init__(self, across_fork: bool = False) -> None:
+        self._look_every: float | None = None
+        self._acking = ctypes.c_int(0)
+        if across_fork:
+            # Anonymous memory, shared with children: no file, so no /dev/shm needed.
+            self._shared = mmap.mmap(-1, ctypes.sizeof(ctypes.c_int))
+            self._acking = ctypes.c_int.from_buffer(self._shared)
+            self._look_every = _LOOK_EVERY
         self._quiet = threading.Condition()
 
     @contextmanager
@@ -52,6 +58,7 @@ class AcksFirst:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
-                # Woken at once by an ack of this process; an ack of the other is seen here.
-                self._quiet.wait(min(left, _LOOK_EVERY))
+                # Woken at once by an ack of this process; one of the serving process, which
+                # cannot wake a forked worker, is seen by looking again.
+                self._quiet.wait(min(left, self._look_every) if self._look_every else left)
         return True

@@ -124,14 +124,14 @@ def _serve(settings: Settings) -> int:
 
     if make_url(settings.database_url).get_backend_name() == "sqlite":
         rt = build_runtime(settings)
-        stop_worker = _start_worker(rt)
         app = build_app(rt)
-        heap.settle()
+        heap.settle()  # before the worker and the scheduler have anything in hand
+        stop_worker = _start_worker(rt)
         serve(app, rt, on_stop=stop_worker)
         return 0
     read_fd, write_fd = os.pipe()
     # Shared with the worker, which holds back while this process acks.
-    acks = AcksFirst()
+    acks = AcksFirst(across_fork=True)
     worker_pid = os.fork()  # before any thread or connection exists, so nothing else is shared
     if worker_pid == 0:
         os.close(write_fd)
@@ -175,8 +175,8 @@ def _work(settings: Settings, wakeups_fd: int, acks: AcksFirst) -> int:
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
+    heap.settle()  # before the worker and the scheduler have anything in hand
     stop_worker = _start_worker(rt)
-    heap.settle()
     listen_for_wakeups(wakeups_fd, rt.notify, stopped)  # the worker's wake, set by _start_worker
     stopped.wait()
     stop_worker()

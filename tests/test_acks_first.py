@@ -62,7 +62,7 @@ def _forked_worker(acks: AcksFirst, talk: Connection) -> None:
 
 def test_a_worker_forked_after_it_is_made_waits_for_the_acks_of_the_serving_process() -> None:
     # As `coe-bot serve` on PostgreSQL: made, then the worker forked, then the acks counted.
-    acks = AcksFirst()
+    acks = AcksFirst(across_fork=True)
     here, there = multiprocessing.Pipe()
     with acks.acking():
         worker = multiprocessing.get_context("fork").Process(
