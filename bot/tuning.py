@@ -33,8 +33,11 @@ ACKS_FIRST_WAIT = 0.5
 # Commands, clicks and forms: someone waits on each, so they have threads of their own, which a
 # backlog of replies cannot hold up. Their time goes on waiting for Slack (`/coe start` posts
 # the parent, then the first why), not on the CPU, so they can be many: with 4, a burst of
-# 200 `/coe start`s waited up to 8 s for a why.
+# 200 `/coe start`s waited up to 8 s for a why. On SQLite 32 brought that burst's slowest
+# first why from 1.8-2.1 s to 1.3 s; on PostgreSQL 32 was no faster than 16 (the CPU it shares
+# with the database is the limit there) and took more of it per start.
 INTERACTIVE_THREADS = 16
+INTERACTIVE_THREADS_SQLITE = 32
 # The outbox pass sends what nobody is sending: retries, and changes put off on purpose. It
 # waits for a moment with no reply in hand (a handler sends its own messages the moment they
 # commit, and a pass starting then could take them over), but never longer than this.

@@ -27,6 +27,7 @@ from bot.runtime import Runtime
 from bot.tuning import (
     ACKS_FIRST_WAIT,
     INTERACTIVE_THREADS,
+    INTERACTIVE_THREADS_SQLITE,
     OUTBOX_PASS_AT_LEAST_EVERY,
     POLL_SECONDS,
     REQUEST_ATTEMPTS,
@@ -71,7 +72,12 @@ class Worker:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="coe-worker")
         # Clicks must open their modals within three seconds of the click, whatever the backlog.
         self._interactive = ThreadPoolExecutor(
-            max_workers=INTERACTIVE_THREADS, thread_name_prefix="coe-clicks"
+            max_workers=(
+                INTERACTIVE_THREADS_SQLITE
+                if rt.engine.dialect.name == "sqlite"
+                else INTERACTIVE_THREADS
+            ),
+            thread_name_prefix="coe-clicks",
         )
         self._wake = threading.Event()
         self._lock = threading.Lock()
