@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from storage.db import insert_for
 from storage.models import SlackChannel
 
 
 def mark_archived(*, session: Session, channel_id: str, now: datetime) -> None:
     """Note that Slack answered `is_archived` for the channel; another process may too."""
     table = SlackChannel.__table__  # type: ignore[attr-defined]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(channel_id=channel_id, archived_at=now)
+    statement = insert_for(session, table).values(channel_id=channel_id, archived_at=now)
     session.execute(
         statement.on_conflict_do_update(index_elements=["channel_id"], set_={"archived_at": now})
     )

@@ -145,7 +145,7 @@ def new_ids(session: Session, table: Table, count: int) -> list[int]:
     """
     if count <= 0:
         return []
-    if session.get_bind().dialect.name == "postgresql":
+    if _on_postgres(session):
         taken = session.execute(_NEXT_IDS, {"table": table.name, "n": count}).scalars()
         return sorted(int(each) for each in taken)
     largest = session.execute(select(func.max(table.c.id))).scalar()
@@ -165,7 +165,7 @@ def insert_rows(
     """
     shared = same or {}
     insert = insert_for(session, table)
-    if session.get_bind().dialect.name != "postgresql" or not rows:
+    if not _on_postgres(session) or not rows:
         return insert, [{**row, **shared} for row in rows]
     varying = list(rows[0])
     selected = [
@@ -184,12 +184,15 @@ def one_of(session: Session, column: Any, values: Iterable[Any]) -> ColumnElemen
     parsed anew by the driver for every statement and planned anew by the server.
     """
     wanted = list(values)
-    if session.get_bind().dialect.name == "postgresql":
+    if _on_postgres(session):
         return column == any_(bindparam(None, wanted, type_=postgresql.ARRAY(column.type)))
     return column.in_(wanted)  # type: ignore[no-any-return]
 
 
 def insert_for(session: Session, table: Table) -> Any:
     """An INSERT of the session's dialect, which has ON CONFLICT: PostgreSQL's or SQLite's."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+    return (postgresql if _on_postgres(session) else sqlite).insert(table)
+
+
+def _on_postgres(session: Session) -> bool:
+    return bool(session.get_bind().dialect.name == "postgresql")
