@@ -28,13 +28,13 @@ class AcksFirst:
     """
 
     def __init__(self, across_fork: bool = False) -> None:
-        self._look_every: float | None = None
-        self._acking = ctypes.c_int(0)
         if across_fork:
             # Anonymous memory, shared with children: no file, so no /dev/shm needed.
             self._shared = mmap.mmap(-1, ctypes.sizeof(ctypes.c_int))
             self._acking = ctypes.c_int.from_buffer(self._shared)
-            self._look_every = _LOOK_EVERY
+        else:
+            self._acking = ctypes.c_int(0)
+        self._look_every = _LOOK_EVERY if across_fork else None
         self._quiet = threading.Condition()
 
     @contextmanager

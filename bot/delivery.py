@@ -171,10 +171,11 @@ def _record(
     if all(message.channel is None and sent is None for message, sent in results):
         return []
     now = rt.now()
-    channels: dict[str, int] = {}
+    # Each channel's last message in this round: its next post is the one after that.
+    last_sent: dict[str, int] = {}
     for message, _ in results:
         if message.channel is not None:
-            channels[message.channel] = max(message.id, channels.get(message.channel, 0))
+            last_sent[message.channel] = max(message.id, last_sent.get(message.channel, 0))
 
     def record(connection: Connection) -> list[outbox.Claimed]:
         for message, sent in results:
@@ -184,7 +185,7 @@ def _record(
             if message.why_step_id is not None and sent.ts:
                 coes.set_prompt_ts(session=connection, step_id=message.why_step_id, ts=sent.ts)
         claimed: list[outbox.Claimed] = []
-        for channel, last in channels.items():
+        for channel, last in last_sent.items():
             after = outbox.due_in_channel(
                 session=connection, channel=channel, after=last, now=now, limit=1
             )

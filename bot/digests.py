@@ -91,7 +91,7 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
         targets = [(settings.digest_channel, shown)]
     else:
         targets = [(channel, frozenset({channel})) for channel in channels]
-    outcome: dict[str, list[Sent] | str] = dict(_record_quiet(rt, targets, period, now))
+    outcome: dict[str, list[Sent] | str] = dict(_quiet_targets(rt, targets, period, now))
     owed = [target for target in targets if target[0] not in outcome]
     for start in range(0, len(owed), DIGEST_BATCH):
         posted = _post_batch(rt, owed[start : start + DIGEST_BATCH], period, now)
@@ -120,7 +120,7 @@ def _digest_window(settings: Settings, now: datetime, force: bool) -> digest_cor
     return digest_core.Window(previous, fire) if previous else digest_core.Window.week_to(fire)
 
 
-def _record_quiet(
+def _quiet_targets(
     rt: Runtime, targets: Sequence[Target], period: _Period, now: datetime
 ) -> dict[str, str]:
     """The targets with nothing to report, decided once per period, and why each is skipped.

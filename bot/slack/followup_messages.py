@@ -80,8 +80,7 @@ class _Row:
     item_id: int | None = None
     # Given when the caller knows it without walking the blocks.
     known_size: Size | None = None
-    # Measured once: paging asks for it at every row (and functools' cached_property takes a
-    # lock at every read).
+    # Measured once, when the row is made: paging asks for it at every row.
     size: Size = field(init=False)
 
     def __post_init__(self) -> None:
