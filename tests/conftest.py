@@ -76,6 +76,14 @@ def database_url(tmp_path: Any) -> str:
     return url
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def each_database_url(request: pytest.FixtureRequest) -> str:
+    """This release's schema on SQLite, then on PostgreSQL: for what the two do differently."""
+    return str(
+        request.getfixturevalue("database_url" if request.param == "sqlite" else "postgres_url")
+    )
+
+
 @pytest.fixture
 def postgres_url(empty_postgres_url: str) -> str:
     """A new PostgreSQL database with this release's schema, dropped afterwards."""

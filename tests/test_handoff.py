@@ -12,12 +12,9 @@ from tests.fake_slack import FakeSlack
 from tests.scenario import start
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def idle_bot(
-    request: pytest.FixtureRequest, fake_slack: FakeSlack, database_url: str, clock: Clock
-) -> Iterator[Bot]:
-    url = database_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    yield from run_bot(fake_slack, url, clock, worker=False)
+@pytest.fixture
+def idle_bot(fake_slack: FakeSlack, each_database_url: str, clock: Clock) -> Iterator[Bot]:
+    yield from run_bot(fake_slack, each_database_url, clock, worker=False)
 
 
 def handed(bot: Bot) -> list[inbox.Pending]:

@@ -6,12 +6,11 @@ import json
 import threading
 from datetime import UTC, datetime
 
-import pytest
 from sqlmodel import Session, select
 
 from bot import delivery
 from bot.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
-from storage import migrate, outbox
+from storage import outbox
 from storage.db import make_engine
 from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock
@@ -198,14 +197,10 @@ def test_a_large_batch_is_taken_a_few_messages_at_a_time_as_they_are_sent(
     assert len(fake_slack.posted()) == 30
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_many_messages_queued_at_once_get_their_ids_in_the_order_given(
-    database: str, database_url: str, request: pytest.FixtureRequest
+    each_database_url: str,
 ) -> None:
-    url = database_url if database == "sqlite" else request.getfixturevalue("postgres_url")
-    if database == "sqlite":
-        migrate.upgrade(url)
-    engine = make_engine(url)
+    engine = make_engine(each_database_url)
     now = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
     try:
         with Session(engine) as session:
