@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -20,6 +18,7 @@ from sqlmodel import Session
 
 from bot import refusals
 from bot.runtime import Runtime
+from bot.senders import Urgency
 from bot.tuning import RECOVER_EVERY, SEND_ATTEMPTS, SENDERS, SENDING_HOLD, STALE_CLAIM
 from storage import channels, coes, digests, group_commit, outbox
 from storage.db import read_only
@@ -117,6 +116,32 @@ def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
             _wait_for_other_senders(rt, [each for each in chunk if each not in taken])
 
 
+def send_soon(rt: Runtime, queued: Queued) -> None:
+    """Hand what a transaction took for sending to the senders, and return without waiting.
+
+    For a handler whose thread is better spent on the next request than on Slack's answer:
+    a burst of replies was bound by the worker's threads waiting on Slack, not by the CPU.
+    Each channel's later posts still follow the one before them (`_send_side_by_side`).
+    """
+    for message in queued.claimed:
+        rt.senders.submit(_send_alone, rt, message, urgency=_urgency(message))
+
+
+def _send_alone(rt: Runtime, message: outbox.Claimed) -> None:
+    try:
+        _send_side_by_side(rt, [message])
+    except Exception:
+        # What Slack said is recorded, and the message is retried or given up as it says;
+        # nobody waits on this thread to hear it.
+        log.exception("Sending outbox message %s failed", message.id)
+
+
+def _urgency(message: outbox.Claimed) -> Urgency:
+    if message.why_step_id is not None:
+        return Urgency.WAITED_ON
+    return Urgency.MARK if message.method in REACTIONS else Urgency.POST
+
+
 def _send_side_by_side(rt: Runtime, firsts: Sequence[outbox.Claimed]) -> None:
     """Send these messages side by side (the first on this thread, the others on the senders'
     pool, or all here if this is one of its threads), then the posts queued behind them.
@@ -146,9 +171,12 @@ def _send_all(
 ) -> list[tuple[outbox.Claimed, Taken | Exception | None]]:
     """Each message with what Slack took of it (None: not taken, and that is recorded), or
     what its send raised."""
-    if threading.current_thread().name.startswith(_SENDER):
+    if rt.senders.is_current():
         return [(message, _attempt(rt, message)) for message in messages]
-    others = [_senders().submit(_attempt, rt, message) for message in messages[1:]]
+    others = [
+        rt.senders.submit(_attempt, rt, message, urgency=_urgency(message))
+        for message in messages[1:]
+    ]
     first = _attempt(rt, messages[0])
     return list(zip(messages, [first, *(other.result() for other in others)], strict=True))
 
@@ -196,20 +224,6 @@ def _record(
 
     claimed = group_commit.write_together(rt.engine, record)
     return sorted(claimed, key=lambda message: message.id)
-
-
-_SENDER = "coe-send"
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _senders() -> ThreadPoolExecutor:
-    """The process's threads for sending to channels side by side, started once."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix=_SENDER)
-        return _pool
 
 
 def _wait_for_other_senders(rt: Runtime, message_ids: Sequence[int]) -> None:

@@ -130,7 +130,9 @@ def thread_notice(rt: Runtime, session: Session, coe: Coe, text: str) -> int:
     return rt.say(session).note(coe, text)
 
 
-def transact(rt: Runtime, apply: Callable[[Session], list[int]], attempts: int = 5) -> list[int]:
+def transact(
+    rt: Runtime, apply: Callable[[Session], list[int]], attempts: int = 5
+) -> delivery.Queued:
     """Run `apply` in a transaction, again from scratch when another transition won the race.
 
     The due messages it queued are taken for sending in the same transaction (`deliver`).
@@ -145,7 +147,7 @@ def transact(rt: Runtime, apply: Callable[[Session], list[int]], attempts: int =
                 session.rollback()
                 if attempt == attempts - 1:
                     raise
-    return []
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def reload(session: Session, coe_id: int) -> Coe:

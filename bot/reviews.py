@@ -86,7 +86,7 @@ def start_review(
         ids = [enqueue_prompt(rt, session, coe, chain, rows, names=names)]
         queued = delivery.take_for_sending(rt, session, ids)
         session.commit()
-    delivery.deliver(rt, queued)
+    delivery.send_soon(rt, queued)
     # The first why does not wait for the link: until it is kept, links are made from the ts.
     permalink = _permalink(rt, channel_id, parent_ts)
     if permalink is not None:
@@ -198,7 +198,7 @@ def process_thread_event(rt: Runtime, request: inbox.StoredRequest) -> None:
     ids = transact(
         rt, lambda session: _apply_thread_message(rt, session, event_id, message, prepared)
     )
-    delivery.deliver(rt, ids)
+    delivery.send_soon(rt, ids)
 
 
 def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:

@@ -15,7 +15,9 @@ from sqlmodel import Session
 from bot import keep_alive
 from bot.acks_first import AcksFirst
 from bot.cache import TtlCache
+from bot.senders import Senders
 from bot.settings import Settings
+from bot.tuning import SENDERS
 
 if TYPE_CHECKING:
     from bot.outgoing import Outgoing
@@ -52,6 +54,8 @@ class Runtime:
     # is sending itself, which are never given back (bot/delivery.py).
     outbox_recovered_at: datetime | None = None
     sending: set[int] = field(default_factory=set)
+    # The threads that make those sends (bot/delivery.py), started as they are needed.
+    senders: Senders = field(default_factory=lambda: Senders(SENDERS))
     # The requests this process is acking, which the worker lets go first (bot/acks_first.py).
     acks: AcksFirst = field(default_factory=AcksFirst)
 

@@ -32,6 +32,7 @@ from bot.tuning import (
     POLL_SECONDS,
     REQUEST_ATTEMPTS,
     RETRY_DELAY,
+    SENDING_HOLD,
     THREADS,
 )
 from storage import inbox
@@ -123,9 +124,10 @@ class Worker:
         self.close()
 
     def close(self) -> None:
-        """Wait for the requests in hand to finish."""
+        """Wait for the requests in hand to finish, and for what they handed to the senders."""
         self._pool.shutdown(wait=True)
         self._interactive.shutdown(wait=True)
+        self.rt.senders.drain(timeout=SENDING_HOLD.total_seconds())
 
     def run_once(self) -> None:
         """Start every due request not already in hand, and send the outbox's due messages."""

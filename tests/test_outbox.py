@@ -183,7 +183,8 @@ def test_a_large_batch_is_taken_a_few_messages_at_a_time_as_they_are_sent(
     bot_without_worker: Bot, fake_slack: FakeSlack
 ) -> None:
     bot = bot_without_worker
-    ids = queue_posts(bot, *((f"C{n}", f"COE action items {n}") for n in range(30)))
+    count = 2 * (delivery.SENDERS + 1)
+    ids = queue_posts(bot, *((f"C{n}", f"COE action items {n}") for n in range(count)))
     release = fake_slack.hold("C0")
     sending = threading.Thread(target=delivery.deliver, args=(bot.rt, ids))
     sending.start()
@@ -194,7 +195,7 @@ def test_a_large_batch_is_taken_a_few_messages_at_a_time_as_they_are_sent(
     release.set()
     sending.join(timeout=30)
     assert {status_of(bot, message_id) for message_id in ids} == {"sent"}
-    assert len(fake_slack.posted()) == 30
+    assert len(fake_slack.posted()) == count
 
 
 def test_many_messages_queued_at_once_get_their_ids_in_the_order_given(

@@ -8,7 +8,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bot import delivery
-from storage.models import InboxEvent
+from bot.slack.routes import worker_routes
+from bot.worker import Worker, run_in_thread
+from storage.models import InboxEvent, OutboxMessage
 from tests.conftest import Bot, Clock
 from tests.fake_slack import BOT_ID, BOT_USER_ID, FakeSlack
 from tests.scenario import (
@@ -52,6 +54,35 @@ def test_the_chain_keeps_going_past_five_whys(
     delivery.deliver_due(bot.rt)
     updates = fake_slack.calls_to("chat.update")
     assert len(updates) == 1 and "asking why #8" in updates[0]["text"]
+
+
+def test_a_slow_slack_in_one_thread_holds_up_no_other_threads_next_why(
+    bot_without_worker: Bot, fake_slack: FakeSlack
+) -> None:
+    bot = bot_without_worker
+    # One thread for replies: it hands its why to the senders and takes the next reply.
+    stop = run_in_thread(Worker(bot.rt, worker_routes(), threads=1, poll_seconds=0.05))
+    try:
+        start(bot, fake_slack)
+        bot.slack.command("start The queue backed up", channel="COTHER")
+        asks = fake_slack.wait_for(
+            lambda: [call for call in fake_slack.posted("COTHER") if call.get("thread_ts")]
+        )
+        other = str(asks[0]["thread_ts"])
+        release = fake_slack.hold("CINC")
+        bot.slack.reply(ANSWERS[0], thread_ts=THREAD, ts=new_ts())
+        fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 2)  # asked, and Slack is slow
+        bot.slack.reply("The consumer crashed.", thread_ts=other, channel="COTHER")
+        asked = fake_slack.wait_for(lambda: prompts(fake_slack, other)[1:])
+        assert asked == ['Why #2: why did "The consumer crashed." happen?']
+        # ... while the why in CINC still waits on Slack.
+        with Session(bot.rt.engine) as session:
+            sending = select(OutboxMessage.channel).where(OutboxMessage.status == "sending")
+            assert session.exec(sending).all() == ["CINC"]
+        release.set()
+    finally:
+        stop()
+    assert recorded(bot) == ANSWERS[:1]
 
 
 def test_an_aside_is_not_recorded_and_gets_no_prompt(bot: Bot, fake_slack: FakeSlack) -> None:

@@ -1,0 +1,78 @@
+"""The pool of threads that make the outbox's Slack calls: most urgent first, and drained."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from bot.senders import Senders, Urgency
+
+
+def test_when_every_sender_is_busy_the_most_urgent_task_goes_first() -> None:
+    senders = Senders(threads=1)
+    busy, order = threading.Event(), []
+    senders.submit(busy.wait, 10)
+    for name, urgency in (
+        ("mark", Urgency.MARK),
+        ("post", Urgency.POST),
+        ("why", Urgency.WAITED_ON),
+    ):
+        senders.submit(order.append, name, urgency=urgency)
+    senders.submit(order.append, "second why", urgency=Urgency.WAITED_ON)
+    busy.set()
+    assert senders.drain(timeout=10)
+    assert order == ["why", "second why", "post", "mark"]
+
+
+def test_a_task_hands_back_what_it_returned_or_raised() -> None:
+    senders = Senders(threads=2)
+    assert senders.submit(lambda a, b: a + b, 2, 3).result(timeout=10) == 5
+    with pytest.raises(ZeroDivisionError):
+        senders.submit(lambda: 1 / 0).result(timeout=10)
+
+
+def test_drain_waits_for_what_was_handed_over_and_the_pool_goes_on_taking_more() -> None:
+    senders = Senders(threads=4)
+    release, done = threading.Event(), []
+
+    def slow(n: int) -> None:
+        release.wait(10)
+        done.append(n)
+
+    for n in range(6):
+        senders.submit(slow, n)
+    assert not senders.drain(timeout=0.05)
+    release.set()
+    assert senders.drain(timeout=10) and sorted(done) == list(range(6))
+    assert senders.submit(lambda: "again").result(timeout=10) == "again"
+
+
+def test_threads_start_as_they_are_needed_up_to_the_most_allowed() -> None:
+    senders = Senders(threads=3, name="probe-send")
+    release, started = threading.Event(), threading.Semaphore(0)
+
+    def hold() -> None:
+        started.release()
+        release.wait(10)
+
+    senders.submit(hold)
+    assert started.acquire(timeout=10)
+    assert _threads("probe-send") == 1
+    for _ in range(5):
+        senders.submit(hold)
+    for _ in range(2):
+        assert started.acquire(timeout=10)
+    assert _threads("probe-send") == 3
+    release.set()
+    assert senders.drain(timeout=10)
+
+
+def test_a_sender_knows_it_is_one() -> None:
+    senders = Senders(threads=1)
+    assert not senders.is_current()
+    assert senders.submit(senders.is_current).result(timeout=10)
+
+
+def _threads(prefix: str) -> int:
+    return sum(1 for thread in threading.enumerate() if thread.name.startswith(f"{prefix}_"))
