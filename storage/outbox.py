@@ -45,7 +45,7 @@ def enqueue(
     With `apart`, a new message is due no sooner than that after the last pending call of the
     same method: for calls Slack limits to so many a minute, a pace that stays under it.
     """
-    body = json.dumps(payload)
+    body = _json(payload)
     due = not_before or now
     if coalesce_key is not None:
         replaced = _replace_pending(session, coalesce_key, body, due)
@@ -57,6 +57,12 @@ def enqueue(
     row = _row(method, payload, body, due, now, resend_if_unknown)
     row.update(why_step_id=why_step_id, coalesce_key=coalesce_key, digest_id=digest_id)
     return int(session.execute(insert(_TABLE).returning(_TABLE.c.id), row).scalar_one())
+
+
+def _json(payload: dict[str, Any]) -> str:
+    # No spaces after separators: a digest's pages are a few megabytes of JSON, a tenth of it
+    # those spaces, all of it written to the table.
+    return json.dumps(payload, separators=(",", ":"))
 
 
 def _row(
@@ -333,7 +339,7 @@ def enqueue_many(
     digests = digest_ids if digest_ids is not None else [None] * len(payloads)
     rows = [
         {
-            **_row(method, payload, json.dumps(payload), now, now, resend_if_unknown),
+            **_row(method, payload, _json(payload), now, now, resend_if_unknown),
             "digest_id": digest_id,
         }
         for payload, digest_id in zip(payloads, digests, strict=True)
