@@ -3,6 +3,7 @@ angles, the tree of causes, reactions on answers and the parent's status line.""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from sqlmodel import Session
@@ -12,7 +13,7 @@ from bot.core import facilitation as core
 from bot.core.facilitation import Chain
 from bot.core.review_text import NO_NAMES, Names, back_to, took_back
 from bot.runtime import Runtime
-from storage import coes
+from storage import coes, group_commit
 from storage.models import Coe
 
 
@@ -137,6 +138,12 @@ def transact(
 
     The due messages it queued are taken for sending in the same transaction (`deliver`).
     """
+
+    def run(session: Session) -> delivery.Queued:
+        return delivery.take_for_sending(rt, session, apply(session))
+
+    with contextlib.suppress(coes.ConcurrentChange):
+        return group_commit.transact_together(rt.engine, run)
     for attempt in range(attempts):
         with Session(rt.engine) as session:
             try:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
+from sqlmodel import Session
 
 from storage.db import urgent
 
@@ -34,6 +35,7 @@ class _Group:
 
 
 _groups: weakref.WeakKeyDictionary[Engine, _Group] = weakref.WeakKeyDictionary()
+_session_groups: weakref.WeakKeyDictionary[Engine, _Group] = weakref.WeakKeyDictionary()
 _groups_lock = threading.Lock()
 # Enough to take a burst in a few transactions; few enough that a batch holds SQLite's write
 # lock for milliseconds, not tens of them.
@@ -50,8 +52,48 @@ def write_together(engine: Engine, work: Callable[[Connection], T]) -> T:
     more than the batch before their own. `work` must be small and must not call Slack: the
     others' commits wait for it.
     """
+    return _together(_groups, _in_connection, engine, work)
+
+
+def transact_together(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run `work` in an ORM session and commit; on SQLite, in a transaction shared with the
+    concurrent callers'.
+
+    For the worker's transactions, bigger than the listeners' writes. SQLite runs one writer at
+    a time anyway, and each turn at its write lock cost a BEGIN, a COMMIT and a hand-over
+    between threads: shared, a burst of 200 replies got its slowest next why in 0.69 s instead
+    of 0.94 s. PostgreSQL runs them side by side, its backends working while this process
+    builds the next statement: shared, the same burst took 1.85 s instead of 1.31 s. If the
+    shared transaction fails, each caller's `work` runs again in one of its own, so `work`
+    must do nothing but write through the session.
+    """
+    if engine.dialect.name != "sqlite":
+        return _in_session(engine, [_Job(work)])[0]  # type: ignore[no-any-return]
+    return _together(_session_groups, _in_session, engine, work)
+
+
+def _in_connection(engine: Engine, batch: list[_Job]) -> list[Any]:
+    # A plain connection, not an ORM session: this runs before every ack. Urgent: someone
+    # waits on each of these writes, and each is short.
+    with urgent(engine).connect() as connection, connection.begin():
+        return [job.work(connection) for job in batch]
+
+
+def _in_session(engine: Engine, batch: list[_Job]) -> list[Any]:
+    with Session(engine) as session:
+        results = [job.work(session) for job in batch]
+        session.commit()
+    return results
+
+
+_Run = Callable[[Engine, list[_Job]], list[Any]]
+
+
+def _together(
+    groups: weakref.WeakKeyDictionary[Engine, _Group], run: _Run, engine: Engine, work: Any
+) -> Any:
     with _groups_lock:
-        group = _groups.setdefault(engine, _Group())
+        group = groups.setdefault(engine, _Group())
     job = _Job(work)
     with group.lock:
         group.queue.append(job)
@@ -62,7 +104,7 @@ def write_together(engine: Engine, work: Callable[[Connection], T]) -> T:
     if job.leading:
         with group.lock:
             batch, group.queue = group.queue[:MAX_BATCH], group.queue[MAX_BATCH:]
-        _write(engine, batch)
+        _write(run, engine, batch)
         with group.lock:
             if group.queue:
                 group.queue[0].leading = True
@@ -71,16 +113,13 @@ def write_together(engine: Engine, work: Callable[[Connection], T]) -> T:
                 group.writing = False
     if job.error is not None:
         raise job.error
-    return job.result  # type: ignore[no-any-return]
+    return job.result
 
 
-def _write(engine: Engine, batch: list[_Job]) -> None:
+def _write(run: _Run, engine: Engine, batch: list[_Job]) -> None:
     """One transaction for the batch; if it fails, one each, so one bad write fails alone."""
     try:
-        # A plain connection, not an ORM session: this runs before every ack. Urgent: someone
-        # waits on each of these writes, and each is short.
-        with urgent(engine).connect() as connection, connection.begin():
-            results = [job.work(connection) for job in batch]
+        results = run(engine, batch)
         for job, result in zip(batch, results, strict=True):
             job.result = result
     except Exception as error:
@@ -89,7 +128,7 @@ def _write(engine: Engine, batch: list[_Job]) -> None:
         else:
             log.warning("A batch of writes failed; writing them one by one")
             for job in batch:
-                _write(engine, [job])
+                _write(run, engine, [job])
             return
     for job in batch:
         if not job.leading:
