@@ -15,9 +15,9 @@ from sqlmodel import Session
 from bot import keep_alive
 from bot.acks_first import AcksFirst
 from bot.cache import TtlCache
-from bot.senders import Senders
+from bot.senders import Senders, Urgency
 from bot.settings import Settings
-from bot.tuning import SENDERS
+from bot.tuning import MARKS_AT_ONCE, SENDERS
 
 if TYPE_CHECKING:
     from bot.outgoing import Outgoing
@@ -55,7 +55,9 @@ class Runtime:
     outbox_recovered_at: datetime | None = None
     sending: set[int] = field(default_factory=set)
     # The threads that make those sends (bot/delivery.py), started as they are needed.
-    senders: Senders = field(default_factory=lambda: Senders(SENDERS))
+    senders: Senders = field(
+        default_factory=lambda: Senders(SENDERS, at_once={Urgency.MARK: MARKS_AT_ONCE})
+    )
     # The requests this process is acking, which the worker lets go first (bot/acks_first.py).
     acks: AcksFirst = field(default_factory=AcksFirst)
 

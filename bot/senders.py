@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from enum import IntEnum
 from typing import Any, TypeVar
@@ -30,8 +31,16 @@ class Senders:
     wait for everything handed to it so far, and go on taking more.
     """
 
-    def __init__(self, threads: int, name: str = "coe-send") -> None:
+    def __init__(
+        self, threads: int, name: str = "coe-send", at_once: Mapping[Urgency, int] | None = None
+    ) -> None:
         self._most = threads
+        # How many tasks of an urgency may run at once, where fewer than `threads`.
+        self._at_once = dict(at_once or {})
+        self._running: collections.Counter[int] = collections.Counter()
+        self._parked: dict[int, collections.deque[_Task]] = collections.defaultdict(
+            collections.deque
+        )
         self._name = name
         self._tasks: queue.PriorityQueue[tuple[int, int, _Task]] = queue.PriorityQueue()
         self._order = itertools.count()
@@ -76,12 +85,26 @@ class Senders:
     def _run(self) -> None:
         self._local.sender = True
         while True:
-            _, _, task = self._tasks.get()
-            task.run()
+            urgency, _, first = self._tasks.get()
             with self._lock:
-                self._unfinished -= 1
-                self._idle += 1
-                self._lock.notify_all()
+                if self._running[urgency] >= self._at_once.get(urgency, self._most):
+                    # As many of these as may run at once are running: the first of them to
+                    # finish takes this one on.
+                    self._parked[urgency].append(first)
+                    self._idle += 1
+                    continue
+                self._running[urgency] += 1
+            task: _Task | None = first
+            while task is not None:
+                task.run()
+                with self._lock:
+                    self._unfinished -= 1
+                    self._lock.notify_all()
+                    parked = self._parked[urgency]
+                    task = parked.popleft() if parked else None
+                    if task is None:
+                        self._running[urgency] -= 1
+                        self._idle += 1
 
 
 class _Task:

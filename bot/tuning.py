@@ -59,6 +59,10 @@ SENDING_HOLD = timedelta(seconds=15)
 # to the next reply. With 8, a burst of 200 replies waited on them (the slowest next why
 # 1.5 s, and the CPU half idle); with 32, 0.84 s.
 SENDERS = 32
+# Of those, how many may be marking answers at once. reactions.add is rate limited per
+# workspace (Tier 3), and the why that follows an answer matters more than its mark: under a
+# burst, the marks trickle out behind the whys instead of taking the CPU they need.
+MARKS_AT_ONCE = 2
 # chat.update is rate limited per workspace (Tier 3), and a lively thread changes the why
 # number faster than anyone reads it: "asking why #n" waits this long to absorb a burst.
 PARENT_UPDATE_DELAY = timedelta(seconds=2)

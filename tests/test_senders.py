@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -76,3 +77,30 @@ def test_a_sender_knows_it_is_one() -> None:
 
 def _threads(prefix: str) -> int:
     return sum(1 for thread in threading.enumerate() if thread.name.startswith(f"{prefix}_"))
+
+
+def test_an_urgency_held_to_fewer_at_once_waits_for_its_own_not_for_the_others() -> None:
+    senders = Senders(threads=4, at_once={Urgency.MARK: 1})
+    release, running, done = threading.Event(), [], []
+    lock = threading.Lock()
+
+    def mark(n: int) -> None:
+        with lock:
+            running.append(n)
+        release.wait(10)
+        with lock:
+            running.remove(n)
+            done.append(n)
+
+    for n in range(3):
+        senders.submit(mark, n, urgency=Urgency.MARK)
+    # The posts go out while the first mark waits, on the threads the other marks left free.
+    assert senders.submit(lambda: "posted").result(timeout=10) == "posted"
+    started = time.monotonic()
+    while not running and time.monotonic() - started < 10:
+        time.sleep(0.01)
+    time.sleep(0.1)  # long enough for a second mark to start, were it allowed to
+    assert running == [0]
+    release.set()
+    assert senders.drain(timeout=10)
+    assert done == [0, 1, 2] and running == []
