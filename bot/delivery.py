@@ -7,6 +7,7 @@ import logging
 import socket
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from sqlmodel import Session
 
 from bot import refusals
 from bot.runtime import Runtime
-from bot.senders import Urgency
+from bot.senders import Urgency, all_done
 from bot.tuning import (
     ACKS_FIRST_WAIT,
     RECOVER_EVERY,
@@ -123,15 +124,24 @@ def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
             _wait_for_other_senders(rt, [each for each in chunk if each not in taken])
 
 
-def send_soon(rt: Runtime, queued: Queued) -> None:
-    """Hand what a transaction took for sending to the senders, and return without waiting.
+def send_soon(rt: Runtime, queued: Queued) -> Future[None]:
+    """Hand what a transaction took for sending to the senders, and return without waiting;
+    what it returns is done once Slack has answered its posts (not its marks and updates,
+    which keep no order).
 
     For a handler whose thread is better spent on the next request than on Slack's answer:
     a burst of replies was bound by the worker's threads waiting on Slack, not by the CPU.
     Each channel's later posts still follow the one before them (`_send_side_by_side`).
     """
+    # In hand from now, not from when a sender takes them: while they wait for a thread, the
+    # outbox pass must not give them back as a dead sender's.
+    rt.sending.update(message.id for message in queued.claimed)
+    posts = []
     for message in queued.claimed:
-        rt.senders.submit(_send_alone, rt, message, urgency=_urgency(message))
+        sent = rt.senders.submit(_send_alone, rt, message, urgency=_urgency(message))
+        if message.channel is not None:
+            posts.append(sent)
+    return all_done(posts)
 
 
 def _send_alone(rt: Runtime, message: outbox.Claimed) -> None:
@@ -144,6 +154,8 @@ def _send_alone(rt: Runtime, message: outbox.Claimed) -> None:
         # What Slack said is recorded, and the message is retried or given up as it says;
         # nobody waits on this thread to hear it.
         log.exception("Sending outbox message %s failed", message.id)
+    finally:
+        rt.sending.discard(message.id)
 
 
 def _urgency(message: outbox.Claimed) -> Urgency:
@@ -183,8 +195,9 @@ def _send_all(
     what its send raised."""
     if rt.senders.is_current():
         return [(message, _attempt(rt, message)) for message in messages]
+    # This thread waits on them: none may queue behind the marks held to a few at once.
     others = [
-        rt.senders.submit(_attempt, rt, message, urgency=_urgency(message))
+        rt.senders.submit(_attempt, rt, message, urgency=Urgency.WAITED_ON)
         for message in messages[1:]
     ]
     first = _attempt(rt, messages[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,8 +187,9 @@ def keep_thread_event(rt: Runtime, body: dict[str, Any]) -> inbox.Pending | None
     return inbox.Pending(event_id, inbox.RequestKind.MESSAGE, thread_key, message.ts, fresh)
 
 
-def process_thread_event(rt: Runtime, request: inbox.StoredRequest) -> None:
-    """Apply a stored thread event exactly once, then send what it owes Slack."""
+def process_thread_event(rt: Runtime, request: inbox.StoredRequest) -> Future[None]:
+    """Apply a stored thread event exactly once, then hand what it owes Slack to the senders;
+    returns what is done once Slack has answered."""
     event_id = request.key
     message = parse_thread_message(request.body.get("event") or {})
     # Slack calls are made here, never inside the transaction: the owner's timezone, and the
@@ -198,7 +200,7 @@ def process_thread_event(rt: Runtime, request: inbox.StoredRequest) -> None:
     ids = transact(
         rt, lambda session: _apply_thread_message(rt, session, event_id, message, prepared)
     )
-    delivery.send_soon(rt, ids)
+    return delivery.send_soon(rt, ids)
 
 
 def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:

@@ -42,7 +42,7 @@ class Senders:
             collections.deque
         )
         self._name = name
-        self._tasks: queue.PriorityQueue[tuple[int, int, _Task]] = queue.PriorityQueue()
+        self._tasks: queue.PriorityQueue[tuple[int, int, _Task | None]] = queue.PriorityQueue()
         self._order = itertools.count()
         self._lock = threading.Condition()
         self._threads = 0
@@ -82,10 +82,20 @@ class Senders:
                 self._lock.wait(left)
         return True
 
+    def close(self) -> None:
+        """Let the threads go once they are idle; what is still queued is never run (what the
+        outbox claimed for it is given back when its claim goes stale)."""
+        with self._lock:
+            threads, self._most = self._threads, 0
+        for _ in range(threads):
+            self._tasks.put((_STOP, next(self._order), None))
+
     def _run(self) -> None:
         self._local.sender = True
         while True:
             urgency, _, first = self._tasks.get()
+            if first is None:
+                return
             with self._lock:
                 if self._running[urgency] >= self._at_once.get(urgency, self._most):
                     # As many of these as may run at once are running: the first of them to
@@ -105,6 +115,31 @@ class Senders:
                     if task is None:
                         self._running[urgency] -= 1
                         self._idle += 1
+
+
+# Taken before any task: a thread that takes it ends.
+_STOP = -1
+
+
+def all_done(futures: list[Future[Any]]) -> Future[None]:
+    """A future done once all of these are, whatever each came to."""
+    done: Future[None] = Future()
+    left = len(futures)
+    lock = threading.Lock()
+
+    def one_done(_: Future[Any]) -> None:
+        nonlocal left
+        with lock:
+            left -= 1
+            last = left == 0
+        if last:
+            done.set_result(None)
+
+    if not futures:
+        done.set_result(None)
+    for future in futures:
+        future.add_done_callback(one_done)
+    return done
 
 
 class _Task:

@@ -17,7 +17,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -45,7 +45,9 @@ log = logging.getLogger(__name__)
 class Route:
     """How the worker handles one kind of stored request."""
 
-    handle: Callable[[Runtime, inbox.StoredRequest], None]
+    # What it returns, if anything, is done once Slack has answered what the request sent: the
+    # next request of its thread waits for that.
+    handle: Callable[[Runtime, inbox.StoredRequest], Future[None] | None]
     # Told (with the request's key and the last error) when the worker stops retrying it, so
     # that whoever sent it hears about it.
     abandon: Callable[[Runtime, str, str], None] | None = None
@@ -57,7 +59,10 @@ class Worker:
     """Runs each stored request's route (by kind) on a thread pool.
 
     Replies in one COE thread are handled one at a time, in the order of their Slack `ts`, so
-    the chain records them in the order people wrote them.
+    the chain records them in the order people wrote them; and the next is not started before
+    Slack has answered what the one before it sent. Started sooner, its why could be queued
+    behind the one before while that one's sender looked for posts behind it (on PostgreSQL,
+    neither transaction sees the other's) and wait for the outbox pass.
     """
 
     def __init__(
@@ -146,7 +151,12 @@ class Worker:
     def _submit(self, request: inbox.Pending) -> None:
         route = self.routes.get(request.kind)
         pool = self._interactive if route and route.interactive else self._pool
-        pool.submit(self._handle, request)
+        try:
+            pool.submit(self._handle, request)
+        except RuntimeError:
+            # Closing: what the request before it sent came back after the pools shut. It is
+            # stored, and the next worker to start takes it.
+            self._done(request)
 
     def _take(self, request: inbox.Pending) -> bool:
         """Mark the request in hand; False if it is, or if its thread has another in hand."""
@@ -165,6 +175,7 @@ class Worker:
 
     def _handle(self, request: inbox.Pending) -> None:
         route = self.routes.get(request.kind)
+        sending: Future[None] | None = None
         try:
             if route is None:
                 raise LookupError(f"no route for stored {request.kind!r} requests")
@@ -174,12 +185,15 @@ class Worker:
                 self.rt.acks.wait_for_quiet(ACKS_FIRST_WAIT)
             stored = self._load(request)
             if stored is not None:
-                route.handle(self.rt, stored)
+                sending = route.handle(self.rt, stored)
         except Exception as error:
             log.exception("Handling stored %s %s failed", request.kind, request.key)
             self._failed(request.key, route, error)
         finally:
-            self._done(request)
+            if sending is None:
+                self._done(request)
+            else:
+                sending.add_done_callback(lambda _: self._done(request))
 
     def _load(self, request: inbox.Pending) -> inbox.StoredRequest | None:
         if request.fresh is not None:

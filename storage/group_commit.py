@@ -40,6 +40,9 @@ _groups_lock = threading.Lock()
 # Enough to take a burst in a few transactions; few enough that a batch holds SQLite's write
 # lock for milliseconds, not tens of them.
 MAX_BATCH = 64
+# The worker's transactions are bigger: the acks that wait for the write lock meanwhile wait
+# for no more than these.
+MAX_SESSION_BATCH = 8
 
 
 def write_together(engine: Engine, work: Callable[[Connection], T]) -> T:
@@ -52,7 +55,7 @@ def write_together(engine: Engine, work: Callable[[Connection], T]) -> T:
     more than the batch before their own. `work` must be small and must not call Slack: the
     others' commits wait for it.
     """
-    return _together(_groups, _in_connection, engine, work)
+    return _together(_groups, _in_connection, MAX_BATCH, engine, work)
 
 
 def transact_together(engine: Engine, work: Callable[[Session], T]) -> T:
@@ -69,7 +72,7 @@ def transact_together(engine: Engine, work: Callable[[Session], T]) -> T:
     """
     if engine.dialect.name != "sqlite":
         return _in_session(engine, [_Job(work)])[0]  # type: ignore[no-any-return]
-    return _together(_session_groups, _in_session, engine, work)
+    return _together(_session_groups, _in_session, MAX_SESSION_BATCH, engine, work)
 
 
 def _in_connection(engine: Engine, batch: list[_Job]) -> list[Any]:
@@ -90,7 +93,11 @@ _Run = Callable[[Engine, list[_Job]], list[Any]]
 
 
 def _together(
-    groups: weakref.WeakKeyDictionary[Engine, _Group], run: _Run, engine: Engine, work: Any
+    groups: weakref.WeakKeyDictionary[Engine, _Group],
+    run: _Run,
+    most: int,
+    engine: Engine,
+    work: Any,
 ) -> Any:
     with _groups_lock:
         group = groups.setdefault(engine, _Group())
@@ -103,14 +110,16 @@ def _together(
         job.ready.wait()
     if job.leading:
         with group.lock:
-            batch, group.queue = group.queue[:MAX_BATCH], group.queue[MAX_BATCH:]
-        _write(run, engine, batch)
-        with group.lock:
-            if group.queue:
-                group.queue[0].leading = True
-                group.queue[0].ready.set()
-            else:
-                group.writing = False
+            batch, group.queue = group.queue[:most], group.queue[most:]
+        try:
+            _write(run, engine, batch)
+        finally:
+            with group.lock:
+                if group.queue:
+                    group.queue[0].leading = True
+                    group.queue[0].ready.set()
+                else:
+                    group.writing = False
     if job.error is not None:
         raise job.error
     return job.result
@@ -130,6 +139,12 @@ def _write(run: _Run, engine: Engine, batch: list[_Job]) -> None:
             for job in batch:
                 _write(run, engine, [job])
             return
-    for job in batch:
-        if not job.leading:
-            job.ready.set()
+    except BaseException as error:
+        # An interrupt: its callers hear of it rather than wait for ever.
+        for job in batch:
+            job.error = error
+        raise
+    finally:
+        for job in batch:
+            if not job.leading:
+                job.ready.set()

@@ -169,6 +169,8 @@ def run_bot(
     yield bot
     server.close()
     bot.stop_worker()
+    rt.senders.drain(timeout=10)  # what the test itself handed them, without a worker
+    rt.senders.close()
     rt.engine.dispose()
 
 

@@ -104,3 +104,17 @@ def test_an_urgency_held_to_fewer_at_once_waits_for_its_own_not_for_the_others()
     release.set()
     assert senders.drain(timeout=10)
     assert done == [0, 1, 2] and running == []
+
+
+def test_closed_senders_let_their_threads_go() -> None:
+    senders = Senders(threads=3, name="closing-send")
+    release = threading.Event()
+    for _ in range(3):
+        senders.submit(release.wait, 10)
+    release.set()
+    assert senders.drain(timeout=10)
+    senders.close()
+    started = time.monotonic()
+    while _threads("closing-send") and time.monotonic() - started < 10:
+        time.sleep(0.01)
+    assert _threads("closing-send") == 0
