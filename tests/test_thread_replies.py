@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -83,6 +84,24 @@ def test_a_slow_slack_in_one_thread_holds_up_no_other_threads_next_why(
     finally:
         stop()
     assert recorded(bot) == ANSWERS[:1]
+
+
+def test_a_threads_next_reply_waits_until_slack_has_the_why_before_it(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    start(bot, fake_slack)
+    release = fake_slack.hold("CINC")
+    bot.slack.reply(ANSWERS[0], thread_ts=THREAD, ts=new_ts())
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 2)  # asked, and Slack is slow
+    bot.slack.reply(ANSWERS[1], thread_ts=THREAD, ts=new_ts())
+    fake_slack.wait_for(lambda: len(stored_events(bot)) == 2)
+    threading.Event().wait(0.3)  # the worker polls every 50 ms: it has had its chances
+    # Taken now, its why would queue behind one whose sender may already have looked.
+    assert recorded(bot) == ANSWERS[:1]
+    release.set()
+    fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 3)
+    assert recorded(bot) == ANSWERS[:2]
+    assert prompts(fake_slack)[-1] == f'Why #3: why did "{ANSWERS[1]}" happen?'
 
 
 def test_an_aside_is_not_recorded_and_gets_no_prompt(bot: Bot, fake_slack: FakeSlack) -> None:
