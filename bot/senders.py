@@ -18,7 +18,7 @@ T = TypeVar("T")
 class Urgency(IntEnum):
     """Which send goes first when every sender is busy: lower first."""
 
-    WAITED_ON = 0  # the next why: the thread waits on it
+    WAITED_ON = 0  # the next why (the thread waits on it), or a send its caller waits on
     POST = 1
     MARK = 2  # a mark on an answer: the question that follows it matters more
 
