@@ -154,8 +154,6 @@ def _send_alone(rt: Runtime, message: outbox.Claimed) -> None:
         # What Slack said is recorded, and the message is retried or given up as it says;
         # nobody waits on this thread to hear it.
         log.exception("Sending outbox message %s failed", message.id)
-    finally:
-        rt.sending.discard(message.id)
 
 
 def _urgency(message: outbox.Claimed) -> Urgency:

@@ -136,25 +136,17 @@ def transact(
 ) -> delivery.Queued:
     """Run `apply` in a transaction, again from scratch when another transition won the race.
 
-    The due messages it queued are taken for sending in the same transaction (`deliver`).
+    The due messages it queued are taken for sending in the same transaction (`deliver`). On
+    SQLite the transaction is shared with the worker's others at the same moment.
     """
 
     def run(session: Session) -> delivery.Queued:
         return delivery.take_for_sending(rt, session, apply(session))
 
-    with contextlib.suppress(coes.ConcurrentChange):
-        return group_commit.transact_together(rt.engine, run)
-    for attempt in range(attempts):
-        with Session(rt.engine) as session:
-            try:
-                ids = delivery.take_for_sending(rt, session, apply(session))
-                session.commit()
-                return ids
-            except coes.ConcurrentChange:
-                session.rollback()
-                if attempt == attempts - 1:
-                    raise
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    for _ in range(attempts - 1):
+        with contextlib.suppress(coes.ConcurrentChange):
+            return group_commit.transact_together(rt.engine, run)
+    return group_commit.transact_together(rt.engine, run)
 
 
 def reload(session: Session, coe_id: int) -> Coe:
