@@ -49,6 +49,9 @@ def escape(text: str) -> str:
 
 
 def _rewrite(text: str, names: Mapping[str, str], for_mrkdwn: bool) -> str:
+    if "<" not in text and ">" not in text and "&" not in text:
+        # Most text has nothing to rewrite: a digest neutralises thousands of items.
+        return text
     parts: list[str] = []
     position = 0
     for match in _MARKUP.finditer(text):

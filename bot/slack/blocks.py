@@ -99,6 +99,13 @@ class Size(NamedTuple):
     def fits(self, max_blocks: int = MESSAGE_BLOCKS, max_chars: int = BLOCK_TEXT_BUDGET) -> bool:
         return self.blocks <= max_blocks and self.chars <= max_chars
 
+    def fits_with(self, other: Size) -> bool:
+        """Whether this and `other` together fit one message, without making their sum."""
+        return (
+            self.blocks + other.blocks <= MESSAGE_BLOCKS
+            and self.chars + other.chars <= BLOCK_TEXT_BUDGET
+        )
+
 
 def size_of(blocks: Sequence[Block]) -> Size:
     return Size(len(blocks), text_length(blocks))

@@ -98,7 +98,12 @@ class _Part:
     size: Size = field(init=False)
 
     def __post_init__(self) -> None:
-        self.size = sum((row.size for row in self.rows), self.heading.size)
+        # Plain numbers, not `Size` sums: a digest of every channel has thousands of parts.
+        blocks, chars = self.heading.size
+        for row in self.rows:
+            blocks += row.size.blocks
+            chars += row.size.chars
+        self.size = Size(blocks, chars)
 
 
 @dataclass
@@ -178,10 +183,10 @@ def _title(digest: Digest) -> _Part:
 def _owner_part(
     group: OwnerGroup, coe_problems: dict[int, str], names: Names, refs: dict[int, str]
 ) -> _Part:
+    owner = f"<@{group.owner_id}>"
     counts = f"{len(group.entries)} open" + (f", {group.overdue} overdue" if group.overdue else "")
-    heading = section(f"*<@{group.owner_id}>* · {counts}")
     return _Part(
-        heading=_Row([heading], f"<@{group.owner_id}> ({counts})", None, section_size(heading)),
+        heading=_section_row(f"*{owner}* · {counts}", f"{owner} ({counts})"),
         rows=[_entry_row(entry, coe_problems, names, refs) for entry in group.entries],
         continued=f"*<@{group.owner_id}>*, continued",
     )
@@ -215,6 +220,11 @@ def _entry_row(
 _BUTTONS = size_of([item_status_buttons(0)])
 
 
+def _section_row(text: str, fallback: str) -> _Row:
+    block = section(text)
+    return _Row([block], fallback, None, section_size(block))
+
+
 def _completed_part(items: tuple[DigestItem, ...], when: str, names: Names) -> _Part:
     lines = [
         f"✓ {clip(neutralize(item.text, names), ITEM_LIMIT)} "
@@ -223,8 +233,8 @@ def _completed_part(items: tuple[DigestItem, ...], when: str, names: Names) -> _
     ]
     heading = f"Completed {when}"
     return _Part(
-        heading=_Row([section(f"*{heading}*")], f"{heading}:"),
-        rows=[_Row([section(chunk)], chunk) for chunk in chunks(lines, LINE_LIMIT)],
+        heading=_section_row(f"*{heading}*", f"{heading}:"),
+        rows=[_section_row(chunk, chunk) for chunk in chunks(lines, LINE_LIMIT)],
         continued=f"*{heading}*, continued",
     )
 
@@ -238,10 +248,8 @@ def _progress_part(
         done = f"{coe.done}/{coe.total} done{dropped}"
         lines.append(f"*{refs[coe.coe_id]}* {clip(coe_problems[coe.coe_id], 200)}: {done}")
     return _Part(
-        heading=_Row([section("*Progress by COE*")], "Progress by COE:"),
-        rows=[
-            _Row([section(chunk)], chunk.replace("*", "")) for chunk in chunks(lines, LINE_LIMIT)
-        ],
+        heading=_section_row("*Progress by COE*", "Progress by COE:"),
+        rows=[_section_row(chunk, chunk.replace("*", "")) for chunk in chunks(lines, LINE_LIMIT)],
         continued="*Progress by COE*, continued",
     )
 
@@ -251,17 +259,18 @@ def _paginate(parts: list[_Part]) -> list[_Page]:
     for part in parts:
         # A part that does not fit in what is left of the page starts a new one, so pages break
         # between owners; only a part too big for any page is split, between its rows.
-        fits_here = (pages[-1].size + part.size).fits()
-        fits_anywhere = (_CONTINUATION + part.size).fits()
-        opening = part.heading.size + (part.rows[0].size if part.rows else Size())
-        starts_here = not fits_anywhere and (pages[-1].size + opening).fits()
-        if pages[-1].rows and not fits_here and not starts_here:
-            pages.append(_Page(continuation=True))
-            fits_here = fits_anywhere
-        if fits_here:
+        if pages[-1].size.fits_with(part.size):
             # Most parts: no row of theirs needs measuring against the page.
             pages[-1].add_part(part)
             continue
+        fits_anywhere = _CONTINUATION.fits_with(part.size)
+        opening = part.heading.size + (part.rows[0].size if part.rows else Size())
+        starts_here = not fits_anywhere and pages[-1].size.fits_with(opening)
+        if pages[-1].rows and not starts_here:
+            pages.append(_Page(continuation=True))
+            if fits_anywhere:
+                pages[-1].add_part(part)
+                continue
         pages[-1].add(part.heading)
         for row in part.rows:
             if not (pages[-1].size + row.size).fits():
