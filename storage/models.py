@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import DDL, Connection, Index, Text, UniqueConstraint, event, text
 from sqlmodel import Column, Field, SQLModel
 
 
@@ -114,6 +115,28 @@ class OutboxMessage(SQLModel, table=True):
     # The digest this message posts: if Slack refuses the channel, the digest is not done.
     digest_id: int | None = None
     created_at: datetime
+
+
+# PostgreSQL 14 and later, when built with LZ4: whether the server can compress with it.
+LZ4_AVAILABLE = (
+    "SELECT true FROM pg_settings"
+    " WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
+)
+
+
+def _has_lz4(_ddl: Any, _target: Any, bind: Connection, **_: Any) -> bool:
+    return bool(bind.execute(text(LZ4_AVAILABLE)).scalar())
+
+
+# A digest queues megabytes of payloads at once: PostgreSQL's default compression (pglz) took
+# half the time of writing them, LZ4 a fifth. Values written before keep theirs.
+event.listen(
+    OutboxMessage.__table__,  # type: ignore[attr-defined]
+    "after_create",
+    DDL("ALTER TABLE outbox_message ALTER COLUMN payload SET COMPRESSION lz4").execute_if(
+        dialect="postgresql", callable_=_has_lz4
+    ),
+)
 
 
 class SlackUser(SQLModel, table=True):

@@ -22,6 +22,7 @@ from sqlmodel import SQLModel
 
 from storage import migrate
 from storage.db import make_engine
+from storage.models import LZ4_AVAILABLE
 from tests.conftest import Clock, run_bot
 from tests.fake_slack import FakeSlack
 from tests.processes import clean_env, coe_bot
@@ -153,6 +154,36 @@ def test_the_revisions_arrive_at_the_schema_of_the_models(
     engine.dispose()
     assert schema_differences(url) == []
     assert migrate.status(url).state is migrate.SchemaState.CURRENT
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("made", ["created from the models", "upgraded revision by revision"])
+def test_outbox_payloads_are_compressed_with_lz4_on_postgresql(
+    made: str, empty_postgres_url: str
+) -> None:
+    url = empty_postgres_url
+    if made == "created from the models":
+        migrate.upgrade(url)
+    else:
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(migrate.MIGRATIONS))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        engine.dispose()
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        if not connection.execute(text(LZ4_AVAILABLE)).scalar():
+            pytest.skip("this PostgreSQL has no LZ4")
+        compression = connection.execute(
+            text(
+                "SELECT attcompression FROM pg_attribute"
+                " WHERE attrelid = 'outbox_message'::regclass AND attname = 'payload'"
+            )
+        ).scalar_one()
+    engine.dispose()
+    assert compression == "l"
 
 
 def test_a_new_database_is_created_at_the_head_when_the_bot_first_runs(tmp_path: Path) -> None:
