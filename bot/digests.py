@@ -23,7 +23,7 @@ from bot.runtime import Runtime
 from bot.schedule import latest_digest_time, previous_digest_time
 from bot.settings import Settings
 from bot.thread_links import thread_links
-from bot.tuning import DIGEST_BATCH
+from bot.tuning import DIGEST_BATCH, DIGEST_BATCH_POSTGRES
 from storage import digests as store
 from storage import users as user_cache
 
@@ -93,8 +93,9 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
         targets = [(channel, frozenset({channel})) for channel in channels]
     outcome: dict[str, list[Sent] | str] = dict(_quiet_targets(rt, targets, period, now))
     owed = [target for target in targets if target[0] not in outcome]
-    for start in range(0, len(owed), DIGEST_BATCH):
-        posted = _post_batch(rt, owed[start : start + DIGEST_BATCH], period, now)
+    batch = DIGEST_BATCH_POSTGRES if rt.engine.dialect.name == "postgresql" else DIGEST_BATCH
+    for start in range(0, len(owed), batch):
+        posted = _post_batch(rt, owed[start : start + batch], period, now)
         # Each batch is sent once committed; posts to one channel still go in order.
         delivery.deliver(rt, [s.outbox_id for sent in posted.values() for s in _queued(sent)])
         outcome.update(posted)

@@ -79,8 +79,12 @@ NUDGE_BATCH = 200
 # users.info calls per sweep for owners whose timezone is not cached yet (Slack rate limits).
 PROFILE_LOOKUPS = 50
 # Channels whose digests are recorded and queued per transaction: a crash between two leaves
-# the later channels' digests owed, and no transaction holds the write lock for long.
+# the later channels' digests owed. On SQLite a transaction holds the one write lock, which
+# acks wait for: 100 channels hold it about 40 ms. PostgreSQL locks only the rows written, so
+# there a transaction takes more: 300 made a 100k-item digest about 35 ms faster (fewer
+# queries and commits; 1,000 no faster again).
 DIGEST_BATCH = 100
+DIGEST_BATCH_POSTGRES = 300
 
 # What Slack said about channels and people, kept per process ---------------------------------
 

@@ -534,6 +534,7 @@ def test_channels_are_done_a_batch_at_a_time_each_in_order_and_once(
     rt: Runtime, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(digests_use_case, "DIGEST_BATCH", 2)
+    monkeypatch.setattr(digests_use_case, "DIGEST_BATCH_POSTGRES", 2)
     # Five channels with something to say, between channels with nothing: one whose item was
     # dropped in the period (dropped is not completed), one whose item was done long ago.
     for n in range(5):
@@ -565,6 +566,7 @@ def test_a_run_that_dies_between_batches_leaves_the_later_digests_owed(
     rt: Runtime, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(digests_use_case, "DIGEST_BATCH", 2)
+    monkeypatch.setattr(digests_use_case, "DIGEST_BATCH_POSTGRES", 2)
     for n in range(4):
         add_item(rt, add_coe(rt, f"C{n}", f"Outage {n}"), "UALICE", WED, f"Fix {n}")
     add_coe(rt, "CQUIET", "Nothing yet")
