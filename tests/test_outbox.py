@@ -225,3 +225,32 @@ def test_many_messages_queued_at_once_get_their_ids_in_the_order_given(
     assert first < ids[0] and ids == sorted(ids) and ids[-1] < later
     assert [stored[message_id] for message_id in ids] == payloads
     assert len(stored) == 7
+
+
+def test_a_payload_is_stored_as_it_was_given_whatever_its_characters_and_numbers(
+    each_database_url: str,
+) -> None:
+    engine = make_engine(each_database_url)
+    now = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+    payloads = [
+        {"channel": "C1", "text": 'Café · ✓ 障害 \U0001f525 "quoted" \\ back\nslash \u2028'},
+        {"channel": "C2", "text": "big", "metadata": {"n": 2**70, "m": -(2**64), "ok": True}},
+        {"channel": "C3", "text": "a lone surrogate \ud800 from hostile JSON"},
+    ]
+    try:
+        with Session(engine) as session:
+            ids = [
+                outbox.enqueue(session=session, method="chat.postMessage", payload=p, now=now)
+                for p in payloads
+            ]
+            ids += outbox.enqueue_many(
+                session=session, method="chat.postMessage", payloads=payloads, now=now
+            )
+            session.commit()
+        with Session(engine) as session:
+            stored = {
+                row.id: json.loads(row.payload) for row in session.exec(select(OutboxMessage))
+            }
+    finally:
+        engine.dispose()
+    assert [stored[message_id] for message_id in ids] == payloads * 2
