@@ -153,9 +153,11 @@ def build_digest_messages(
         coe.coe_id: coe_ref(coe_key(coe.coe_id), (links or {}).get(coe.coe_id))
         for coe in digest.progress
     }
+    # What each row says of its item's COE: the same for every item of the COE.
+    about = {coe_id: f"*{ref}* {clip(coe_problems[coe_id], 200)}" for coe_id, ref in refs.items()}
     parts = [
         _title(digest),
-        *(_owner_part(group, coe_problems, names, refs) for group in digest.groups),
+        *(_owner_part(group, about, names) for group in digest.groups),
     ]
     if digest.completed:
         parts.append(_completed_part(digest.completed, digest.completed_when, names))
@@ -180,26 +182,20 @@ def _title(digest: Digest) -> _Part:
     )
 
 
-def _owner_part(
-    group: OwnerGroup, coe_problems: dict[int, str], names: Names, refs: dict[int, str]
-) -> _Part:
-    owner = f"<@{group.owner_id}>"
-    counts = f"{len(group.entries)} open" + (f", {group.overdue} overdue" if group.overdue else "")
+def _owner_part(group: OwnerGroup, about: dict[int, str], names: Names) -> _Part:
+    owner, overdue = f"<@{group.owner_id}>", group.overdue
+    counts = f"{len(group.entries)} open" + (f", {overdue} overdue" if overdue else "")
     return _Part(
         heading=_section_row(f"*{owner}* · {counts}", f"{owner} ({counts})"),
-        rows=[_entry_row(entry, coe_problems, names, refs) for entry in group.entries],
+        rows=[_entry_row(entry, about, names) for entry in group.entries],
         continued=f"*<@{group.owner_id}>*, continued",
     )
 
 
-def _entry_row(
-    entry: OpenEntry, coe_problems: dict[int, str], names: Names, refs: dict[int, str]
-) -> _Row:
+def _entry_row(entry: OpenEntry, about: dict[int, str], names: Names) -> _Row:
     item = entry.item
     text = clip(neutralize(item.text, names), ITEM_LIMIT)
     coe = coe_key(item.coe_id)
-    ref = refs.get(item.coe_id, coe)
-    problem = coe_problems.get(item.coe_id, "")
     due = f"due {format_day(item.due)}"
     snoozed = f", snoozed until {format_day(item.snoozed_until)}" if item.snoozed_until else ""
     if entry.days_overdue:
@@ -207,7 +203,7 @@ def _entry_row(
         when, plain = f":warning: *{overdue}* ({due}{snoozed})", f"{overdue}, {due}{snoozed}"
     else:
         when = plain = f"Due {format_day(item.due)}{snoozed}"
-    body = section(f"{text}\n{when} · *{ref}* {clip(problem, 200)}")
+    body = section(f"{text}\n{when} · {about.get(item.coe_id, f'*{coe}*')}")
     return _Row(
         [body, item_status_buttons(item.id)],
         f"• {clip(text, 200)} ({coe}, {plain})",
