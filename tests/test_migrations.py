@@ -59,6 +59,17 @@ def legacy_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield url
 
 
+def upgrade_revision_by_revision(url: str) -> None:
+    """Every revision in turn from an empty database, as Alembic runs them."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(migrate.MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    engine.dispose()
+
+
 def row_counts(url: str) -> dict[str, int]:
     engine = create_engine(url)
     with engine.connect() as connection:
@@ -145,13 +156,7 @@ def test_the_revisions_arrive_at_the_schema_of_the_models(
         url = f"sqlite:///{tmp_path / 'stepwise.db'}"
     else:
         url = request.getfixturevalue("empty_postgres_url")
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(migrate.MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    engine.dispose()
+    upgrade_revision_by_revision(url)
     assert schema_differences(url) == []
     assert migrate.status(url).state is migrate.SchemaState.CURRENT
 
@@ -165,13 +170,7 @@ def test_outbox_payloads_are_compressed_with_lz4_on_postgresql(
     if made == "created from the models":
         migrate.upgrade(url)
     else:
-        engine = create_engine(url)
-        with engine.begin() as connection:
-            config = Config()
-            config.set_main_option("script_location", str(migrate.MIGRATIONS))
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-        engine.dispose()
+        upgrade_revision_by_revision(url)
     engine = create_engine(url)
     with engine.connect() as connection:
         if not connection.execute(text(LZ4_AVAILABLE)).scalar():

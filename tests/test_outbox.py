@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import threading
 from datetime import UTC, datetime
+from typing import Any
 
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot import delivery
@@ -33,6 +35,12 @@ def queue_and_take(bot: Bot, *posts: tuple[str, str]) -> delivery.Queued:
         queued = delivery.take_for_sending(bot.rt, session, ids)
         session.commit()
     return queued
+
+
+def stored_payloads(engine: Engine) -> dict[int, Any]:
+    """Every queued message's payload as read back from the table, by id."""
+    with Session(engine) as session:
+        return {row.id: json.loads(row.payload) for row in session.exec(select(OutboxMessage))}
 
 
 def test_messages_taken_as_they_are_queued_are_sent_in_order_with_those_behind_them(
@@ -216,10 +224,7 @@ def test_many_messages_queued_at_once_get_their_ids_in_the_order_given(
                 session=session, method="chat.postMessage", payload={"channel": "C9"}, now=now
             )
             session.commit()
-        with Session(engine) as session:
-            stored = {
-                row.id: json.loads(row.payload) for row in session.exec(select(OutboxMessage))
-            }
+        stored = stored_payloads(engine)
     finally:
         engine.dispose()
     assert first < ids[0] and ids == sorted(ids) and ids[-1] < later
@@ -247,10 +252,7 @@ def test_a_payload_is_stored_as_it_was_given_whatever_its_characters_and_numbers
                 session=session, method="chat.postMessage", payloads=payloads, now=now
             )
             session.commit()
-        with Session(engine) as session:
-            stored = {
-                row.id: json.loads(row.payload) for row in session.exec(select(OutboxMessage))
-            }
+        stored = stored_payloads(engine)
     finally:
         engine.dispose()
     assert [stored[message_id] for message_id in ids] == payloads * 2
