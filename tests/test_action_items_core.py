@@ -4,6 +4,7 @@ item addresses, status transitions and who may make them."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -131,6 +132,16 @@ def test_a_date_in_the_past_is_refused(phrase: str) -> None:
 
 def test_days_are_shown_with_their_weekday() -> None:
     assert format_day(date(2026, 12, 4)) == "Fri 4 Dec 2026"
+
+
+def test_the_same_instant_is_shown_as_the_day_it_is_where_it_was_taken() -> None:
+    late_in_london = datetime(2026, 12, 4, 23, 30, tzinfo=UTC)
+    in_tokyo = late_in_london.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert late_in_london == in_tokyo  # one instant, which a cache by value would mix up
+    assert [format_day(late_in_london), format_day(in_tokyo)] == [
+        "Fri 4 Dec 2026",
+        "Sat 5 Dec 2026",
+    ]
 
 
 @pytest.mark.parametrize(

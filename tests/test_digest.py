@@ -37,6 +37,14 @@ def rt(fake_slack: FakeSlack, database_url: str, clock: Clock) -> Iterator[Runti
     runtime.engine.dispose()
 
 
+@pytest.fixture
+def rt_on_each(fake_slack: FakeSlack, each_database_url: str, clock: Clock) -> Iterator[Runtime]:
+    """On SQLite, then on PostgreSQL: each takes its own number of channels per batch."""
+    runtime = make_runtime(fake_slack, each_database_url, clock)
+    yield runtime
+    runtime.engine.dispose()
+
+
 def posts(fake: FakeSlack, channel: str | None = None) -> list[Call]:
     return [call for call in fake.posted(channel) if str(call["channel"]).startswith("C")]
 
@@ -531,8 +539,9 @@ def test_a_digest_schedule_that_cannot_fire_stops_start_up(cron: str) -> None:
 
 
 def test_channels_are_done_a_batch_at_a_time_each_in_order_and_once(
-    rt: Runtime, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+    rt_on_each: Runtime, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    rt = rt_on_each
     monkeypatch.setattr(digests_use_case, "DIGEST_BATCH", 2)
     monkeypatch.setattr(digests_use_case, "DIGEST_BATCH_POSTGRES", 2)
     # Five channels with something to say, between channels with nothing: one whose item was
@@ -563,8 +572,9 @@ def test_channels_are_done_a_batch_at_a_time_each_in_order_and_once(
 
 
 def test_a_run_that_dies_between_batches_leaves_the_later_digests_owed(
-    rt: Runtime, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+    rt_on_each: Runtime, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    rt = rt_on_each
     monkeypatch.setattr(digests_use_case, "DIGEST_BATCH", 2)
     monkeypatch.setattr(digests_use_case, "DIGEST_BATCH_POSTGRES", 2)
     for n in range(4):

@@ -59,15 +59,31 @@ def legacy_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield url
 
 
-def upgrade_revision_by_revision(url: str) -> None:
-    """Every revision in turn from an empty database, as Alembic runs them."""
+def upgrade_revision_by_revision(url: str, to: str = "head", down: bool = False) -> None:
+    """Every revision in turn from where the database is, as Alembic runs them."""
     engine = create_engine(url)
     with engine.begin() as connection:
         config = Config()
         config.set_main_option("script_location", str(migrate.MIGRATIONS))
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        (command.downgrade if down else command.upgrade)(config, to)
     engine.dispose()
+
+
+def payload_compression(url: str) -> str:
+    """How PostgreSQL compresses new outbox payloads: "l" for LZ4, "" for the server's default."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        if not connection.execute(text(LZ4_AVAILABLE)).scalar():
+            pytest.skip("this PostgreSQL has no LZ4")
+        compression = connection.execute(
+            text(
+                "SELECT attcompression FROM pg_attribute"
+                " WHERE attrelid = 'outbox_message'::regclass AND attname = 'payload'"
+            )
+        ).scalar_one()
+    engine.dispose()
+    return str(compression)
 
 
 def row_counts(url: str) -> dict[str, int]:
@@ -171,18 +187,16 @@ def test_outbox_payloads_are_compressed_with_lz4_on_postgresql(
         migrate.upgrade(url)
     else:
         upgrade_revision_by_revision(url)
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        if not connection.execute(text(LZ4_AVAILABLE)).scalar():
-            pytest.skip("this PostgreSQL has no LZ4")
-        compression = connection.execute(
-            text(
-                "SELECT attcompression FROM pg_attribute"
-                " WHERE attrelid = 'outbox_message'::regclass AND attname = 'payload'"
-            )
-        ).scalar_one()
-    engine.dispose()
-    assert compression == "l"
+    assert payload_compression(url) == "l"
+
+
+@pytest.mark.postgres
+def test_undoing_lz4_leaves_the_payloads_to_the_servers_default(empty_postgres_url: str) -> None:
+    upgrade_revision_by_revision(empty_postgres_url, "0005")
+    before = payload_compression(empty_postgres_url)
+    upgrade_revision_by_revision(empty_postgres_url)
+    upgrade_revision_by_revision(empty_postgres_url, "0005", down=True)
+    assert payload_compression(empty_postgres_url) == before == ""
 
 
 def test_a_new_database_is_created_at_the_head_when_the_bot_first_runs(tmp_path: Path) -> None:

@@ -17,9 +17,17 @@ _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@lru_cache(maxsize=1024)
 def format_day(day: date) -> str:
     """`Fri 4 Dec 2026`: with the weekday, so a misread date stands out."""
+    # Cached by the calendar day, not the object: two aware datetimes of the same instant are
+    # equal, but may fall on different days.
+    return _format_ordinal(day.toordinal())
+
+
+@lru_cache(maxsize=1024)
+def _format_ordinal(ordinal: int) -> str:
+    # A digest formats the same few dozen days thousands of times.
+    day = date.fromordinal(ordinal)
     return f"{_DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 

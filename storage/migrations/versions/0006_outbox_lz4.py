@@ -28,7 +28,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _compress_payloads_with("pglz")
+    # Back to no setting of its own: the server's default_toast_compression, as before.
+    _compress_payloads_with("default")
 
 
 def _compress_payloads_with(method: str) -> None:
