@@ -8,7 +8,7 @@ inserts the row posts the digest and everyone else skips it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -19,13 +19,15 @@ from bot.core import digest as digest_core
 from bot.core.dates import owner_today
 from bot.core.digest import CoeProgress, DigestItem
 from bot.delivery import Sent
+from bot.outgoing import RenderedDigest
 from bot.runtime import Runtime
 from bot.schedule import latest_digest_time, previous_digest_time
 from bot.settings import Settings
 from bot.thread_links import thread_links
-from bot.tuning import DIGEST_BATCH, DIGEST_BATCH_POSTGRES
+from bot.tuning import DIGEST_BATCH
 from storage import digests as store
 from storage import users as user_cache
+from storage.db import read_only
 
 # A channel's digest of the period was posted, or the period had nothing to report for it.
 ALREADY_DONE = "already done for this period"
@@ -93,9 +95,8 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
         targets = [(channel, frozenset({channel})) for channel in channels]
     outcome: dict[str, list[Sent] | str] = dict(_quiet_targets(rt, targets, period, now))
     owed = [target for target in targets if target[0] not in outcome]
-    batch = DIGEST_BATCH_POSTGRES if rt.engine.dialect.name == "postgresql" else DIGEST_BATCH
-    for start in range(0, len(owed), batch):
-        posted = _post_batch(rt, owed[start : start + batch], period, now)
+    for start in range(0, len(owed), DIGEST_BATCH):
+        posted = _post_batch(rt, owed[start : start + DIGEST_BATCH], period, now)
         # Each batch is sent once committed; posts to one channel still go in order.
         delivery.deliver(rt, [s.outbox_id for sent in posted.values() for s in _queued(sent)])
         outcome.update(posted)
@@ -154,10 +155,19 @@ def _quiet_targets(
 def _post_batch(
     rt: Runtime, batch: Sequence[Target], period: _Period, now: datetime
 ) -> dict[str, list[Sent] | str]:
-    """Record and queue these channels' digests in one transaction; for each channel, what it
-    queued, or why there is none to post."""
-    zone = rt.settings.timezone
-    today = now.astimezone(zone).date()
+    """Build these channels' digests, then claim and queue them in one transaction; for each
+    channel, what it queued, or why there is none to post.
+
+    Everything is read and built before that transaction, in a snapshot of its own: on SQLite
+    the transaction holds the one write lock, which the acks wait for, for the claim and the
+    queueing alone. A digest another run claimed first (a run at the same moment, or before a
+    restart) is built for nothing and skipped.
+    """
+    with Session(read_only(rt.engine)) as session:
+        built = _build(rt, session, batch, period, now)
+        names, links = _names_and_links(session, built.values())
+    rendered = rt.say().render_digests(built, names, links)
+    outcome: dict[str, list[Sent] | str] = {}
     with Session(rt.engine) as session:
         claimed = store.record_digests(
             session=session,
@@ -165,43 +175,65 @@ def _post_batch(
             period=period.key,
             now=now,
         )
-        outcome: dict[str, list[Sent] | str] = {
-            channel: ALREADY_DONE for channel, _ in batch if channel not in claimed
-        }
-        targets = [(channel, scope) for channel, scope in batch if channel in claimed]
-        shown = sorted(set().union(*(scope for _, scope in targets)))
-        items = store.digest_items(
-            session=session,
-            channel_ids=shown,
-            created_by=period.covers_by,
-            closed_after=period.closed_after,
-            closed_by=period.covers_by,
-        )
-        progress = store.coe_progress(
-            session=session, channel_ids=shown, created_by=period.covers_by
-        )
-        owners = sorted({item.owner_id for open_items, _ in items.values() for item in open_items})
-        zones = user_cache.timezones(session=session, user_ids=owners)
-        # On the owner's calendar, as their reminders count the days overdue.
-        owners_today = {owner: owner_today(now, zones.get(owner), zone) for owner in owners}
-        built: dict[str, digest_core.Digest] = {}
-        for channel, scope in targets:
-            open_items, completed, coes = _in_scope(scope, items, progress)
-            digest = digest_core.build_digest(
-                today=today,
-                owner_today=owners_today,
-                open_items=open_items,
-                completed=completed,
-                progress=coes,
-                window=period.window,
-            )
-            if digest is None:
+        for channel, _ in batch:
+            if channel not in claimed:
+                outcome[channel] = ALREADY_DONE
+            elif channel not in rendered:
                 outcome[channel] = NOTHING_TO_REPORT
-            else:
-                built[channel] = digest
-        outcome.update(_queue(rt, session, built, {c: claimed[c] for c in built}))
+        owed = {channel: digest for channel, digest in rendered.items() if channel in claimed}
+        outcome.update(_queue(rt, session, owed, {c: claimed[c] for c in owed}))
         session.commit()
     return outcome
+
+
+def _build(
+    rt: Runtime, session: Session, batch: Sequence[Target], period: _Period, now: datetime
+) -> dict[str, digest_core.Digest]:
+    """The digest of each channel of the batch that has something to report."""
+    zone = rt.settings.timezone
+    today = now.astimezone(zone).date()
+    shown = sorted(set().union(*(scope for _, scope in batch)))
+    items = store.digest_items(
+        session=session,
+        channel_ids=shown,
+        created_by=period.covers_by,
+        closed_after=period.closed_after,
+        closed_by=period.covers_by,
+    )
+    progress = store.coe_progress(session=session, channel_ids=shown, created_by=period.covers_by)
+    owners = sorted({item.owner_id for open_items, _ in items.values() for item in open_items})
+    zones = user_cache.timezones(session=session, user_ids=owners)
+    # On the owner's calendar, as their reminders count the days overdue.
+    owners_today = {owner: owner_today(now, zones.get(owner), zone) for owner in owners}
+    built: dict[str, digest_core.Digest] = {}
+    for channel, scope in batch:
+        open_items, completed, coes = _in_scope(scope, items, progress)
+        digest = digest_core.build_digest(
+            today=today,
+            owner_today=owners_today,
+            open_items=open_items,
+            completed=completed,
+            progress=coes,
+            window=period.window,
+        )
+        if digest is not None:
+            built[channel] = digest
+    return built
+
+
+def _names_and_links(
+    session: Session, digests: Iterable[digest_core.Digest]
+) -> tuple[dict[str, str], dict[int, str]]:
+    """The names of the people the digests' texts mention, and links to their COEs' threads."""
+    digests = list(digests)
+    names = users.names_in(
+        session,
+        *(entry.item.text for d in digests for group in d.groups for entry in group.entries),
+        *(item.text for d in digests for item in d.completed),
+        *(coe.problem for d in digests for coe in d.progress),
+    )
+    links = thread_links(session, sorted({coe.coe_id for d in digests for coe in d.progress}))
+    return names, links
 
 
 def _in_scope(
@@ -224,19 +256,11 @@ def _in_scope(
 def _queue(
     rt: Runtime,
     session: Session,
-    built: Mapping[str, digest_core.Digest],
+    rendered: Mapping[str, RenderedDigest],
     digest_ids: Mapping[str, int],
 ) -> dict[str, list[Sent]]:
     """Queue the messages of these digests, in one statement; what was queued, by channel."""
-    digests = list(built.values())
-    names = users.names_in(
-        session,
-        *(entry.item.text for d in digests for group in d.groups for entry in group.entries),
-        *(item.text for d in digests for item in d.completed),
-        *(coe.problem for d in digests for coe in d.progress),
-    )
-    links = thread_links(session, sorted({coe.coe_id for d in digests for coe in d.progress}))
-    pages = rt.say(session).post_digests(built, digest_ids, names, links)
+    pages = rt.say(session).post_digests(rendered, digest_ids)
     queued: dict[str, list[Sent]] = {}
     for page in pages:
         items = ", ".join(map(str, page.item_ids)) or "none"

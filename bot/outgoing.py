@@ -53,6 +53,16 @@ class Nudge:
 
 
 @dataclass(frozen=True)
+class RenderedDigest:
+    """A channel's digest made into the messages it takes, in the outgoing side's own form:
+    made before the transaction that queues it, which then holds SQLite's write lock for the
+    queueing alone."""
+
+    messages: tuple[Any, ...]
+    item_ids: tuple[tuple[int, ...], ...]  # the open items each message lists
+
+
+@dataclass(frozen=True)
 class QueuedPage:
     """One queued message of a channel's digest, and the open items it lists."""
 
@@ -135,15 +145,17 @@ class Outgoing(Protocol):
         """A direct message to each owner, queued together; each sent at most once."""
         ...
 
+    def render_digests(
+        self, digests: Mapping[str, Digest], names: Names, links: Mapping[int, str]
+    ) -> dict[str, RenderedDigest]:
+        """Each channel's digest in as many messages as it takes, for `post_digests`."""
+        ...
+
     def post_digests(
-        self,
-        digests: Mapping[str, Digest],
-        digest_ids: Mapping[str, int],
-        names: Names,
-        links: Mapping[int, str],
+        self, rendered: Mapping[str, RenderedDigest], digest_ids: Mapping[str, int]
     ) -> list[QueuedPage]:
-        """Each channel's digest, in as many messages as it takes, queued together; a channel
-        that refuses it takes its `digest_ids` record back, so the digest stays owed."""
+        """These channels' digests queued together; a channel that refuses its digest takes
+        its `digest_ids` record back, so the digest stays owed."""
         ...
 
     # Modals a click opened (at once) -------------------------------------------------------

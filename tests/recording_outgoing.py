@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.core.digest import Digest
-from bot.outgoing import Nudge, QueuedPage
+from bot.outgoing import Nudge, QueuedPage, RenderedDigest
 from bot.runtime import Runtime
 
 
@@ -98,17 +98,19 @@ class RecordingOutgoing:
     def nudge(self, nudges: Sequence[Nudge], names: Mapping[str, str]) -> list[int]:
         return [self._record("nudge", nudge, names) for nudge in nudges]
 
+    def render_digests(
+        self, digests: Mapping[str, Digest], names: Mapping[str, str], links: Mapping[int, str]
+    ) -> dict[str, RenderedDigest]:
+        # One message a channel, the digest itself: how a digest splits into messages is the
+        # Slack side's business.
+        return {channel: RenderedDigest((digest,), ((),)) for channel, digest in digests.items()}
+
     def post_digests(
-        self,
-        digests: Mapping[str, Digest],
-        digest_ids: Mapping[str, int],
-        names: Mapping[str, str],
-        links: Mapping[int, str],
+        self, rendered: Mapping[str, RenderedDigest], digest_ids: Mapping[str, int]
     ) -> list[QueuedPage]:
-        # One page a channel: how a digest splits into messages is the Slack side's business.
         return [
-            QueuedPage(channel, self._record("post_digests", channel, digest), 1, 1, ())
-            for channel, digest in digests.items()
+            QueuedPage(channel, self._record("post_digests", channel, digest.messages[0]), 1, 1, ())
+            for channel, digest in rendered.items()
         ]
 
     def fill_add_form(self, **kwargs: Any) -> None:

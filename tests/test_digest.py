@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.base import BaseScheduler
+from sqlmodel import Session
 
 from bot import digests as digests_use_case
 from bot import followup
@@ -19,6 +20,8 @@ from bot.jobs import build_scheduler, check_digest_channel, run_digest, run_nudg
 from bot.runtime import Runtime
 from bot.schedule import latest_digest_time
 from bot.settings import SettingsError, load_settings
+from bot.slack.outgoing import SlackOutgoing
+from storage.models import SlackUser
 from tests.conftest import Clock, bot_env
 from tests.fake_slack import Call, FakeSlack
 from tests.processes import run_cli
@@ -39,7 +42,7 @@ def rt(fake_slack: FakeSlack, database_url: str, clock: Clock) -> Iterator[Runti
 
 @pytest.fixture
 def rt_on_each(fake_slack: FakeSlack, each_database_url: str, clock: Clock) -> Iterator[Runtime]:
-    """On SQLite, then on PostgreSQL: each takes its own number of channels per batch."""
+    """On SQLite, then on PostgreSQL: for what each does its own way."""
     runtime = make_runtime(fake_slack, each_database_url, clock)
     yield runtime
     runtime.engine.dispose()
@@ -543,7 +546,6 @@ def test_channels_are_done_a_batch_at_a_time_each_in_order_and_once(
 ) -> None:
     rt = rt_on_each
     monkeypatch.setattr(digests_use_case, "DIGEST_BATCH", 2)
-    monkeypatch.setattr(digests_use_case, "DIGEST_BATCH_POSTGRES", 2)
     # Five channels with something to say, between channels with nothing: one whose item was
     # dropped in the period (dropped is not completed), one whose item was done long ago.
     for n in range(5):
@@ -571,12 +573,38 @@ def test_channels_are_done_a_batch_at_a_time_each_in_order_and_once(
     assert len(posts(fake_slack)) == 5
 
 
+def test_a_digest_is_built_before_its_transaction_so_other_writes_go_on_meanwhile(
+    rt: Runtime, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite has one writer: a reply's ack must not wait while a digest builds its messages."""
+    add_item(rt, add_coe(rt, "C0", "Outage"), "UALICE", WED, "Fix it")
+    render = SlackOutgoing.render_digests
+    written_while_building: list[bool] = []
+
+    def write() -> None:
+        with Session(rt.engine) as session:
+            session.add(SlackUser(user_id="UNEW", fetched_at=rt.now()))
+            session.commit()
+
+    def render_while_another_thread_writes(self: SlackOutgoing, *args: Any) -> Any:
+        writer = threading.Thread(target=write)
+        writer.start()
+        writer.join(timeout=2)
+        written_while_building.append(not writer.is_alive())
+        return render(self, *args)
+
+    monkeypatch.setattr(SlackOutgoing, "render_digests", render_while_another_thread_writes)
+    run = followup.post_digests(rt)
+
+    assert written_while_building == [True]
+    assert [(sent.channel, sent.status) for sent in run.sent] == [("C0", "sent")]
+
+
 def test_a_run_that_dies_between_batches_leaves_the_later_digests_owed(
     rt_on_each: Runtime, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rt = rt_on_each
     monkeypatch.setattr(digests_use_case, "DIGEST_BATCH", 2)
-    monkeypatch.setattr(digests_use_case, "DIGEST_BATCH_POSTGRES", 2)
     for n in range(4):
         add_item(rt, add_coe(rt, f"C{n}", f"Outage {n}"), "UALICE", WED, f"Fix {n}")
     add_coe(rt, "CQUIET", "Nothing yet")

@@ -17,7 +17,7 @@ from bot.core.facilitation import Chain, Status, Step
 from bot.core.review_text import Names, coe_key
 from bot.core.slack_text import clip
 from bot.delivery import UPLOAD
-from bot.outgoing import Nudge, QueuedPage
+from bot.outgoing import Nudge, QueuedPage, RenderedDigest
 from bot.runtime import Runtime
 from bot.slack import action_item_messages as item_views
 from bot.slack import followup_messages as followup_views
@@ -166,22 +166,31 @@ class SlackOutgoing:
             resend_if_unknown=False,
         )
 
+    def render_digests(
+        self, digests: Mapping[str, Digest], names: Names, links: Mapping[int, str]
+    ) -> dict[str, RenderedDigest]:
+        rendered = {}
+        for channel, digest in digests.items():
+            pages = followup_views.build_digest_messages(digest, names, links)
+            rendered[channel] = RenderedDigest(
+                tuple(page.message for page in pages), tuple(page.item_ids for page in pages)
+            )
+        return rendered
+
     def post_digests(
-        self,
-        digests: Mapping[str, Digest],
-        digest_ids: Mapping[str, int],
-        names: Names,
-        links: Mapping[int, str],
+        self, rendered: Mapping[str, RenderedDigest], digest_ids: Mapping[str, int]
     ) -> list[QueuedPage]:
         payloads: list[dict[str, Any]] = []
         digest_of: list[int | None] = []
         pages: list[tuple[str, int, int, tuple[int, ...]]] = []
-        for channel, digest in digests.items():
-            built = followup_views.build_digest_messages(digest, names, links)
-            for number, page in enumerate(built, start=1):
-                payloads.append({"channel": channel, **page.message})
+        for channel, digest in rendered.items():
+            total = len(digest.messages)
+            for number, (message, item_ids) in enumerate(
+                zip(digest.messages, digest.item_ids, strict=True), start=1
+            ):
+                payloads.append({"channel": channel, **message})
                 digest_of.append(digest_ids[channel])
-                pages.append((channel, number, len(built), page.item_ids))
+                pages.append((channel, number, total, item_ids))
         message_ids = outbox.enqueue_many(
             session=self._in_transaction(),
             method=POST,
