@@ -410,7 +410,7 @@ def _give_up(rt: Runtime, message: outbox.Claimed, error: str, status: str) -> N
 
 def outcomes(rt: Runtime, queued: list[Sent]) -> list[Sent]:
     """`queued` with what became of each message: sent, or still waiting and why."""
-    with Session(rt.engine) as session:
+    with Session(read_only(rt.engine)) as session:
         states = outbox.states(session=session, message_ids=[s.outbox_id for s in queued])
     return [
         replace(sent, status=states[sent.outbox_id][0], error=states[sent.outbox_id][1])

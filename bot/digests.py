@@ -84,7 +84,7 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
     # second must not take the second for done.
     key = f"manual {end:%Y-%m-%dT%H:%M:%S.%fZ}" if force else f"{end:%Y-%m-%dT%H:%M:%SZ}"
     period = _Period(key, window)
-    with Session(rt.engine) as session:
+    with Session(read_only(rt.engine)) as session:
         channels = store.digest_channels(session=session, created_by=period.covers_by)
     if settings.digest_channel:
         # Everyone in the digest channel reads it: only COEs all of them may see go in.
@@ -133,13 +133,15 @@ def _quiet_targets(
     that ever held a COE have nothing open, and recording each of them every period made the
     digest cost what its history cost.
     """
-    with Session(rt.engine) as session:
+    # Read beside the writer, as the batches are: on SQLite the acks wait for the write lock.
+    with Session(read_only(rt.engine)) as session:
         news = store.channels_with_news(
             session=session,
             created_by=period.covers_by,
             closed_after=period.closed_after,
             closed_by=period.covers_by,
         )
+    with Session(rt.engine) as session:
         owed, first = store.decide_period(
             session=session,
             period=period.key,
