@@ -27,10 +27,13 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
 from bench.harness import POSTGRES, scratch_database
-from bot import delivery, followup, heap
-from bot.runtime import Runtime
+from bot.runtime import heap
+from bot.runtime.context import Runtime
 from bot.settings import load_settings
+from bot.slack import delivery
 from bot.slack.outgoing import SlackOutgoing
+from bot.use_cases import digests
+from bot.use_cases import nudges as nudge_use_case
 from storage import nudges as store
 from storage.db import make_engine
 from storage.models import ActionItem, Coe, SlackUser
@@ -99,8 +102,11 @@ def measure(url: str, case: Case) -> dict[str, Any]:
         # As `coe-bot serve`, `nudge` and `digest` set their process once started.
         heap.settle()
         with Session(engine) as session:
-            zone_days = followup.zones_at_work(
-                store.known_zones(session=session), settings, NOW, followup.nudge_policy(settings)
+            zone_days = nudge_use_case.zones_at_work(
+                store.known_zones(session=session),
+                settings,
+                NOW,
+                nudge_use_case.nudge_policy(settings),
             )
             candidates = store.nudge_candidates(
                 session=session,
@@ -109,14 +115,14 @@ def measure(url: str, case: Case) -> dict[str, Any]:
                 due_soon_days=settings.nudge_due_soon_days,
             )
         began = time.perf_counter()
-        nudges = followup.record_nudges(rt)
+        nudges = nudge_use_case.record_nudges(rt)
         sweep = time.perf_counter() - began
         began = time.perf_counter()
-        again = followup.record_nudges(rt)
+        again = nudge_use_case.record_nudges(rt)
         sweep_again = time.perf_counter() - began
         began = time.perf_counter()
         with _queue_only():
-            digest = followup.post_digests(rt)
+            digest = digests.post_digests(rt)
         digest_time = time.perf_counter() - began
     finally:
         engine.dispose()

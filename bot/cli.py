@@ -17,11 +17,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from bot import heap
-from bot.acks_first import AcksFirst
-from bot.runtime import Runtime, make_slack_client, system_clock, wake_nobody
+from bot.runtime import heap
+from bot.runtime.acks_first import AcksFirst
+from bot.runtime.context import Runtime, make_slack_client, system_clock, wake_nobody
+from bot.runtime.tuning import WORKER_NICENESS
 from bot.settings import Settings, SettingsError, load_settings
-from bot.tuning import WORKER_NICENESS
 from storage import coes, migrate
 from storage.db import make_engine
 
@@ -118,9 +118,9 @@ def _serve(settings: Settings) -> int:
     an ack behind the interpreter lock. SQLite allows one writer at a time, and two processes
     would queue on its file lock with sleeps of up to 100 ms, so there it is a thread.
     """
-    from bot.server import serve
+    from bot.runtime.server import serve
+    from bot.runtime.worker import pipe_notifier
     from bot.slack.app import build_app
-    from bot.worker import pipe_notifier
 
     if make_url(settings.database_url).get_backend_name() == "sqlite":
         rt = build_runtime(settings)
@@ -147,9 +147,9 @@ def _serve(settings: Settings) -> int:
 
 def _start_worker(rt: Runtime) -> Callable[[], None]:
     """Run the worker and the scheduler in this process; returns what stops them."""
-    from bot.jobs import build_scheduler
+    from bot.runtime.jobs import build_scheduler
+    from bot.runtime.worker import Worker, run_in_thread
     from bot.slack.routes import worker_routes
-    from bot.worker import Worker, run_in_thread
 
     worker = Worker(rt, worker_routes())  # from now on, what is stored on `rt` wakes it
     stop_worker = run_in_thread(worker)
@@ -165,7 +165,7 @@ def _start_worker(rt: Runtime) -> Callable[[], None]:
 
 def _work(settings: Settings, wakeups_fd: int, acks: AcksFirst) -> int:
     """The forked worker process: runs until the serving process goes or a signal comes."""
-    from bot.worker import listen_for_wakeups
+    from bot.runtime.worker import listen_for_wakeups
 
     # The serving process acks; this one does the work that can wait a moment. When the two
     # want the same CPU, the ack goes first: this process runs at a lower priority and starts
@@ -209,8 +209,8 @@ def _list(settings: Settings) -> int:
 
 
 def _export(settings: Settings, name: str) -> int:
-    from bot import documents
     from bot.core.commands import read_coe_id
+    from bot.use_cases import documents
 
     coe_id = read_coe_id(name)
     markdown = documents.export(build_runtime(settings), coe_id) if coe_id else None
@@ -229,11 +229,11 @@ def _try(settings: Settings) -> int:
 
 
 def _nudge(settings: Settings) -> int:
-    from bot import followup
+    from bot.use_cases import nudges
 
     rt = build_runtime(settings)
     heap.settle()
-    sent = followup.nudge_sweep(rt)
+    sent = nudges.nudge_sweep(rt)
     for message in sent:
         print(message.line())
     delivered = sum(1 for message in sent if message.status == "sent")
@@ -243,11 +243,11 @@ def _nudge(settings: Settings) -> int:
 
 def _digest(settings: Settings, scheduled: bool = False) -> int:
     """A digest now; with `scheduled`, the scheduled job's run: once per channel per period."""
-    from bot import followup
+    from bot.use_cases import digests
 
     rt = build_runtime(settings)
     heap.settle()
-    run = followup.post_digests(rt, force=not scheduled)
+    run = digests.post_digests(rt, force=not scheduled)
     if run.period is None:
         print("No digest is scheduled yet (COE_DIGEST_CRON has not fired); nothing posted")
         return 0

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.schedule import digest_trigger, fires_yearly
+from bot.runtime.schedule import digest_trigger, fires_yearly
 
 DEFAULT_DATABASE_URL = "sqlite:///coe-bot.db"
 DEFAULT_API_URL = "https://slack.com/api/"

@@ -12,7 +12,6 @@ from typing import TextIO
 
 from sqlmodel import Session
 
-from bot import documents
 from bot.core import action_items as items
 from bot.core import facilitation as core
 from bot.core import replies
@@ -20,7 +19,8 @@ from bot.core.action_items import ActionItemError, Person
 from bot.core.angles import ANGLE_QUESTIONS
 from bot.core.facilitation import Chain, FacilitationError
 from bot.core.mechanisms import WEAK_ACTION_ADVICE, is_weak_action
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.use_cases import documents
 from storage import action_items, coes
 
 CHANNEL = "terminal"

@@ -16,12 +16,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.cli import build_runtime
-from bot.runtime import Runtime
-from bot.server import make_http_server
+from bot.runtime.context import Runtime
+from bot.runtime.server import make_http_server
+from bot.runtime.worker import Worker, run_in_thread
 from bot.settings import load_settings
 from bot.slack.app import build_app
 from bot.slack.routes import worker_routes
-from bot.worker import Worker, run_in_thread
 from storage import migrate
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import SIGNING_SECRET, SlackSender

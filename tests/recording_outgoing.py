@@ -15,8 +15,8 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.core.digest import Digest
-from bot.outgoing import Nudge, QueuedPage, RenderedDigest
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.use_cases.outgoing import Nudge, QueuedPage, RenderedDigest
 
 
 @dataclass(frozen=True)

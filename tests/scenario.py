@@ -13,14 +13,14 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from bot import reviews
 from bot.cli import build_runtime
 from bot.core import action_items as item_rules
 from bot.core import facilitation
 from bot.core.action_items import ItemState, ItemStatus, NewItem, StatusAction
 from bot.core.facilitation import Chain, Status, Step
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
 from bot.settings import load_settings
+from bot.use_cases import reviews
 from storage import action_items as item_store
 from storage import coes, inbox, outbox, users
 from storage.models import (

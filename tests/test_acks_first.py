@@ -6,7 +6,7 @@ import multiprocessing
 import threading
 from multiprocessing.connection import Connection
 
-from bot.acks_first import AcksFirst
+from bot.runtime.acks_first import AcksFirst
 from tests.conftest import Bot
 from tests.fake_slack import FakeSlack
 

@@ -10,8 +10,8 @@ def test_settling_freezes_what_start_up_built_and_collects_the_young_less_often(
     # A process of its own: the settings are the interpreter's, not this test's.
     code = (
         "import gc\n"
-        "from bot import heap\n"
-        "from bot.tuning import GC_YOUNGEST_THRESHOLD\n"
+        "from bot.runtime import heap\n"
+        "from bot.runtime.tuning import GC_YOUNGEST_THRESHOLD\n"
         "before = gc.get_threshold()\n"
         "heap.settle()\n"
         "after = gc.get_threshold()\n"

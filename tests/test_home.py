@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from bot import home
+from bot.use_cases import home
 from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import Call, FakeSlack

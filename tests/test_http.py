@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from bot.server import build_wsgi
+from bot.runtime.server import build_wsgi
 from bot.slack.app import build_app
 from storage import coes
 from tests.conftest import Bot

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import delivery, followup
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.slack import delivery
+from bot.use_cases import nudges as nudge_use_case
 from tests.conftest import Clock, bot_env
 from tests.fake_slack import Call, FakeSlack
 from tests.processes import run_cli
@@ -59,7 +60,7 @@ def test_an_overdue_item_is_nudged_once_with_what_the_owner_needs(
     coe = add_coe(rt, whys=("All the servers were turned off.", "A script shut them off."))
     item = add_item(rt, coe, "UALICE", WED - timedelta(days=2), "Add a confirmation", why_number=2)
 
-    sent = followup.nudge_sweep(rt)
+    sent = nudge_use_case.nudge_sweep(rt)
 
     assert [(s.channel, s.status) for s in sent] == [("UALICE", "sent")]
     assert sent[0].line() == f"nudge to UALICE: item {item} (COE-1, 2 days overdue): sent"
@@ -84,7 +85,7 @@ def test_an_overdue_item_is_nudged_once_with_what_the_owner_needs(
     # Later sweeps the same day send nothing, and the owner's timezone is not asked for again.
     for _ in range(3):
         clock.advance(hours=2)
-        assert followup.nudge_sweep(rt) == []
+        assert nudge_use_case.nudge_sweep(rt) == []
     assert len(dms(fake_slack)) == 1
     assert len(fake_slack.calls_to("users.info")) == 1
 
@@ -98,7 +99,7 @@ def test_overdue_items_are_nudged_each_working_day_in_the_owners_own_hours(
 
     def sweep_at(day: date, hour: int) -> list[str]:
         at(clock, day, hour)
-        return [sent.channel for sent in followup.nudge_sweep(rt)]
+        return [sent.channel for sent in nudge_use_case.nudge_sweep(rt)]
 
     thursday, saturday, monday = date(2026, 11, 26), date(2026, 11, 28), date(2026, 11, 30)
     assert sweep_at(WED, 10) == ["UALICE"]  # London 10:00, New York 05:00, Tokyo 19:00
@@ -123,7 +124,7 @@ def test_due_soon_is_sent_once_then_overdue_each_working_day(
     kinds = []
     for day in range(24, 31):  # Tuesday 24 to Monday 30
         at(clock, date(2026, 11, day), 11)
-        followup.nudge_sweep(rt)
+        nudge_use_case.nudge_sweep(rt)
         kinds.append([kind for _, sent_day, kind in nudges(rt) if sent_day.day == day])
     assert kinds == [[], ["due_soon"], [], [], [], [], ["overdue"]]
     assert get_item(rt, item).due_soon_nudged
@@ -136,9 +137,9 @@ def test_the_due_soon_window_is_configurable(
 ) -> None:
     rt = make_runtime(fake_slack, database_url, clock, COE_NUDGE_DUE_SOON_DAYS="0")
     add_item(rt, add_coe(rt), "UALICE", date(2026, 11, 26))
-    assert followup.nudge_sweep(rt) == []
+    assert nudge_use_case.nudge_sweep(rt) == []
     clock.advance(days=1)
-    assert [s.what for s in followup.nudge_sweep(rt)] == [
+    assert [s.what for s in nudge_use_case.nudge_sweep(rt)] == [
         "nudge to UALICE: item 1 (COE-1, due today)"
     ]
 
@@ -150,9 +151,9 @@ def test_working_hours_and_days_are_configurable(
         fake_slack, database_url, clock, COE_WORKING_HOURS="06:00-08:00", COE_WORKING_DAYS="sat"
     )
     add_item(rt, add_coe(rt), "UALICE", date(2026, 11, 20))
-    assert followup.nudge_sweep(rt) == []  # Wednesday 10:00
+    assert nudge_use_case.nudge_sweep(rt) == []  # Wednesday 10:00
     at(clock, date(2026, 11, 28), 7)
-    assert len(followup.nudge_sweep(rt)) == 1
+    assert len(nudge_use_case.nudge_sweep(rt)) == 1
 
 
 def test_an_owner_whose_timezone_is_unknown_is_reminded_in_coe_timezone(
@@ -165,9 +166,9 @@ def test_an_owner_whose_timezone_is_unknown_is_reminded_in_coe_timezone(
     add_user(rt, "UDAVE", "Mars/Olympus_Mons")  # a name this system cannot read
     add_item(rt, coe, "UDAVE", date(2026, 11, 20))
     at(clock, WED, 14)  # 09:00 in New York, 23:00 in Tokyo
-    assert followup.nudge_sweep(rt) == []
+    assert nudge_use_case.nudge_sweep(rt) == []
     at(clock, date(2026, 11, 26), 1)  # 10:00 on Thursday in Tokyo
-    assert sorted(sent.channel for sent in followup.nudge_sweep(rt)) == ["UBOB", "UDAVE"]
+    assert sorted(sent.channel for sent in nudge_use_case.nudge_sweep(rt)) == ["UBOB", "UDAVE"]
 
 
 def test_an_owner_slack_does_not_know_is_asked_about_once_and_not_nudged(
@@ -176,7 +177,7 @@ def test_an_owner_slack_does_not_know_is_asked_about_once_and_not_nudged(
     add_item(rt, add_coe(rt), "UGONE", date(2026, 11, 20))
     for hour in (10, 12, 14):
         at(clock, WED, hour)
-        assert followup.nudge_sweep(rt) == []
+        assert nudge_use_case.nudge_sweep(rt) == []
     assert [call["user"] for call in fake_slack.calls_to("users.info")] == ["UGONE"]
     assert dms(fake_slack) == []
 
@@ -188,12 +189,12 @@ def test_nudges_stop_when_the_item_is_done_or_dropped_and_not_when_the_coe_ends(
     live = add_item(rt, ended, "UALICE", date(2026, 11, 20), "Still open")
     add_item(rt, ended, "UALICE", date(2026, 11, 20), "Done", status="done", closed_at=rt.now())
     add_item(rt, ended, "UALICE", date(2026, 11, 20), "Dropped", status="dropped")
-    followup.nudge_sweep(rt)
+    nudge_use_case.nudge_sweep(rt)
     assert ["Still open" in dm["text"] for dm in dms(fake_slack)] == [True]
 
     close_item(rt, live, "done", at=rt.now())
     clock.advance(days=1)
-    assert followup.nudge_sweep(rt) == []
+    assert nudge_use_case.nudge_sweep(rt) == []
     assert len(dms(fake_slack)) == 1
 
 
@@ -204,7 +205,7 @@ def test_snoozed_items_wait_until_the_snooze_runs_out(rt: Runtime, clock: Clock)
 
     def nudged_on(day: date) -> list[int]:
         at(clock, day, 10)
-        followup.nudge_sweep(rt)
+        nudge_use_case.nudge_sweep(rt)
         return [item for item, nudge_day, _ in nudges(rt) if nudge_day == day]
 
     assert nudged_on(WED) == [ends_today]
@@ -222,11 +223,11 @@ def test_two_sweeps_at_once_nudge_each_item_once(
         add_user(rt, owner, "Europe/London")
     items = [add_item(rt, coe, owners[n % 10], date(2026, 11, 20)) for n in range(40)]
     barrier = threading.Barrier(4)
-    results: list[list[followup.Sent]] = []
+    results: list[list[delivery.Sent]] = []
 
     def sweep(runtime: Runtime) -> None:
         barrier.wait()
-        results.append(followup.nudge_sweep(runtime))
+        results.append(nudge_use_case.nudge_sweep(runtime))
 
     threads = [threading.Thread(target=sweep, args=(r,)) for r in (rt, other, rt, other)]
     for thread in threads:
@@ -245,13 +246,13 @@ def test_a_crash_between_recording_and_sending_never_nudges_twice(
     item = add_item(rt, add_coe(rt), "UALICE", date(2026, 11, 20))
     # The sweep records the nudge and queues the DM; the sender claims it and dies before
     # Slack answers (or before it can write down that Slack did).
-    (queued,) = followup.record_nudges(rt)
+    (queued,) = nudge_use_case.record_nudges(rt)
     claim_and_die(rt, queued.outbox_id)
     rt.engine.dispose()
 
     restarted = make_runtime(fake_slack, database_url, clock)
     clock.advance(minutes=15)
-    assert followup.nudge_sweep(restarted) == []
+    assert nudge_use_case.nudge_sweep(restarted) == []
     clock.advance(minutes=5)
     delivery.deliver_due(restarted)
     assert dms(fake_slack) == []
@@ -260,7 +261,7 @@ def test_a_crash_between_recording_and_sending_never_nudges_twice(
 
     # The next working day is a new day.
     clock.advance(days=1)
-    assert len(followup.nudge_sweep(restarted)) == 1
+    assert len(nudge_use_case.nudge_sweep(restarted)) == 1
     restarted.engine.dispose()
 
 
@@ -269,10 +270,10 @@ def test_a_dm_slack_fails_is_retried_by_the_outbox_not_nudged_again(
 ) -> None:
     add_item(rt, add_coe(rt), "UALICE", date(2026, 11, 20))
     fake_slack.fail_next("chat.postMessage", "internal_error")
-    (sent,) = followup.nudge_sweep(rt)
+    (sent,) = nudge_use_case.nudge_sweep(rt)
     assert (sent.status, sent.error) == ("pending", "internal_error")
     clock.advance(minutes=15)
-    assert followup.nudge_sweep(rt) == []
+    assert nudge_use_case.nudge_sweep(rt) == []
     delivery.deliver_due(rt)
     assert len(dms(fake_slack)) == 2  # the failed attempt and its retry
     assert [row.status for row in outbox_rows(rt)] == ["sent"]
@@ -292,7 +293,7 @@ def test_concurrent_sweeps_on_postgres_nudge_each_item_once(
 
     def sweep(runtime: Runtime) -> None:
         barrier.wait()
-        counts.append(len(followup.nudge_sweep(runtime)))
+        counts.append(len(nudge_use_case.nudge_sweep(runtime)))
 
     threads = [threading.Thread(target=sweep, args=(r,)) for r in runtimes]
     for thread in threads:

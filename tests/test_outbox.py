@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot import delivery
-from bot.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
+from bot.runtime.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
+from bot.slack import delivery
 from storage import outbox
 from storage.db import make_engine
 from storage.models import OutboxMessage

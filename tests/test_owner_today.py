@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from bot import action_items, followup, home
 from bot.core.commands import ListActions
+from bot.use_cases import action_items, digests, home
+from bot.use_cases import nudges as nudge_use_case
 from tests.conftest import Clock
 from tests.fake_slack import FakeSlack
 from tests.scenario import add_coe, add_item, add_user, make_runtime, nudges
@@ -27,10 +28,10 @@ def test_reminder_list_home_and_digest_agree_on_an_owners_today(
     coe = add_coe(rt)
     item = add_item(rt, coe, "UODD", DUE, "Add an alarm")
 
-    followup.nudge_sweep(rt)
+    nudge_use_case.nudge_sweep(rt)
     listed = action_items.list_for(rt, asker_id="UODD", query=ListActions())
     shown, _ = home.current(rt, "UODD")
-    followup.post_digests(rt)
+    digests.post_digests(rt)
 
     # It is Thursday for the owner in all four: the item is a day late, not due today.
     assert nudges(rt) == [(item, date(2026, 11, 26), "overdue")]

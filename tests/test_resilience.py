@@ -6,9 +6,10 @@ import threading
 
 from sqlmodel import Session, select
 
-from bot import delivery, reviews
-from bot.runtime import Runtime
-from bot.worker import REQUEST_ATTEMPTS, RETRY_DELAY, Route, Worker
+from bot.runtime.context import Runtime
+from bot.runtime.worker import REQUEST_ATTEMPTS, RETRY_DELAY, Route, Worker
+from bot.slack import delivery
+from bot.use_cases import reviews
 from storage import inbox, outbox
 from storage.models import InboxEvent
 from tests.conftest import Bot, Clock

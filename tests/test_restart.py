@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from bot import reviews
+from bot.use_cases import reviews
 from storage import coes
 from storage.models import InboxEvent
 from tests.conftest import Bot, Clock

@@ -8,7 +8,7 @@ import threading
 
 from sqlmodel import Session, select
 
-from bot import delivery
+from bot.slack import delivery
 from storage.models import InboxEvent, OutboxMessage
 from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack

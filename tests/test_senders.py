@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.senders import Senders, Urgency
+from bot.runtime.senders import Senders, Urgency
 
 
 def test_when_every_sender_is_busy_the_most_urgent_task_goes_first() -> None:

@@ -10,7 +10,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.runtime import make_slack_client
+from bot.runtime.context import make_slack_client
 from bot.settings import load_settings
 from tests.conftest import bot_env
 from tests.fake_slack import FakeSlack

@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from bot import delivery, followup
 from bot.core.facilitation import Step
-from bot.runtime import Runtime
-from bot.slack import stored, thread_posts
+from bot.runtime.context import Runtime
+from bot.slack import delivery, stored, thread_posts
 from bot.slack.blocks import (
     BLOCK_TEXT_LIMIT,
     MESSAGE_BLOCKS,
@@ -23,6 +22,7 @@ from bot.slack.blocks import (
     split_messages,
     text_length,
 )
+from bot.use_cases import digests, nudges
 from storage import outbox
 from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock
@@ -184,10 +184,10 @@ def test_a_40000_character_action_item_is_confirmed_listed_and_nudged_within_lim
     bot.slack.action("coe_item_drop", "1", user="UCAROL")
     fake_slack.wait_for_calls("views.open", 1)
     clock.set(datetime(2026, 12, 7, 1, 0, tzinfo=UTC))  # Monday, 10:00 in Tokyo
-    followup.nudge_sweep(bot.rt)
+    nudges.nudge_sweep(bot.rt)
     [dm] = [call for call in fake_slack.posted() if call["channel"] == "UCAROL"]
     assert "Add an alarm" in dm["text"]
-    followup.post_digests(bot.rt, force=True)
+    digests.post_digests(bot.rt, force=True)
     assert fake_slack.posted("CINC")[-1]["text"].startswith("COE action items")
     accepted(fake_slack)
 
@@ -220,7 +220,7 @@ def test_a_digest_of_many_long_items_is_split_into_messages_slack_takes(
         add_item(rt, coe, owners[n % 3], WED + timedelta(days=n % 9), f"{n}: " + LONG[:2_500])
         for n in range(60)
     ]
-    run = followup.post_digests(rt)
+    run = digests.post_digests(rt)
     posted = fake_slack.posted("CINC")
     # Fifty blocks would hold 24 items; 1,000 characters each, a message holds ten.
     assert len(posted) == len(run.sent) >= 6

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot import delivery
+from bot.runtime.worker import Worker, run_in_thread
+from bot.slack import delivery
 from bot.slack.routes import worker_routes
-from bot.worker import Worker, run_in_thread
 from storage.models import InboxEvent, OutboxMessage
 from tests.conftest import Bot, Clock
 from tests.fake_slack import BOT_ID, BOT_USER_ID, FakeSlack

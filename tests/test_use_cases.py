@@ -13,7 +13,6 @@ import pytest
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import action_items, followup, reviews
 from bot.core.action_items import StatusAction
 from bot.core.angles import Angle
 from bot.core.blame import mechanism_question
@@ -21,8 +20,9 @@ from bot.core.commands import ListActions
 from bot.core.facilitation import Status
 from bot.core.item_form import ItemForm
 from bot.core.nudges import NudgeKind
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
 from bot.settings import load_settings
+from bot.use_cases import action_items, nudges, reviews
 from storage import inbox
 from storage.db import make_engine
 from tests.recording_outgoing import Recorder
@@ -209,8 +209,8 @@ def test_an_item_due_soon_is_a_reminder_to_its_owner_once(rt: Runtime, recorder:
     assert action_items.add_from_modal(rt, coe_id=1, actor_id="UFAC", form=form, view_id="V1").ok
     recorder.said.clear()
 
-    followup.nudge_sweep(rt)
-    followup.nudge_sweep(rt)
+    nudges.nudge_sweep(rt)
+    nudges.nudge_sweep(rt)
 
     [said] = recorder.of("nudge")
     nudge = said.args[0]

@@ -11,8 +11,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot import followup, visibility
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.slack import visibility
+from bot.use_cases import digests
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import Call, FakeSlack
 from tests.scenario import add_coe, add_item, listing, make_runtime
@@ -198,7 +199,7 @@ def test_the_digest_channel_gets_private_coes_only_when_allowed(
     )
     world(fake_slack, rt)
 
-    followup.post_digests(rt)
+    digests.post_digests(rt)
 
     text = digest_text(fake_slack, "CDIGEST")
     listed = sorted({int(number) for number in re.findall(r"COE-(\d+)", text)})
@@ -212,7 +213,7 @@ def test_a_private_channel_that_is_the_digest_channel_sees_its_own_coes(
     rt = make_runtime(fake_slack, database_url, clock, COE_DIGEST_CHANNEL="CSECRET")
     world(fake_slack, rt)
 
-    followup.post_digests(rt)
+    digests.post_digests(rt)
 
     text = digest_text(fake_slack, "CSECRET")
     assert "Payroll" in text and "Payments failed" in text
@@ -224,7 +225,7 @@ def test_each_coes_own_channel_still_gets_its_own_digest(
     rt = make_runtime(fake_slack, database_url, clock)
     world(fake_slack, rt)
 
-    followup.post_digests(rt)
+    digests.post_digests(rt)
 
     assert "Payroll" in digest_text(fake_slack, "CSECRET")
     assert "Payroll" not in digest_text(fake_slack, "CINC")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import action_items, home
 from bot.core.action_items import StatusAction
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
 from bot.slack import action_item_messages as views
 from bot.slack import stored
 from bot.slack.item_forms import MODAL_TITLES, item_form
 from bot.slack.messages import ActionId
 from bot.slack.stored_request import OPENED, user_id
+from bot.use_cases import action_items, home
 
 Body = dict[str, Any]
 

@@ -11,14 +11,14 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import action_items
 from bot.core.action_items import StatusAction
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
 from bot.slack import action_item_messages as views
 from bot.slack.item_forms import MODAL_TITLES, item_form
 from bot.slack.keep import keep
 from bot.slack.messages import ActionId
 from bot.slack.stored_request import OPENED, user_id
+from bot.use_cases import action_items
 from storage.inbox import RequestKind
 
 log = logging.getLogger(__name__)

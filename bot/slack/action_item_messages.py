@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.action_items import ItemList
 from bot.core.action_items import Kind, ListedItem, NewItem, Priority, why_label
 from bot.core.dates import format_day, overdue_phrase
 from bot.core.facilitation import Step
@@ -27,6 +26,7 @@ from bot.slack.blocks import (
     size_of,
 )
 from bot.slack.messages import Message, item_status_buttons
+from bot.use_cases.action_items import ItemList
 
 ADD_ITEM_CALLBACK = "coe_add_action_item_form"
 DROP_ITEM_CALLBACK = "coe_drop_action_item_form"

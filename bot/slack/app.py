@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
 from bot.slack import (
     action_item_listeners,
     button_listeners,

@@ -10,12 +10,12 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.runtime import Runtime, make_slack_client
+from bot.runtime.context import Runtime, make_slack_client
+from bot.runtime.tuning import MODAL_OPEN_TIMEOUT
 from bot.slack.action_item_listeners import open_loading_modal
 from bot.slack.item_forms import MODAL_TITLES
 from bot.slack.keep import keep
 from bot.slack.messages import ActionId
-from bot.tuning import MODAL_OPEN_TIMEOUT
 from storage.inbox import RequestKind
 
 Body = dict[str, Any]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.coe_list import CoeList
 from bot.core.coe_list import CoeSummary, status_phrase
 from bot.core.review_text import coe_key, thread_link
 from bot.core.slack_text import neutralize
 from bot.slack.blocks import chunks, clip, context, section
 from bot.slack.messages import Message
+from bot.use_cases.coe_list import CoeList
 
 PROBLEM_LIMIT = 150
 # The fallback is for notifications and screen readers; the blocks carry the list.

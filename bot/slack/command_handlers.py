@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import action_items, coe_list, review_controls, reviews
 from bot.core.commands import Export, ListActions, ListCoes, SetClosed, Start, parse_command
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
 from bot.slack import action_item_messages as item_views
 from bot.slack import coe_list_messages as coe_views
 from bot.slack import stored
+from bot.use_cases import action_items, coe_list, review_controls, reviews
 
 
 def run(rt: Runtime, command: dict[str, Any]) -> None:

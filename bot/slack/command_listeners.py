@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.core.commands import USAGE, Help, Invalid, ListCoes, Start, parse_command
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
 from bot.slack.keep import keep
 from storage.inbox import RequestKind
 

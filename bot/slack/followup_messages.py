@@ -14,7 +14,6 @@ from bot.core.digest import CoeProgress, Digest, DigestItem, OpenEntry, OwnerGro
 from bot.core.nudges import NudgeKind
 from bot.core.review_text import Names, coe_key
 from bot.core.slack_text import neutralize
-from bot.outgoing import NudgeContent
 from bot.slack.blocks import (
     MESSAGE_BLOCKS,
     Block,
@@ -30,6 +29,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.links import coe_ref
 from bot.slack.messages import Message, item_status_buttons
+from bot.use_cases.outgoing import NudgeContent
 
 # Kept for the tests that count blocks per digest message.
 MAX_BLOCKS = MESSAGE_BLOCKS

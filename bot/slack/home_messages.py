@@ -8,11 +8,11 @@ from typing import Any
 from bot.core.action_items import ListedItem
 from bot.core.coe_list import CoeSummary
 from bot.core.review_text import NO_NAMES, Names
-from bot.home import COES_SHOWN, ITEMS_SHOWN, Home
 from bot.slack.action_item_messages import item_line
 from bot.slack.blocks import Block, chunks, clip, context, header, section
 from bot.slack.coe_list_messages import coe_line
 from bot.slack.messages import item_status_buttons
+from bot.use_cases.home import COES_SHOWN, ITEMS_SHOWN, Home
 
 
 def build_home(home: Home, names: Names = NO_NAMES) -> dict[str, Any]:

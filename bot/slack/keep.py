@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
 from bot.slack.stored_request import RECEIVED
 from storage import inbox
 from storage.inbox import RequestKind

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot import documents, home
 from bot.core.action_items import NewItem
 from bot.core.angles import Angle
 from bot.core.digest import Digest
@@ -16,14 +15,15 @@ from bot.core.document import Related
 from bot.core.facilitation import Chain, Status, Step
 from bot.core.review_text import Names, coe_key
 from bot.core.slack_text import clip
-from bot.delivery import UPLOAD
-from bot.outgoing import Nudge, QueuedPage, RenderedDigest
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.runtime.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
 from bot.slack import action_item_messages as item_views
 from bot.slack import followup_messages as followup_views
 from bot.slack import messages, thread_posts
+from bot.slack.delivery import UPLOAD
 from bot.slack.home_messages import build_home
-from bot.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
+from bot.use_cases import documents, home
+from bot.use_cases.outgoing import Nudge, QueuedPage, RenderedDigest
 from storage import outbox
 from storage.models import Coe
 

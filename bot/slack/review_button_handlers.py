@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import review_controls
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
 from bot.slack import stored
 from bot.slack.stored_request import user_id
+from bot.use_cases import review_controls
 
 Body = dict[str, Any]
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot import home, reviews
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.runtime.worker import Route
 from bot.slack import action_item_handlers as items
 from bot.slack import command_handlers, stored
 from bot.slack import review_button_handlers as review_buttons
 from bot.slack.action_item_messages import ADD_ITEM_CALLBACK
 from bot.slack.messages import ActionId
-from bot.worker import Route
+from bot.use_cases import home, reviews
 from storage.inbox import RequestKind
 
 Body = dict[str, Any]

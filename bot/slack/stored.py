@@ -11,8 +11,8 @@ from typing import Any
 from slack_sdk.webhook import WebhookClient
 from sqlmodel import Session
 
-from bot import delivery
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.slack import delivery
 from bot.slack.blocks import clip
 from bot.slack.stored_request import RECEIVED, SORRY, user_id
 from storage import inbox, outbox

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import reviews
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.use_cases import reviews
 
 
 def register(app: App, rt: Runtime) -> None:

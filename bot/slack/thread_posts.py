@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot import refusals
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.slack import refusals
 from bot.slack.messages import build_notice
 from storage import outbox
 

@@ -16,8 +16,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core import visibility as core
 from bot.core.visibility import Reader
-from bot.runtime import Runtime
-from bot.tuning import GUEST_TTL, MEMBERSHIP_TTL, PRIVACY_TTL
+from bot.runtime.context import Runtime
+from bot.runtime.tuning import GUEST_TTL, MEMBERSHIP_TTL, PRIVACY_TTL
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import followup
-from bot.runtime import Runtime
-from bot.schedule import digest_trigger
+from bot.runtime.context import Runtime
+from bot.runtime.schedule import digest_trigger
+from bot.use_cases import digests, nudges
 from storage import channels
 
 log = logging.getLogger(__name__)
@@ -42,13 +42,13 @@ def build_scheduler(rt: Runtime) -> BackgroundScheduler:
 
 
 def run_nudges(rt: Runtime) -> None:
-    sent = followup.nudge_sweep(rt)
+    sent = nudges.nudge_sweep(rt)
     if sent:
         log.info("Nudge sweep queued %s reminders", len(sent))
 
 
 def run_digest(rt: Runtime) -> None:
-    run = followup.post_digests(rt)
+    run = digests.post_digests(rt)
     for sent in run.sent:
         log.info("Digest: %s", sent.line())
 

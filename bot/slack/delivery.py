@@ -17,10 +17,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Connection
 from sqlmodel import Session
 
-from bot import refusals
-from bot.runtime import Runtime
-from bot.senders import Urgency, all_done
-from bot.tuning import (
+from bot.runtime.context import Runtime
+from bot.runtime.senders import Urgency, all_done
+from bot.runtime.tuning import (
     ACKS_FIRST_WAIT,
     RECOVER_EVERY,
     SEND_ATTEMPTS,
@@ -28,6 +27,7 @@ from bot.tuning import (
     SENDING_HOLD,
     STALE_CLAIM,
 )
+from bot.slack import refusals
 from storage import channels, coes, digests, group_commit, outbox
 from storage.db import read_only
 

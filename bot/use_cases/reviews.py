@@ -11,14 +11,16 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import action_items, delivery, documents, users
 from bot.core import facilitation as core
 from bot.core import replies
 from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
 from bot.core.review_text import coe_key
 from bot.core.slack_text import clip, neutralize
-from bot.review_posts import (
+from bot.runtime.context import Runtime
+from bot.slack import delivery, users
+from bot.use_cases import action_items, documents
+from bot.use_cases.review_posts import (
     coe_id_of,
     enqueue_prompt,
     names_for,
@@ -28,7 +30,6 @@ from bot.review_posts import (
     thread_notice,
     transact,
 )
-from bot.runtime import Runtime
 from storage import coes, group_commit, inbox
 from storage.models import Coe
 

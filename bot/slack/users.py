@@ -10,11 +10,11 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import visibility
 from bot.core.action_items import Person
 from bot.core.dates import owner_today
 from bot.core.slack_text import mentioned_ids
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.slack import visibility
 from storage import users
 from storage.models import SlackUser
 

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot import users
 from bot.core import document, similarity
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain, Step
 from bot.core.review_text import coe_key, status_line
 from bot.core.slack_text import mentioned_ids
-from bot.runtime import Runtime
-from bot.thread_links import thread_links
+from bot.runtime.context import Runtime
+from bot.slack import users
+from bot.use_cases.thread_links import thread_links
 from storage import action_items, coes
 from storage import users as user_cache
 from storage.models import ActionItem, Coe, CoeNote

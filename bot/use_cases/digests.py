@@ -14,17 +14,17 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from bot import delivery, users, visibility
 from bot.core import digest as digest_core
 from bot.core.dates import owner_today
 from bot.core.digest import CoeProgress, DigestItem
-from bot.delivery import Sent
-from bot.outgoing import RenderedDigest
-from bot.runtime import Runtime
-from bot.schedule import latest_digest_time, previous_digest_time
+from bot.runtime.context import Runtime
+from bot.runtime.schedule import latest_digest_time, previous_digest_time
+from bot.runtime.tuning import DIGEST_BATCH
 from bot.settings import Settings
-from bot.thread_links import thread_links
-from bot.tuning import DIGEST_BATCH
+from bot.slack import delivery, users, visibility
+from bot.slack.delivery import Sent
+from bot.use_cases.outgoing import RenderedDigest
+from bot.use_cases.thread_links import thread_links
 from storage import digests as store
 from storage import users as user_cache
 from storage.db import read_only

@@ -12,15 +12,15 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot import keep_alive
-from bot.acks_first import AcksFirst
-from bot.cache import TtlCache
-from bot.senders import Senders, Urgency
+from bot.runtime import keep_alive
+from bot.runtime.acks_first import AcksFirst
+from bot.runtime.senders import Senders, Urgency
+from bot.runtime.tuning import MARKS_AT_ONCE, SENDERS
 from bot.settings import Settings
-from bot.tuning import MARKS_AT_ONCE, SENDERS
+from bot.slack.cache import TtlCache
 
 if TYPE_CHECKING:
-    from bot.outgoing import Outgoing
+    from bot.use_cases.outgoing import Outgoing
 
 
 def system_clock() -> datetime:

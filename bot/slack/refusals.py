@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
 from storage import outbox
 
 REPORT_KEY = "coe_report_to"

@@ -10,7 +10,6 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import delivery, home, users, visibility
 from bot.core import action_items as core
 from bot.core.action_items import ActionDraft, ActionItemError, NewItem, Person, StatusAction
 from bot.core.commands import ListActions
@@ -19,7 +18,9 @@ from bot.core.facilitation import Chain, Status, Step
 from bot.core.item_form import FormField, ItemForm, check_form
 from bot.core.item_text import status_note, status_reply
 from bot.core.replies import ActionRequest
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.slack import delivery, users, visibility
+from bot.use_cases import home
 from storage import action_items as store
 from storage import coes
 from storage import users as user_cache

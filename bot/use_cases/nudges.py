@@ -14,15 +14,15 @@ from datetime import date, datetime, timedelta, tzinfo
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import delivery, users
 from bot.core.dates import due_phrase, owner_zone
 from bot.core.nudges import NudgePolicy, NudgeState, at_work, latest_today, nudge_due
-from bot.delivery import Sent
-from bot.outgoing import Nudge, NudgeContent
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.runtime.tuning import NUDGE_BATCH, PROFILE_LOOKUPS
 from bot.settings import Settings
-from bot.thread_links import thread_links
-from bot.tuning import NUDGE_BATCH, PROFILE_LOOKUPS
+from bot.slack import delivery, users
+from bot.slack.delivery import Sent
+from bot.use_cases.outgoing import Nudge, NudgeContent
+from bot.use_cases.thread_links import thread_links
 from storage import nudges as store
 from storage import users as user_cache
 

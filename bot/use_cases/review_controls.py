@@ -6,12 +6,13 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from bot import delivery, documents, visibility
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain, FacilitationError
 from bot.core.review_text import coe_key
-from bot.review_posts import save_and_announce, thread_notice, transact
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
+from bot.slack import delivery, visibility
+from bot.use_cases import documents
+from bot.use_cases.review_posts import save_and_announce, thread_notice, transact
 from storage import coes
 
 

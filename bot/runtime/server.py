@@ -15,7 +15,7 @@ from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from waitress.server import create_server
 
-from bot.runtime import Runtime
+from bot.runtime.context import Runtime
 from bot.slack.request_body import MAX_BODY, MalformedRequest, read_body, signature_ok
 from storage.db import ping
 

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot import delivery
-from bot.runtime import Runtime
-from bot.tuning import (
+from bot.runtime.context import Runtime
+from bot.runtime.tuning import (
     ACKS_FIRST_WAIT,
     INTERACTIVE_THREADS,
     INTERACTIVE_THREADS_SQLITE,
@@ -35,6 +34,7 @@ from bot.tuning import (
     SENDING_HOLD,
     THREADS,
 )
+from bot.slack import delivery
 from storage import inbox
 from storage.db import read_only
 

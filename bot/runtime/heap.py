@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 
-from bot.tuning import GC_YOUNGEST_THRESHOLD
+from bot.runtime.tuning import GC_YOUNGEST_THRESHOLD
 
 
 def settle() -> None:
