@@ -22,7 +22,7 @@ from bot.runtime.acks_first import AcksFirst
 from bot.runtime.context import Runtime, make_slack_client, system_clock, wake_nobody
 from bot.runtime.tuning import WORKER_NICENESS
 from bot.settings import Settings, SettingsError, load_settings
-from storage import coes, migrate
+from storage import coe_summaries, migrate
 from storage.db import make_engine
 
 
@@ -200,11 +200,16 @@ def _stop_worker(worker_pid: int) -> None:
 
 
 def _list(settings: Settings) -> int:
+    from bot.core.coe_list import status_phrase
+
     engine = make_engine(settings.database_url)
     with Session(engine) as session:
-        for coe in coes.list_coes(session=session):
-            problem = " ".join(coe.problem.split())
-            print(f"COE-{coe.id}\t{coe.status}\t{coe.channel_id}\t{problem}")
+        listed, _ = coe_summaries.summaries(
+            session=session, channel_ids=None, limit=None, starting=True
+        )
+    for coe in sorted(listed, key=lambda coe: coe.coe_id):
+        problem = " ".join(coe.problem.split())
+        print(f"COE-{coe.coe_id}\t{status_phrase(coe)}\t{coe.channel_id}\t{problem}")
     return 0
 
 
@@ -225,7 +230,14 @@ def _try(settings: Settings) -> int:
     from bot import terminal
 
     user = os.environ.get("USER") or "you"
-    return terminal.run(build_runtime(settings), sys.stdin, print, user)
+    prompt = _same_line if sys.stdin.isatty() else None
+    return terminal.run(build_runtime(settings), sys.stdin, print, user, prompt)
+
+
+def _same_line(text: str) -> None:
+    """A prompt the person types after, on the same line."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def _nudge(settings: Settings) -> int:

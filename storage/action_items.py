@@ -46,7 +46,7 @@ def create_item(
         return None
     detail = {
         "owner": item.owner_id,
-        "due": item.due.isoformat(),
+        "due": item.due.isoformat() if item.due else None,
         "why": item.why.number,
         "priority": item.priority.value,
         "kind": item.kind.value if item.kind else None,
@@ -122,6 +122,47 @@ def list_changes(*, session: Session, item_id: int) -> Sequence[ActionItemChange
     return session.exec(statement).all()
 
 
+def latest_undated(*, session: Session, coe_id: int, created_by: str) -> ActionItem | None:
+    """The latest open item `created_by` added to the COE without a due date."""
+    statement = (
+        select(ActionItem)
+        .where(
+            ActionItem.coe_id == coe_id,
+            ActionItem.created_by == created_by,
+            ActionItem.status == "open",
+            col(ActionItem.due).is_(None),
+        )
+        .order_by(col(ActionItem.id).desc())
+        .with_for_update()
+    )
+    return session.exec(statement).first()
+
+
+def set_due(*, session: Session, item: ActionItem, due: date, actor_id: str, now: datetime) -> None:
+    """Give the item its due date, and keep who did it and when."""
+    item.due = due
+    session.add(item)
+    record_change(
+        session=session,
+        item_id=_id(item),
+        actor_id=actor_id,
+        change="due",
+        now=now,
+        detail=due.isoformat(),
+    )
+
+
+def coe_changes(*, session: Session, coe_id: int) -> Sequence[ActionItemChange]:
+    """Every change of the COE's action items, in the order they were made."""
+    statement = (
+        select(ActionItemChange)
+        .join(ActionItem, col(ActionItem.id) == col(ActionItemChange.item_id))
+        .where(ActionItem.coe_id == coe_id)
+        .order_by(col(ActionItemChange.id))
+    )
+    return session.exec(statement).all()
+
+
 def list_items(*, session: Session, coe_id: int) -> Sequence[ActionItem]:
     statement = select(ActionItem).where(ActionItem.coe_id == coe_id).order_by(col(ActionItem.id))
     return session.exec(statement).all()
@@ -143,7 +184,7 @@ def open_items(
         select(ActionItem, Coe)
         .join(Coe, col(Coe.id) == col(ActionItem.coe_id))
         .where(*_open_filter(session, owner_id, channel_ids, or_owner))
-        .order_by(col(ActionItem.due), col(ActionItem.id))
+        .order_by(col(ActionItem.due).asc().nulls_last(), col(ActionItem.id))
         .limit(limit)
     )
     return session.exec(statement).all()

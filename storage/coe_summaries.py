@@ -24,12 +24,14 @@ def coe_channels(*, session: Session, facilitator_id: str | None = None) -> list
 def summaries(
     *,
     session: Session,
-    channel_ids: Collection[str],
+    channel_ids: Collection[str] | None,
     facilitator_id: str | None = None,
-    limit: int = 100,
+    limit: int | None = 100,
+    starting: bool = False,
 ) -> tuple[list[CoeSummary], int]:
-    """COEs held in `channel_ids`, open ones first, then the newest; and how many there are."""
-    where = _listed(session, channel_ids, facilitator_id)
+    """COEs held in `channel_ids` (None: every channel), open ones first, then the newest; and
+    how many there are. With `starting`, also those whose parent message is not posted yet."""
+    where = _listed(session, channel_ids, facilitator_id, starting)
     open_items = (
         select(func.count())
         .where(
@@ -68,9 +70,12 @@ def summaries(
 
 
 def _listed(
-    session: Session, channel_ids: Collection[str] | None, facilitator_id: str | None
+    session: Session,
+    channel_ids: Collection[str] | None,
+    facilitator_id: str | None,
+    starting: bool = False,
 ) -> list[Any]:
-    where: list[Any] = [col(Coe.status) != Status.STARTING.value]
+    where: list[Any] = [] if starting else [col(Coe.status) != Status.STARTING.value]
     if channel_ids is not None:
         where.append(one_of(session, col(Coe.channel_id), sorted(channel_ids)))
     if facilitator_id is not None:

@@ -88,6 +88,7 @@ _BUMP = (
         version=bindparam("version"),
         status=bindparam("status"),
         ended_at=bindparam("ended_at", type_=_COE_TABLE.c.ended_at.type),
+        whys_asked=bindparam("whys_asked"),
     )
 )
 
@@ -126,7 +127,7 @@ def load_chain(*, session: Session, coe: Coe) -> Chain:
         )
         for row in rows
     )
-    return Chain(problem=coe.problem, status=Status(coe.status), steps=steps)
+    return Chain(problem=coe.problem, status=Status(coe.status), steps=steps, asked=coe.whys_asked)
 
 
 def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> dict[int, StepRow]:
@@ -140,6 +141,7 @@ def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> di
         "version": coe.version + 1,
         "status": chain.status.value,
         "ended_at": now if chain.status is Status.CHAIN_DONE else None,
+        "whys_asked": max(coe.whys_asked, chain.highest),
     }
     # A Core UPDATE, then the loaded COE told the new values: the ORM's bulk UPDATE, which
     # does both, costs several times as much.
@@ -153,8 +155,6 @@ def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> di
     old = {row.number: row._mapping for row in loaded}
     numbers = {step.number for step in chain.steps}
     gone = [old.pop(number)["id"] for number in list(old) if number not in numbers]
-    if gone:
-        session.execute(_DELETE_STEPS, {"ids": gone})
     ids = {number: row["id"] for number, row in old.items()}
     saved: dict[int, StepRow] = {}
     # A step is asked after its parent, so by number parents come first and have their ids.
@@ -171,6 +171,9 @@ def save_chain(*, session: Session, coe: Coe, chain: Chain, now: datetime) -> di
         if changed:
             session.execute(_UPDATE_STEP.values(**changed), {"step_id": row["id"]})
         saved[step.number] = StepRow(row["id"], changed.get("prompt_ts", row["prompt_ts"]))
+    # Last: a step taken out of the tree may be the parent of one that has just moved.
+    if gone:
+        session.execute(_DELETE_STEPS, {"ids": gone})
     return saved
 
 
@@ -267,6 +270,24 @@ def add_note(
 def notes(*, session: Session, coe_id: int) -> list[CoeNote]:
     statement = select(CoeNote).where(CoeNote.coe_id == coe_id).order_by(col(CoeNote.id))
     return list(session.exec(statement).all())
+
+
+def answer_in(*, session: Session, channel_id: str, answer_ts: str) -> int | None:
+    """The COE in `channel_id` that took the message at `answer_ts` as an answer, if any."""
+    statement = (
+        select(WhyStep.coe_id)
+        .join(Coe, col(Coe.id) == col(WhyStep.coe_id))
+        .where(Coe.channel_id == channel_id, WhyStep.answer_ts == answer_ts)
+    )
+    return session.exec(statement).first()
+
+
+def answer_times(*, session: Session, coe_id: int) -> dict[int, datetime]:
+    """When each answered why of the COE was answered, by its number."""
+    statement = select(WhyStep.number, WhyStep.answered_at).where(
+        WhyStep.coe_id == coe_id, col(WhyStep.answered_at).is_not(None)
+    )
+    return {number: at for number, at in session.exec(statement).all() if at is not None}
 
 
 def past_causes(*, session: Session, before_coe_id: int, limit: int = 500) -> dict[int, list[str]]:

@@ -25,6 +25,7 @@ class RequestKind(StrEnum):
     ACTION = "action"  # a button click
     VIEW = "view"  # a modal's submission
     HOME = "home"  # the App Home tab opened
+    REACTION = "reaction"  # a :x: on a message in a channel that holds a COE
 
 
 # The worker takes due requests in this order, lowest first: someone waiting on a command,
@@ -35,7 +36,7 @@ THREAD_REPLY = 1
 
 def priority_of(kind: str) -> int:
     """Where a request of this kind comes in the worker's order."""
-    return THREAD_REPLY if kind == RequestKind.MESSAGE else PEOPLE_WAITING
+    return THREAD_REPLY if kind in (RequestKind.MESSAGE, RequestKind.REACTION) else PEOPLE_WAITING
 
 
 # One statement and one round trip: this runs before Slack gets its ack, on every thread reply.
@@ -74,6 +75,65 @@ def keep_if_coe_thread(
         },
     )
     return bool(kept.rowcount == 1)  # type: ignore[attr-defined]
+
+
+# A reaction names a message, not its thread: stored if its channel holds a COE, and in the
+# queue of the thread whose answer it is when that answer is already recorded, so that it is
+# handled in order with the thread's replies.
+_KEEP_IF_COE_CHANNEL = text(
+    "INSERT INTO inbox_event (event_id, kind, priority, thread_key, message_ts, payload, "
+    "received_at, next_attempt_at, attempts) "
+    "SELECT :event_id, :kind, :priority, "
+    "(SELECT coe.channel_id || ':' || coe.parent_ts FROM why_step "
+    "JOIN coe ON coe.id = why_step.coe_id "
+    "WHERE coe.channel_id = :channel_id AND why_step.answer_ts = :message_ts LIMIT 1), "
+    ":message_ts, :payload, :now, :now, 0 "
+    "WHERE EXISTS (SELECT 1 FROM coe WHERE channel_id = :channel_id) "
+    "ON CONFLICT (event_id) DO NOTHING"
+).bindparams(bindparam("now", type_=_TABLE.c.received_at.type))
+
+
+def keep_if_coe_channel(
+    *,
+    session: Session | Connection,
+    event_id: str,
+    payload: str,
+    channel_id: str,
+    message_ts: str,
+    now: datetime,
+) -> Pending | None:
+    """Store a reaction to a message of a channel that holds a COE; None if not, or if already
+    stored."""
+    kept = session.execute(
+        _KEEP_IF_COE_CHANNEL,
+        {
+            "event_id": event_id,
+            "kind": RequestKind.REACTION.value,
+            "priority": THREAD_REPLY,
+            "payload": payload,
+            "now": now,
+            "channel_id": channel_id,
+            "message_ts": message_ts,
+        },
+    )
+    if kept.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    thread_key = session.execute(
+        text("SELECT thread_key FROM inbox_event WHERE event_id = :event_id"),
+        {"event_id": event_id},
+    ).scalar()
+    return Pending(event_id, RequestKind.REACTION.value, thread_key, message_ts)
+
+
+def reply_waiting(*, session: Session, channel_id: str, message_ts: str) -> bool:
+    """Whether a reply at `message_ts` in `channel_id` is stored and not yet processed."""
+    statement = select(InboxEvent.event_id).where(
+        InboxEvent.kind == RequestKind.MESSAGE.value,
+        InboxEvent.message_ts == message_ts,
+        col(InboxEvent.thread_key).startswith(f"{channel_id}:"),
+        col(InboxEvent.processed_at).is_(None),
+    )
+    return session.exec(statement).first() is not None
 
 
 def keep(*, session: Session, key: str, kind: str, payload: str, now: datetime) -> bool:

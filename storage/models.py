@@ -30,6 +30,8 @@ class Coe(SQLModel, table=True):
     closed_by: str | None = None
     # Optimistic lock: every transition bumps it, so two replies cannot both answer one why.
     version: int = 0
+    # The highest why number asked, dropped whys included: a number is never given twice.
+    whys_asked: int = 0
 
 
 class WhyStep(SQLModel, table=True):
@@ -166,7 +168,8 @@ class ActionItem(SQLModel, table=True):
     why_number: int | None = None
     text: str = Field(sa_column=Column(Text, nullable=False))
     owner_id: str
-    due: date
+    # None until someone gives the item a due date: it is listed as having none, never nudged.
+    due: date | None = None
     priority: str = "medium"
     kind: str | None = None
     # open -> done | dropped

@@ -138,7 +138,7 @@ class Bot:
     def stop_worker(self) -> None:
         """Stop the worker once what it has in hand is done: from then on the test drives it."""
         if self._stop_worker is not None:
-            self.rt.notify = lambda: None
+            self.rt.notify = lambda *stored: None
             self._stop_worker()
             self._stop_worker = None
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from bot.cli import build_runtime
 from bot.core import action_items as item_rules
-from bot.core import facilitation
+from bot.core import facilitation, questions
 from bot.core.action_items import ItemState, ItemStatus, NewItem, StatusAction
 from bot.core.facilitation import Chain, Status, Step
 from bot.runtime.context import Runtime
@@ -73,9 +73,18 @@ def prompts(fake: FakeSlack, thread_ts: str = THREAD) -> list[str]:
     return [call["text"] for call in fake.posted(thread_ts=thread_ts)]
 
 
+def why(number: int, about: str, *, problem: bool = False) -> str:
+    """The text of the prompt the bot posts as why #`number` about `about` (an answer, or with
+    `problem` the problem itself), for tests about which why comes when; the wording itself is
+    tested in test_questions.py."""
+    asked = questions.about_problem(about) if problem else questions.about_answer(about, number)
+    text = f"Why #{number}: {asked.text}"
+    return f"{text} “{asked.quote}”" if asked.quote else text
+
+
 def start(bot: Bot, fake: FakeSlack, problem: str = PROBLEM) -> str:
     """Start a review in CINC and return its thread's ts once Why #1 is out."""
-    question = f'Why #1: why did "{problem}" happen?'
+    question = why(1, problem, problem=True)
     bot.slack.command(f"start {problem}")
     first = fake.wait_for(
         lambda: [call for call in fake.posted(channel="CINC") if call["text"] == question]

@@ -140,6 +140,51 @@ class SlackSender:
         }
         return self.event(event, event_id=event_id, retry_num=retry_num)
 
+    def reaction(
+        self,
+        name: str,
+        item_ts: str,
+        user: str = "UALICE",
+        channel: str = "CINC",
+        event_id: str | None = None,
+    ) -> tuple[int, str]:
+        """Someone adds the reaction `name` to the message at `item_ts`: `reaction_added`."""
+        event = {
+            "type": "reaction_added",
+            "user": user,
+            "reaction": name,
+            "item_user": "UBOB",
+            "item": {"type": "message", "channel": channel, "ts": item_ts},
+            "event_ts": f"1800000000.{next(self._ids):06d}",
+        }
+        return self.event(event, event_id=event_id)
+
+    def pick_date(
+        self, action_id: str, block_id: str, date: str, user: str = "UALICE", channel: str = "CINC"
+    ) -> tuple[int, str]:
+        """Someone picks `date` (YYYY-MM-DD) in a date picker on a message."""
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID, "domain": "acme"},
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "trigger_id": self.trigger(),
+            "channel": {"id": channel, "name": "incident-42"},
+            "container": {"type": "message", "channel_id": channel},
+            "response_url": self.response_url,
+            "actions": [
+                {
+                    "type": "datepicker",
+                    "action_id": action_id,
+                    "block_id": block_id,
+                    "selected_date": date,
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
+
     def action(
         self,
         action_id: str,

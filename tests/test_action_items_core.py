@@ -190,10 +190,33 @@ def test_an_action_line_is_taken_apart(text: str, draft: ActionDraft) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "draft"),
+    [
+        ("Add an alarm <@U1>", ActionDraft("Add an alarm", "U1", "")),
+        ("Add an alarm", ActionDraft("Add an alarm", None, "")),
+        # `@me` is whoever wrote the line, and leaves the description.
+        ("Add an alarm @me", ActionDraft("Add an alarm", None, "")),
+        ("@me: Add an alarm due friday", ActionDraft("Add an alarm", None, "friday")),
+        (
+            "Ask @me about the alarm due friday",
+            ActionDraft("Ask @me about the alarm", None, "friday"),
+        ),
+    ],
+)
+def test_an_item_may_have_no_due_date_yet_and_me_is_its_author(
+    text: str, draft: ActionDraft
+) -> None:
+    assert parse_action(text) == draft
+
+
+def test_an_item_without_a_due_date_is_planned_without_one() -> None:
+    item = plan_item(parse_action("Add an alarm"), None, Person("UBOB"), answered(3), NOW)
+    assert item.due is None and item.owner_id == "UBOB"
+
+
+@pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("Add an alarm <@U1>", "needs a due date"),
-        ("Add an alarm", "`action: Add an alarm due friday`"),
         ("due friday", "What should be done?"),
         ("<@U1> due friday", "What should be done?"),
         ("Add an alarm <@U1> <@U2> due friday", "one owner"),
@@ -290,6 +313,11 @@ def test_a_complete_form_makes_an_item() -> None:
     )
 
 
+def test_the_forms_due_date_is_optional() -> None:
+    item, errors = check_form(form(due=None), Person("UBOB"), answered(3), NOW)
+    assert errors == {} and item is not None and item.due is None
+
+
 def test_priority_defaults_to_medium_and_type_is_optional() -> None:
     item, _ = check_form(form(priority=None, kind=None), Person("UBOB"), answered(3), NOW)
     assert item is not None and item.priority is Priority.MEDIUM and item.kind is None
@@ -302,7 +330,6 @@ def test_priority_defaults_to_medium_and_type_is_optional() -> None:
         ({"owner_id": None}, None, "owner", "Pick the person"),
         ({"owner_id": "UNOBODY"}, None, "owner", "can't find"),
         ({}, Person("UBOB", is_bot=True), "owner", "is a bot"),
-        ({"due": None}, Person("UBOB"), "due", "Pick a due date"),
         ({"due": "2026-11-24"}, Person("UBOB"), "due", "from today (Wed 25 Nov 2026) on"),
         ({"why_number": 9}, Person("UBOB"), "why", "no why #9"),
         ({"kind": "blame"}, Person("UBOB"), "kind", "prevent, detect, mitigate"),

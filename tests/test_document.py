@@ -1,16 +1,17 @@
 """The COE document: Amazon's template in Markdown, with user text that cannot break it.
 
 The seed's example as one incident: its whys 3-5 are further branches of the same tree. The
-script (1.1) explains the servers being off (1); why a script could do that (1.1.1) and why
-someone was shutting servers down by hand at all (1.1.2) both explain the script; a human-error
-answer (1.1.3) is followed by its mechanism (1.1.3.1). Why nobody noticed (1.2) is a second
-cause of the outage itself, beside the script.
+script (#2) explains the servers being off (#1); why a script could do that (#3) and why
+someone was shutting servers down by hand at all (#4) both explain the script; a human-error
+answer (#5) is followed by its mechanism (#6). Why nobody noticed (#7) is a second cause of the
+outage itself, beside the script. Each why is numbered in the order it was asked.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -20,6 +21,7 @@ from bot.core.document import (
     Cause,
     CoeDocument,
     Item,
+    Moment,
     Related,
     mermaid_flowchart,
     participants,
@@ -32,32 +34,32 @@ NAMES = {"U1": "Clara", "U2": "Sheri", "U3": "Dana", "U4": "Lee"}
 MECHANISM = "What made it possible for one wrong field to shut down the whole fleet?"
 SEED_CAUSES = (
     Cause(
-        "1",
+        1,
         "Why did the site go down?",
         "All the servers were turned off.",
         "U2",
         children=(
             Cause(
-                "1.1",
+                2,
                 "Why were the servers turned off?",
                 "A script was run which shut them off.",
                 "U3",
                 children=(
                     Cause(
-                        "1.1.1",
+                        3,
                         "Why was a script able to turn off so many servers?",
                         "There are no permission differences between turning off 1 server vs many.",
                         "U4",
                     ),
                     Cause(
-                        "1.1.2",
+                        4,
                         "Why was someone manually shutting down servers?",
                         "Because the hardware for those servers was being replaced, and there was"
                         " no UI for the hardware team to use when replacing hardware.",
                         "U3",
                     ),
                     Cause(
-                        "1.1.3",
+                        5,
                         "Why did the script shut down every server except the listed ones?",
                         "<@U4> pasted the list into the wrong field.",
                         "U2",
@@ -65,7 +67,7 @@ SEED_CAUSES = (
                         mechanism_question=MECHANISM,
                         children=(
                             Cause(
-                                "1.1.3.1",
+                                6,
                                 MECHANISM,
                                 "The --except and --only flags look alike and nothing asks"
                                 " for a confirmation.",
@@ -76,7 +78,7 @@ SEED_CAUSES = (
                 ),
             ),
             Cause(
-                "1.2",
+                7,
                 "Why did the team not notice immediately what was happening?",
                 "There were no alarms on the number of servers shutting down in a time period.",
                 "U1",
@@ -92,7 +94,7 @@ SEED_ITEMS = (
         "open",
         "prevent",
         "high",
-        "1.1.1",
+        3,
     ),
     Item(
         "Alarm on servers shut down per 5 minutes",
@@ -101,7 +103,7 @@ SEED_ITEMS = (
         "done",
         "detect",
         "medium",
-        "1.2",
+        7,
     ),
     Item("A UI for replacing hardware", "U9", date(2026, 6, 30), "open", None, "low", None),
 )
@@ -177,7 +179,8 @@ def test_the_seed_example_has_the_sections_of_the_coe_template_in_order() -> Non
     assert list(sections(markdown))[1:] == [
         "Problem",
         "Impact",
-        "Five whys",
+        "Timeline",
+        "Whys (7)",
         "Root causes",
         "Action items",
         "Lessons learned",
@@ -206,48 +209,49 @@ def test_problem_and_impact() -> None:
 
 
 def test_the_five_whys_are_the_tree_each_question_as_asked_each_answer_with_its_author() -> None:
-    whys = sections(render_markdown(seed_document()))["Five whys"]
+    whys = sections(render_markdown(seed_document()))["Whys (7)"]
     tree = whys.split("```mermaid")[0].strip()
-    items = re.findall(r"^( *)- \*\*([\d.]+)\*\* (.*)\\\n *\*\*(.*)\*\* — (\w+)", tree, re.M)
-    assert [(len(indent) // 2, label) for indent, label, *_ in items] == [
-        (0, "1"),
-        (1, "1.1"),
-        (2, "1.1.1"),
-        (2, "1.1.2"),
-        (2, "1.1.3"),
-        (3, "1.1.3.1"),
-        (1, "1.2"),
+    items = re.findall(r"^( *)- \*\*#(\d+)\*\* (.*)\\\n *\*\*(.*)\*\* — (\w+)", tree, re.M)
+    # One number per why; the tree's shape by indentation.
+    assert [(len(indent) // 2, int(number)) for indent, number, *_ in items] == [
+        (0, 1),
+        (1, 2),
+        (2, 3),
+        (2, 4),
+        (2, 5),
+        (3, 6),
+        (1, 7),
     ]
-    by_label = {label: (question, answer, author) for _, label, question, answer, author in items}
-    assert by_label["1"] == (
+    by_number = {int(n): (question, answer, author) for _, n, question, answer, author in items}
+    assert by_number[1] == (
         "Why did the site go down?",
         "All the servers were turned off.",
         "Sheri",
     )
-    assert by_label["1.1.1"] == (
+    assert by_number[3] == (
         "Why was a script able to turn off so many servers?",
         "There are no permission differences between turning off 1 server vs many.",
         "Lee",
     )
-    assert by_label["1.1.3"][1:] == ("@Lee pasted the list into the wrong field.", "Sheri")
+    assert by_number[5][1:] == ("@Lee pasted the list into the wrong field.", "Sheri")
     assert "<@U" not in whys
 
 
 def test_a_human_error_step_is_marked_with_the_mechanism_question_that_followed() -> None:
-    whys = sections(render_markdown(seed_document()))["Five whys"]
+    whys = sections(render_markdown(seed_document()))["Whys (7)"]
     marked = [line.strip() for line in whys.splitlines() if "Human error" in line]
     assert marked == [
         "⚠️ *Human error:* this answer names a person, not a mechanism. Asked next: " + MECHANISM
     ]
-    # The note belongs to step 1.1.3: it follows that answer, before the mechanism's own answer.
-    assert whys.index("wrong field.** — Sheri") < whys.index("Human error") < whys.index("1.1.3.1")
+    # The note belongs to why #5: it follows that answer, before the mechanism's own answer.
+    assert whys.index("wrong field.** — Sheri") < whys.index("Human error") < whys.index("**#6**")
 
 
 def node_labels(diagram: str) -> dict[str, str]:
-    """Node id -> the cause label its text starts with (`problem` for the top node)."""
+    """Node id -> the why number its text starts with (`problem` for the top node)."""
     nodes = dict(re.findall(r'^    (P|N\d+)\["(.*)"\]$', diagram, re.M))
     return {
-        node: "problem" if node == "P" else text.removeprefix("⚠ ").split(" ", 1)[0]
+        node: "problem" if node == "P" else mermaid_decode(text).removeprefix("⚠ ").split()[0]
         for node, text in nodes.items()
     }
 
@@ -260,24 +264,36 @@ def test_the_diagram_is_the_same_tree_with_the_human_error_styled() -> None:
     edges = re.findall(r"^    (P|N\d+) --> (N\d+)$", diagram, re.M)
     assert len(labels) == 8 and len(edges) == 7
     assert sorted((labels[a], labels[b]) for a, b in edges) == [
-        ("1", "1.1"),
-        ("1", "1.2"),
-        ("1.1", "1.1.1"),
-        ("1.1", "1.1.2"),
-        ("1.1", "1.1.3"),
-        ("1.1.3", "1.1.3.1"),
-        ("problem", "1"),
+        ("#1", "#2"),
+        ("#1", "#7"),
+        ("#2", "#3"),
+        ("#2", "#4"),
+        ("#2", "#5"),
+        ("#5", "#6"),
+        ("problem", "#1"),
     ]
     human = re.findall(r'^    (N\d+)\["⚠ ', diagram, re.M)
-    assert [labels[node] for node in human] == ["1.1.3"]
+    assert [labels[node] for node in human] == ["#5"]
     assert diagram.splitlines()[-1] == f"    class {human[0]} humanError"
     assert mermaid_block(render_markdown(seed_document())) == diagram
 
 
-def test_root_causes_are_the_leaves_in_label_order() -> None:
+def test_root_causes_are_the_leaves_each_with_the_items_that_address_it() -> None:
     found = sections(render_markdown(seed_document()))["Root causes"]
-    assert re.findall(r"^- \*\*([\d.]+)\*\*", found, re.M) == ["1.1.1", "1.1.2", "1.1.3.1", "1.2"]
-    assert "- **1.2** There were no alarms on the number of servers shutting down" in found
+    assert re.findall(r"^- \*\*#(\d+)\*\*", found, re.M) == ["3", "4", "6", "7"]
+    lines = found.splitlines()
+    assert lines[0].endswith("many. — addressed by action item 1")
+    assert lines[1].endswith("— *no action item yet*")
+    assert lines[3] == (
+        "- **#7** There were no alarms on the number of servers shutting down in a time period."
+        " — addressed by action item 2"
+    )
+
+
+def test_a_dropped_item_addresses_nothing() -> None:
+    dropped = tuple(replace(item, status="dropped") for item in SEED_ITEMS)
+    found = sections(render_markdown(seed_document(items=dropped)))["Root causes"]
+    assert found.count("— *no action item yet*") == 4
 
 
 def test_action_items_are_a_table_with_owner_due_date_type_priority_and_why() -> None:
@@ -285,11 +301,22 @@ def test_action_items_are_a_table_with_owner_due_date_type_priority_and_why() ->
     assert table[0] == "| # | Action item | Owner | Due | Status | Type | Priority | Addresses |"
     assert table[2:] == [
         "| 1 | Ask for a confirmation before shutting down more than 10 servers | Lee"
-        " | Fri 15 May 2026 | open | prevent | high | Why 1.1.1 |",
+        " | Fri 15 May 2026 | open | prevent | high | Why #3 |",
         "| 2 | Alarm on servers shut down per 5 minutes | Clara | Wed 20 May 2026 | done"
-        " | detect | medium | Why 1.2 |",
+        " | detect | medium | Why #7 |",
         "| 3 | A UI for replacing hardware | U9 | Tue 30 Jun 2026 | open | — | low | — |",
     ]
+
+
+def test_weak_items_are_marked_and_an_item_without_a_date_says_so() -> None:
+    items = (
+        Item("Remind the team to double-check the list", "U4", None, "open", None, "low", 3, True),
+    )
+    table = sections(render_markdown(seed_document(items=items)))["Action items"].splitlines()
+    assert table[2] == (
+        "| 1 | Remind the team to double-check the list ⚠️ *not a mechanism* | Lee"
+        " | no date | open | — | low | Why #3 |"
+    )
 
 
 def test_lessons_related_coes_and_the_whole_page_rendered() -> None:
@@ -300,7 +327,7 @@ def test_lessons_related_coes_and_the_whole_page_rendered() -> None:
     )
     assert found["Related COEs"] == "- [COE-7](<https://example.com/7>): No alarm on the fleet size"
     seen = text_of(markdown)
-    assert "1.1.3 Why did the script shut down every server except the listed ones?" in seen
+    assert "#5 Why did the script shut down every server except the listed ones?" in seen
     assert "html_inline" not in tokens(markdown) and "html_block" not in tokens(markdown)
 
 
@@ -322,12 +349,43 @@ def test_a_review_with_nothing_recorded_says_so_in_every_section_but_related() -
     markdown = render_markdown(empty)
     found = sections(markdown)
     assert "Related COEs" not in found
-    for title in ("Impact", "Five whys", "Root causes", "Action items", "Lessons learned"):
+    for title in ("Impact", "Timeline", "Whys (0)", "Root causes", "Action items"):
         assert found[title] == "None recorded.", title
+    assert found["Lessons learned"] == "None recorded."
     assert "- **Participants:** None recorded." in found[""]
     assert "- **Chain closed:** not yet" in found[""]
     assert "- **Thread:** None recorded." in found[""]
     assert "```mermaid" not in markdown
+
+
+def test_a_review_held_in_a_terminal_says_so_and_links_no_slack_thread() -> None:
+    facts = sections(render_markdown(seed_document(thread_link=None, in_terminal=True)))[""]
+    assert "- **Thread:** none: held in a terminal with `coe-bot try`, not in Slack" in facts
+    assert "slack.com" not in render_markdown(seed_document(thread_link=None, in_terminal=True))
+
+
+def test_the_timeline_puts_the_record_and_the_teams_lines_in_order() -> None:
+    at = lambda hour, minute: datetime(2026, 5, 4, hour, minute, tzinfo=UTC)  # noqa: E731
+    timeline = (
+        Moment(at(14, 5), "COE started by <@U1>"),
+        Moment(None, "paged the on-call, some time before the rollback"),
+        Moment(at(13, 50), "the script ran"),
+        Moment(datetime(2026, 5, 4, 15, 58, tzinfo=timezone(timedelta(hours=1))), "rolled back"),
+    )
+    found = sections(render_markdown(seed_document(timeline=timeline)))["Timeline"]
+    assert found.splitlines() == [
+        "- **Mon 4 May 2026 13:50 UTC** the script ran",
+        "- **Mon 4 May 2026 14:05 UTC** COE started by @Clara",
+        "- **Mon 4 May 2026 14:58 UTC** rolled back",
+        "- paged the on-call, some time before the rollback",
+    ]
+
+
+def test_angle_branches_carry_their_question_on_the_diagrams_edge() -> None:
+    angle = Cause(8, "Why didn't we notice sooner?", "No alarm on shutdowns.", "U1")
+    angle = replace(angle, branch="Why didn't we notice sooner?")
+    diagram = mermaid_flowchart(seed_document(causes=(*SEED_CAUSES, angle)))
+    assert re.search(r'^    P -->\|"Why didn\'t we notice sooner\?"\| N\d+$', diagram, re.M)
 
 
 def test_times_are_shown_in_utc_whatever_zone_they_come_in() -> None:
@@ -377,7 +435,7 @@ def test_nobody_appears_as_a_slack_user_id_in_the_document() -> None:
 
 def test_links_in_answers_stay_links_and_only_web_and_mail_links_do() -> None:
     cause = Cause(
-        "1",
+        1,
         "Why?",
         "See <https://wiki.example.com/a_b|the runbook> or <javascript:alert(1)|this>",
         "U2",
@@ -400,16 +458,16 @@ HOSTILE_SEEN = " ".join(HOSTILE.split())
 def hostile_document() -> CoeDocument:
     causes = (
         Cause(
-            "1",
+            1,
             HOSTILE,
             HOSTILE,
             "U5",
             children=(
-                Cause("1.1", "Why?", HOSTILE, "U2", human_error=True, mechanism_question=HOSTILE),
+                Cause(2, "Why?", HOSTILE, "U2", human_error=True, mechanism_question=HOSTILE),
             ),
         ),
     )
-    items = (Item(HOSTILE, "U5", date(2026, 6, 1), "open", "detect", "high", "1.1"),)
+    items = (Item(HOSTILE, "U5", date(2026, 6, 1), "open", "detect", "high", 2),)
     return seed_document(
         problem=HOSTILE,
         impact=(HOSTILE,),
@@ -435,7 +493,7 @@ def test_user_text_reads_back_exactly_as_typed_wherever_it_appears() -> None:
     for unwanted in ("html_inline", "html_block", "code_inline", "code_block", "s_open", "hr"):
         assert unwanted not in found, unwanted
     # Ours only: the human-error notes in the whys and the root causes.
-    assert found.count("em_open") == 2
+    assert found.count("em_open") == 2 + 0
     assert hrefs(markdown) == [THREAD]
     assert found.count("heading_open") == len(sections(markdown))
 
@@ -482,11 +540,11 @@ STYLE = re.compile(r"    (classDef humanError [a-z#0-9:,\-]+|class N\d+ humanErr
 
 def test_every_diagram_line_is_a_plain_node_edge_or_style_whatever_the_text() -> None:
     children = tuple(
-        Cause(f"1.{n}", "Why?", text, "U2", human_error=n == 3)
+        Cause(n + 1, "Why?", text, "U2", human_error=n == 3)
         for n, text in enumerate(NASTY, start=1)
     )
     doc = seed_document(
-        problem='The "site" went down]]', causes=(Cause("1", "Why?", "x", "U2", children=children),)
+        problem='The "site" went down]]', causes=(Cause(1, "Why?", "x", "U2", children=children),)
     )
     lines = mermaid_flowchart(doc).splitlines()
     assert lines[0] == "flowchart TD"
@@ -499,9 +557,9 @@ def test_every_diagram_line_is_a_plain_node_edge_or_style_whatever_the_text() ->
         assert not re.search(r"[\"<>\[\]{}`|:;%&#]", re.sub(r"#\w+;", "", label)), label
     assert [mermaid_decode(label) for label in labels] == [
         'The "site" went down]]',
-        "1 x",
+        "#1 x",
         *(
-            ("⚠ " if n == 3 else "") + f"1.{n} " + " ".join(slack_to_plain(text, {}).split())
+            ("⚠ " if n == 3 else "") + f"#{n + 1} " + " ".join(slack_to_plain(text, {}).split())
             for n, text in enumerate(NASTY, start=1)
         ),
     ]
@@ -509,8 +567,8 @@ def test_every_diagram_line_is_a_plain_node_edge_or_style_whatever_the_text() ->
 
 def test_long_answers_are_cut_in_the_diagram_only() -> None:
     answer = "word " * 40 + "END"
-    doc = seed_document(causes=(Cause("1", "Why?", answer, "U2"),))
-    label = NODE.fullmatch(mermaid_flowchart(doc).splitlines()[2])[2]
+    doc = seed_document(causes=(Cause(1, "Why?", answer, "U2"),))
+    label = mermaid_decode(NODE.fullmatch(mermaid_flowchart(doc).splitlines()[2])[2])
     assert label.endswith("word…") and len(label) <= 80 and "END" not in label
     assert answer.strip() + "** — Sheri" in render_markdown(doc)
 
@@ -518,14 +576,14 @@ def test_long_answers_are_cut_in_the_diagram_only() -> None:
 # Tree helpers -----------------------------------------------------------------------------------
 
 
-def test_root_causes_sort_labels_as_numbers() -> None:
-    leaf = lambda label: Cause(label, "Why?", f"cause {label}", "U2")  # noqa: E731
+def test_root_causes_come_in_the_order_they_were_asked() -> None:
+    leaf = lambda number: Cause(number, "Why?", f"cause {number}", "U2")  # noqa: E731
     tree = (
-        Cause("2", "Why?", "b", "U2", children=(leaf("2.10"), leaf("2.9"))),
-        leaf("10"),
-        Cause("1", "Why?", "a", "U2", children=(leaf("1.1"),)),
+        Cause(2, "Why?", "b", "U2", children=(leaf(10), leaf(9))),
+        leaf(11),
+        Cause(1, "Why?", "a", "U2", children=(leaf(3),)),
     )
-    assert [cause.label for cause in root_causes(tree)] == ["1.1", "2.9", "2.10", "10"]
+    assert [cause.number for cause in root_causes(tree)] == [3, 9, 10, 11]
 
 
 def test_participants_are_answerers_then_owners_each_once_in_order_of_appearance() -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bot.core.angles import Angle
+from bot.core.blame import mechanism_question
 from bot.core.facilitation import (
     Chain,
     FacilitationError,
@@ -22,8 +23,9 @@ from bot.core.facilitation import (
     revise_answer,
     start,
     take_back,
-    tree_labels,
+    walk,
     why_question,
+    withdraw,
 )
 from bot.core.replies import (
     ASIDE_PREFIX,
@@ -104,7 +106,7 @@ def test_every_end_phrase_is_read_as_the_end(phrase: str) -> None:
         "Done with the migration, but the cache was cold.",
         "We ran out of ideas for the capacity plan, so nobody sized the pool.",
         "Nobody said the root cause out loud.",
-        "undone config",
+        "The undone config change left the old pool size in place.",
     ],
 )
 def test_a_sentence_that_merely_contains_an_end_word_is_an_answer(text: str) -> None:
@@ -126,9 +128,8 @@ def test_the_aside_prefix_is_never_an_answer(text: str) -> None:
 
 
 def test_a_url_is_not_mistaken_for_an_aside() -> None:
-    assert read_reply("https://status.example.com said so") == Answer(
-        "https://status.example.com said so"
-    )
+    text = "https://status.example.com shows the primary database failed over at 14:02"
+    assert read_reply(text) == Answer(text)
 
 
 @pytest.mark.parametrize("text", ["undo", "Undo", "UNDO!", "undo.", "take back", "undo that"])
@@ -171,7 +172,7 @@ def test_start_asks_why_the_problem_happened() -> None:
     assert chain.steps == (Step(1, PROBLEM),)
     assert chain.open_step == Step(1, PROBLEM)
     assert chain.answered == ()
-    assert why_question(chain.steps[0]) == f'Why #1: why did "{PROBLEM}" happen?'
+    assert why_question(chain.steps[0]) == "Why #1: Why was checkout down for 40 minutes?"
 
 
 def test_an_answer_is_recorded_with_its_author_and_the_next_why_quotes_it() -> None:
@@ -179,7 +180,9 @@ def test_an_answer_is_recorded_with_its_author_and_the_next_why_quotes_it() -> N
     after = record_answer(before, ANSWERS[0], "UBOB", "1.000001")
     assert after.steps[0] == Step(1, PROBLEM, ANSWERS[0], "UBOB", "1.000001")
     assert after.open_step == Step(2, ANSWERS[0], parent=1)
-    assert why_question(after.steps[1]) == f'Why #2: why did "{ANSWERS[0]}" happen?'
+    assert why_question(after.steps[1]) == (
+        "Why #2: Why did the payment service run out of connections?"
+    )
     # Transitions return a new chain; the old one is untouched.
     assert before == start(PROBLEM)
 
@@ -254,10 +257,11 @@ def test_undo_after_the_end_reopens_the_chain_where_it_stopped() -> None:
     reopened = take_back(done)
     assert reopened.status is Status.ASKING
     assert [step.answer for step in reopened.answered] == ANSWERS
-    assert asks(reopened.open_step) == (4, ANSWERS[2], 3)
+    # Why #4 was asked and dropped when the chain ended: its number is not given again.
+    assert asks(reopened.open_step) == (5, ANSWERS[2], 3)
     # ...and the chain goes on from there.
-    more = record_answer(posted(reopened, "1.0000035"), "more", "UBOB", "1.000004")
-    assert asks(more.open_step) == (5, "more", 4)
+    more = record_answer(posted(reopened, "1.0000055"), "more", "UBOB", "1.000006")
+    assert asks(more.open_step) == (6, "more", 5)
 
 
 def test_deleting_the_latest_answer_after_the_end_reopens_its_question() -> None:
@@ -339,10 +343,84 @@ def test_an_answer_that_blames_a_person_is_marked_and_asked_about_its_mechanism(
     chain = answered("Bob ran the script wrong, he should have double-checked the list.")
     (step,) = chain.answered
     assert step.human_error
-    assert chain.open_step.question.startswith("People will always make mistakes.")
-    assert tree_labels(chain) == {1: "1"}
+    question = chain.open_step.question
+    assert question == mechanism_question(step.answer, chain.open_step.number)
+    assert "“Bob ran the script wrong" in question and "Bob" not in question.split("”")[1]
+    assert [s.number for s in walk(chain)] == [1]
 
 
 def test_why_sets_the_wording_of_the_open_question() -> None:
     chain = ask(answered(ANSWERS[0]), "Why was the pool so small?")
     assert why_question(chain.open_step) == "Why #2: Why was the pool so small?"
+
+
+# Steering the tree ------------------------------------------------------------------------------
+
+
+def test_a_numbered_why_asks_about_that_answer_and_drops_the_open_one() -> None:
+    chain = answered(*ANSWERS)  # why #4 asks about answer #3
+    steered = ask(chain, "Why did monitoring not page us sooner?", about=1)
+    new = steered.open_step
+    assert (new.number, new.parent, new.subject) == (5, 1, ANSWERS[0])
+    assert new.question == "Why did monitoring not page us sooner?"
+    assert steered.step(4) is None  # asked again later: #3 is unexplored once more
+    assert [s.number for s in steered.steps if s.answer is None] == [5]
+
+
+def test_why_zero_asks_about_the_problem_itself_as_a_new_branch() -> None:
+    chain = ask(answered(*ANSWERS[:2]), "Why was the fleet shared by every team?", about=0)
+    assert (chain.open_step.parent, chain.open_step.subject) == (None, PROBLEM)
+    assert chain.open_step.number == 4
+
+
+def test_a_numbered_why_about_no_answer_is_refused_with_the_answers_there_are() -> None:
+    with pytest.raises(FacilitationError, match=r"no answer #9 .*#1, #2"):
+        ask(answered(*ANSWERS[:2]), "Why?", about=9)
+
+
+def test_the_bots_mechanism_question_covers_no_angle_only_the_teams_answers_do() -> None:
+    chain = answered("the on-call engineer ran the script on the wrong cluster")
+    assert chain.answered[0].human_error  # asked: "...impact, and why did nothing catch it..."
+    assert {"detection", "blast_radius"} <= {a.value for a in missing_angles(chain)}
+    covered = answered("the on-call engineer ran it", "There was no alarm on shutdowns.")
+    assert "detection" not in {a.value for a in missing_angles(covered)}
+
+
+def test_the_manual_process_angle_fits_any_field() -> None:
+    chain = end_branch(answered("My kid stayed up too late.", problem="Bedtime went wrong"))
+    offered = ask_angle(chain, Angle.PROCESS)
+    assert offered.open_step.question == (
+        "Why did this depend on someone doing it by hand, or remembering it?"
+    )
+
+
+# Taking an answer back with a reaction --------------------------------------------------------
+
+
+def test_a_reaction_on_the_latest_answer_takes_it_back_as_undo_does() -> None:
+    chain = answered(*ANSWERS)
+    assert withdraw(chain, "1.000003") == take_back(chain, answer_ts="1.000003")
+
+
+def test_chatter_taken_as_an_answer_leaves_its_place_to_the_answer_filed_under_it() -> None:
+    # "afk 5" was taken as #2's answer; the real answer came under "why did afk 5 happen?".
+    chain = answered(ANSWERS[0], "afk 5", ANSWERS[1])
+    fixed = withdraw(chain, "1.000002")
+    assert [(s.number, s.answer, s.parent) for s in fixed.answered] == [
+        (1, ANSWERS[0], None),
+        (2, ANSWERS[1], 1),
+    ]
+    assert (fixed.open_step.number, fixed.open_step.parent) == (4, 2)
+    assert fixed.open_step.subject == ANSWERS[1]
+
+
+def test_a_withdrawn_second_cause_goes_and_the_chain_goes_on() -> None:
+    chain = add_cause(answered(*ANSWERS[:2]), "thanks all", "UBOB", "1.000009")
+    fixed = withdraw(chain, "1.000009")
+    assert [s.answer for s in fixed.answered] == ANSWERS[:2]
+    assert fixed.open_step == chain.open_step
+
+
+def test_a_reaction_on_a_message_that_is_no_answer_changes_nothing() -> None:
+    with pytest.raises(FacilitationError):
+        withdraw(answered(*ANSWERS), "9.999999")

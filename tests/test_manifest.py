@@ -66,6 +66,8 @@ def test_it_asks_for_exactly_the_scopes_the_bot_uses(manifest: dict[str, Any]) -
             "groups:read",
             # reactions.add/remove: the mark on each recorded answer.
             "reactions:write",
+            # reaction_added: a :x: on a reply taken as an answer takes it back.
+            "reactions:read",
             # files_upload_v2: the COE document in its thread.
             "files:write",
         ]
@@ -74,7 +76,12 @@ def test_it_asks_for_exactly_the_scopes_the_bot_uses(manifest: dict[str, Any]) -
 
 def test_it_subscribes_to_exactly_the_events_the_bot_handles(manifest: dict[str, Any]) -> None:
     events = manifest["settings"]["event_subscriptions"]
-    assert sorted(events["bot_events"]) == ["app_home_opened", "message.channels", "message.groups"]
+    assert sorted(events["bot_events"]) == [
+        "app_home_opened",
+        "message.channels",
+        "message.groups",
+        "reaction_added",
+    ]
     assert "user_events" not in events
 
 

@@ -26,6 +26,7 @@ from tests.scenario import (
     start,
     start_review,
     status_of,
+    why,
 )
 
 
@@ -54,7 +55,7 @@ def test_replies_waiting_together_are_recorded_in_the_order_they_were_written(
     bot.start_worker()
     fake_slack.wait_for(lambda: len(prompts(fake_slack)) == len(texts) + 1)
     assert recorded(bot) == texts
-    assert prompts(fake_slack)[-1] == f'Why #9: why did "{texts[-1]}" happen?'
+    assert prompts(fake_slack)[-1] == why(9, texts[-1])
 
 
 def test_a_form_whose_owner_lookup_fails_is_recorded_when_the_worker_retries(
@@ -79,7 +80,7 @@ def test_a_quoted_answer_does_not_notify_the_channel_again(bot: Bot, fake_slack:
     start(bot, fake_slack)
     bot.slack.reply("<!channel> the deploy tool was down", thread_ts=THREAD, user="UBOB")
     fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 2)
-    assert prompts(fake_slack)[-1] == 'Why #2: why did "@channel the deploy tool was down" happen?'
+    assert prompts(fake_slack)[-1] == why(2, "@channel the deploy tool was down")
     assert recorded(bot) == ["<!channel> the deploy tool was down"]
 
 

@@ -16,7 +16,7 @@ from storage.models import InboxEvent
 from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack
 from tests.processes import BotProcess, clean_env, coe_bot
-from tests.scenario import ANSWERS, PROBLEM, THREAD, prompts
+from tests.scenario import ANSWERS, PROBLEM, THREAD, prompts, why
 
 
 @pytest.fixture
@@ -42,17 +42,17 @@ def test_a_review_carries_on_after_the_process_is_killed(
     for number, text in enumerate(ANSWERS[:2], start=1):
         first.slack.reply(text, thread_ts=THREAD, user="UBOB")
         fake_slack.wait_for(lambda n=number: len(prompts(fake_slack)) == n + 1)
-    assert prompts(fake_slack)[-1] == f'Why #3: why did "{ANSWERS[1]}" happen?'
+    assert prompts(fake_slack)[-1] == why(3, ANSWERS[1])
 
     first.kill_9()
     second = processes()
     second.slack.reply(ANSWERS[2], thread_ts=THREAD, user="UCAROL")
     fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 4)
-    assert prompts(fake_slack)[-1] == f'Why #4: why did "{ANSWERS[2]}" happen?'
+    assert prompts(fake_slack)[-1] == why(4, ANSWERS[2])
 
     listed = coe_bot("list", env=clean_env(DATABASE_URL=database_url))
     assert listed.returncode == 0, listed.stderr
-    assert listed.stdout == f"COE-1\tasking\tCINC\t{PROBLEM}\n"
+    assert listed.stdout == f"COE-1\tasking why #4\tCINC\t{PROBLEM}\n"
 
 
 def test_list_prints_one_review_per_line(
@@ -70,8 +70,8 @@ def test_list_prints_one_review_per_line(
     listed = coe_bot("list", env=clean_env(DATABASE_URL=database_url))
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.splitlines() == [
-        f"COE-1\tchain_done\tCINC\t{PROBLEM}",
-        "COE-2\tasking\tCOTHER\tSearch was slow for an hour",
+        f"COE-1\tchain complete\tCINC\t{PROBLEM}",
+        "COE-2\tasking why #1\tCOTHER\tSearch was slow for an hour",
     ]
 
 
@@ -149,12 +149,12 @@ def test_a_reply_kept_by_a_process_that_died_before_handling_it_is_handled_by_th
 
     # The running worker finds it on its next poll of the database.
     fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 2)
-    assert prompts(fake_slack)[-1] == f'Why #2: why did "{ANSWERS[0]}" happen?'
+    assert prompts(fake_slack)[-1] == why(2, ANSWERS[0])
     # Slack redelivers the event it never saw acknowledged: it is not answered twice.
     bot.slack.reply(ANSWERS[0], thread_ts=THREAD, ts="1800000002.000001", event_id="EvORPHAN")
     bot.slack.reply(ANSWERS[1], thread_ts=THREAD)
     fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 3)
-    assert prompts(fake_slack)[-1] == f'Why #3: why did "{ANSWERS[1]}" happen?'
+    assert prompts(fake_slack)[-1] == why(3, ANSWERS[1])
     with Session(bot.rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=1)
         assert coe is not None

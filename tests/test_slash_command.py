@@ -10,7 +10,7 @@ from sqlmodel import Session
 from storage import coes
 from tests.conftest import Bot
 from tests.fake_slack import FakeSlack
-from tests.scenario import ack_body, responses
+from tests.scenario import ack_body, responses, why
 
 
 def stored_problems(bot: Bot) -> list[str]:
@@ -42,7 +42,7 @@ def test_start_opens_a_review_with_its_parent_message_and_first_why(
     rendered = json.dumps(parent["blocks"])
     assert "<@UALICE>" in rendered and "asking why #1" in rendered and "COE-1" in rendered
     assert first["thread_ts"] == "1700000000.000001"
-    assert first["text"] == 'Why #1: why did "Checkout was down for 40 minutes" happen?'
+    assert first["text"] == why(1, "Checkout was down for 40 minutes", problem=True)
     # The prompt says how to make an aside and offers the way out.
     prompt = json.dumps(first["blocks"])
     assert "`//`" in prompt and "coe_end_chain" in prompt
@@ -147,5 +147,5 @@ def test_mentions_in_the_problem_are_kept_but_quoted_without_a_ping(
     # A channel link pings no one, so it stays a link; the mention becomes a name.
     assert "Deploy by @Bob broke <#C42|payments>" in parent["text"]
     assert parent["blocks"][0]["text"]["text"] == "Deploy by @Bob broke #payments"
-    assert first["text"] == 'Why #1: why did "Deploy by @Bob broke <#C42|payments>" happen?'
+    assert first["text"] == why(1, "Deploy by @Bob broke <#C42|payments>", problem=True)
     assert stored_problems(bot) == ["Deploy by <@UBOB|bob> broke <#C42|payments>"]

@@ -26,6 +26,7 @@ from tests.scenario import (
     prompts,
     recorded,
     start,
+    why,
 )
 
 
@@ -42,10 +43,18 @@ def test_the_chain_keeps_going_past_five_whys(
     bot: Bot, fake_slack: FakeSlack, clock: Clock
 ) -> None:
     start(bot, fake_slack)
-    answers = [f"Cause number {n}." for n in range(1, 8)]
+    answers = [
+        "The payment service ran out of connections.",
+        "A deploy halved the connection pool.",
+        "The pool size is set per deploy, not per service.",
+        "The deploy template copies staging's values.",
+        "Staging was sized for one user.",
+        "Nobody owns the template.",
+        "The template predates the platform team.",
+    ]
     for number, text in enumerate(answers, start=1):
         answer(bot, fake_slack, text, user="UBOB" if number % 2 else "UCAROL")
-        assert prompts(fake_slack)[-1] == f'Why #{number + 1}: why did "{text}" happen?'
+        assert prompts(fake_slack)[-1] == why(number + 1, text)
     assert recorded(bot) == answers
     assert chain(bot).open_step.number == 8
     # The parent's status line follows a moment later, once per burst of answers.
@@ -75,7 +84,7 @@ def test_a_slow_slack_in_one_thread_holds_up_no_other_threads_next_why(
         fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 2)  # asked, and Slack is slow
         bot.slack.reply("The consumer crashed.", thread_ts=other, channel="COTHER")
         asked = fake_slack.wait_for(lambda: prompts(fake_slack, other)[1:])
-        assert asked == ['Why #2: why did "The consumer crashed." happen?']
+        assert asked == [why(2, "The consumer crashed.")]
         # ... while the why in CINC still waits on Slack.
         with Session(bot.rt.engine) as session:
             posts = select(OutboxMessage.status).where(OutboxMessage.channel == "CINC")
@@ -101,7 +110,7 @@ def test_a_threads_next_reply_waits_until_slack_has_the_why_before_it(
     release.set()
     fake_slack.wait_for(lambda: len(prompts(fake_slack)) == 3)
     assert recorded(bot) == ANSWERS[:2]
-    assert prompts(fake_slack)[-1] == f'Why #3: why did "{ANSWERS[1]}" happen?'
+    assert prompts(fake_slack)[-1] == why(3, ANSWERS[1])
 
 
 def test_an_aside_is_not_recorded_and_gets_no_prompt(bot: Bot, fake_slack: FakeSlack) -> None:
@@ -111,8 +120,8 @@ def test_an_aside_is_not_recorded_and_gets_no_prompt(bot: Bot, fake_slack: FakeS
     answer(bot, fake_slack, ANSWERS[0])
     # The only message after Why #1 is Why #2, about the real answer.
     assert prompts(fake_slack) == [
-        f'Why #1: why did "{PROBLEM}" happen?',
-        f'Why #2: why did "{ANSWERS[0]}" happen?',
+        why(1, PROBLEM, problem=True),
+        why(2, ANSWERS[0]),
     ]
     assert recorded(bot) == [ANSWERS[0]]
     assert fake_slack.calls_to("chat.postEphemeral") == []
@@ -123,16 +132,13 @@ def test_undo_takes_back_the_latest_answer_and_asks_again(bot: Bot, fake_slack: 
     answer(bot, fake_slack, ANSWERS[0])
     answer(bot, fake_slack, ANSWERS[1])
     answer(bot, fake_slack, "Undo!", user="UCAROL")
-    assert prompts(fake_slack)[-1] == (
-        f'Took back “{ANSWERS[1]}”. Why #2: why did "{ANSWERS[0]}" happen?'
-    )
+    assert prompts(fake_slack)[-1] == f"Took back “{ANSWERS[1]}”. {why(2, ANSWERS[0])}"
     assert recorded(bot) == [ANSWERS[0]]
     # The next reply answers the reopened question.
-    answer(bot, fake_slack, "The pool size was copied from staging.")
-    assert prompts(fake_slack)[-1] == (
-        'Why #3: why did "The pool size was copied from staging." happen?'
-    )
-    assert recorded(bot) == [ANSWERS[0], "The pool size was copied from staging."]
+    answer(bot, fake_slack, "The pool size is set per deploy, not per service.")
+    # Why #3 was asked about the answer taken back: the next why is #4.
+    assert prompts(fake_slack)[-1] == why(4, "The pool size is set per deploy, not per service.")
+    assert recorded(bot) == [ANSWERS[0], "The pool size is set per deploy, not per service."]
 
 
 def test_undo_before_any_answer_is_explained_to_its_author(bot: Bot, fake_slack: FakeSlack) -> None:
@@ -151,9 +157,7 @@ def test_deleting_the_latest_answer_reopens_its_question(bot: Bot, fake_slack: F
     count = len(prompts(fake_slack))
     bot.slack.event(deleted(latest, text=ANSWERS[1]))
     fake_slack.wait_for(lambda: len(prompts(fake_slack)) > count)
-    assert prompts(fake_slack)[-1] == (
-        f'Took back “{ANSWERS[1]}”. Why #2: why did "{ANSWERS[0]}" happen?'
-    )
+    assert prompts(fake_slack)[-1] == f"Took back “{ANSWERS[1]}”. {why(2, ANSWERS[0])}"
     assert recorded(bot) == [ANSWERS[0]]
 
 
@@ -214,8 +218,9 @@ def test_a_typed_end_phrase_posts_the_chain_and_updates_the_parent(
     answer(bot, fake_slack, "done")
     summary = prompts(fake_slack)[-1]
     assert "chain of whys" in summary
-    assert f"\n1 {ANSWERS[0]} (<@UBOB>)" in summary
-    assert f"1.1 {ANSWERS[1]} (<@UCAROL>)" in summary
+    # One numbering everywhere; the tree shows by indentation.
+    assert f"\n#1 {ANSWERS[0]} (<@UBOB>)" in summary
+    assert f"\n    #2 {ANSWERS[1]} (<@UCAROL>)" in summary
     assert summary.count(ANSWERS[0]) == 1 and PROBLEM not in summary
     assert "action item" in summary
     update = fake_slack.wait_for(
@@ -271,7 +276,8 @@ def test_after_the_end_discussion_is_left_alone_and_undo_reopens(
     bot.slack.reply("One more idea.", thread_ts=THREAD, user="UCAROL")
     answer(bot, fake_slack, "undo")
     assert fake_slack.calls_to("chat.postEphemeral") == []
-    assert prompts(fake_slack)[-1] == f'Why #2: why did "{ANSWERS[0]}" happen?'
+    # Why #2 was asked before the chain ended: reopened, the why about the answer is #3.
+    assert prompts(fake_slack)[-1] == why(3, ANSWERS[0])
     answer(bot, fake_slack, ANSWERS[1])
     assert recorded(bot) == ANSWERS[:2]
 
@@ -285,8 +291,8 @@ def assert_ignored(bot: Bot, fake_slack: FakeSlack, event: dict[str, Any]) -> No
     assert status == 200
     answer(bot, fake_slack, ANSWERS[0])
     assert prompts(fake_slack) == [
-        f'Why #1: why did "{PROBLEM}" happen?',
-        f'Why #2: why did "{ANSWERS[0]}" happen?',
+        why(1, PROBLEM, problem=True),
+        why(2, ANSWERS[0]),
     ]
     assert recorded(bot) == [ANSWERS[0]]
     assert len(stored_events(bot)) == 1
@@ -325,7 +331,7 @@ def test_the_bots_own_messages_are_ignored(bot: Bot, fake_slack: FakeSlack) -> N
     assert_ignored(
         bot,
         fake_slack,
-        reply_event(user=BOT_USER_ID, bot_id=BOT_ID, text='Why #1: why did "x" happen?'),
+        reply_event(user=BOT_USER_ID, bot_id=BOT_ID, text=why(1, "x", problem=True)),
     )
 
 
@@ -364,15 +370,15 @@ def test_two_reviews_in_one_channel_stay_separate(bot: Bot, fake_slack: FakeSlac
     second = start(bot, fake_slack, "Search was slow")
     assert first != second
     answer(bot, fake_slack, "The pool ran out.", thread_ts=first)
-    answer(bot, fake_slack, "The index was rebuilt at noon.", thread_ts=second)
+    answer(bot, fake_slack, "The search index had no replica during its rebuild.", thread_ts=second)
     answer(bot, fake_slack, "A deploy halved it.", thread_ts=first)
-    assert prompts(fake_slack, first)[-1] == 'Why #3: why did "A deploy halved it." happen?'
+    assert prompts(fake_slack, first)[-1] == why(3, "A deploy halved it.")
     assert prompts(fake_slack, second)[-1] == (
-        'Why #2: why did "The index was rebuilt at noon." happen?'
+        why(2, "The search index had no replica during its rebuild.")
     )
     answer(bot, fake_slack, "done", thread_ts=second)
     answer(bot, fake_slack, "done", thread_ts=second)
     assert "chain of whys" in prompts(fake_slack, second)[-1]
     assert recorded(bot, 1) == ["The pool ran out.", "A deploy halved it."]
-    assert recorded(bot, 2) == ["The index was rebuilt at noon."]
+    assert recorded(bot, 2) == ["The search index had no replica during its rebuild."]
     assert chain(bot, 1).status == "asking" and chain(bot, 2).status == "chain_done"

@@ -132,7 +132,7 @@ def test_an_answer_that_blames_a_person_gets_the_mechanism_question(
     recorder.said.clear()
     reply(rt, thread, "Bob forgot to run the migration")
     [asked] = recorder.of("ask_why")
-    assert asked.args[1].question == mechanism_question("Bob forgot to run the migration")
+    assert asked.args[1].question == mechanism_question("Bob forgot to run the migration", 2)
 
 
 def test_chatter_and_asides_say_nothing(rt: Runtime, recorder: Recorder) -> None:

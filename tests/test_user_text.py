@@ -119,7 +119,8 @@ def test_an_action_items_confirmation_quotes_it_without_pinging_anyone(
 
 def test_the_why_an_item_addresses_is_quoted_without_pings(bot: Bot, fake_slack: FakeSlack) -> None:
     start_review(bot, fake_slack, answers=0)
-    bot.slack.reply(HOSTILE, thread_ts=THREAD, user="UCAROL", ts=new_ts())
+    # A request to someone reads as conversation: `answer:` records it as an answer.
+    bot.slack.reply(f"answer: {HOSTILE}", thread_ts=THREAD, user="UCAROL", ts=new_ts())
     fake_slack.wait_for(lambda: len(fake_slack.posted(thread_ts=THREAD)) == 2)
     confirmation = action(bot, fake_slack, "action: Add an alarm due 2026-12-04")
     assert f"Addresses Why #1: “{SAFE}”" in confirmation
@@ -266,7 +267,7 @@ def test_a_why_prompt_and_the_chain_quote_answers_without_pings(
     bot: Bot, fake_slack: FakeSlack
 ) -> None:
     start_review(bot, fake_slack, answers=0)
-    bot.slack.reply(HOSTILE, thread_ts=THREAD, user="UCAROL", ts=new_ts())
+    bot.slack.reply(f"answer: {HOSTILE}", thread_ts=THREAD, user="UCAROL", ts=new_ts())
     [prompt] = fake_slack.wait_for(
         lambda: [c for c in fake_slack.posted(thread_ts=THREAD) if "Why #2" in c["text"]]
     )

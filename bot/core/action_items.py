@@ -20,7 +20,6 @@ from bot.core.dates import (
 )
 from bot.core.dates import days_overdue as days_overdue  # the use cases read it from here
 from bot.core.facilitation import Chain, Step
-from bot.core.slack_text import clip, neutralize
 
 SNOOZE = timedelta(days=7)
 DROP_REASON_LIMIT = 2000
@@ -32,6 +31,11 @@ _ANY_MENTION = re.compile(_MENTION)
 _SEPARATORS = " \t\n-–—:,;"
 _ENTITY_END = re.compile(r"&(?:amp|lt|gt);$")
 _DUE_WORD = re.compile(r"\b(?P<word>due|by)\b", re.I)
+# `@me`, typed as plain text: the author. Stands in the line as a mention of nobody real, so it
+# is taken as the owner wherever a mention would be.
+_ME = re.compile(r"(?<![\w@<])@me\b", re.I)
+_AUTHOR = "U0AUTHOR0"
+_AUTHOR_MENTION = f"<@{_AUTHOR}>"
 
 
 class ActionItemError(Exception):
@@ -81,7 +85,8 @@ class Person:
 
 @dataclass(frozen=True)
 class ActionDraft:
-    """An `action:` line taken apart; `owner_id` None means the author owns it."""
+    """An `action:` line taken apart; `owner_id` None means the author owns it, and an empty
+    `due_phrase` that it has no due date yet."""
 
     description: str
     owner_id: str | None
@@ -92,7 +97,7 @@ class ActionDraft:
 class NewItem:
     description: str
     owner_id: str
-    due: date
+    due: date | None
     why: Step
     priority: Priority = Priority.MEDIUM
     kind: Kind | None = None
@@ -113,7 +118,7 @@ class ListedItem:
     coe_id: int
     description: str
     owner_id: str
-    due: date
+    due: date | None
     days_overdue: int
     snoozed_until: date | None = None
 
@@ -133,13 +138,14 @@ def due_for(phrase: str, today: date) -> date:
 
 
 def parse_action(text: str) -> ActionDraft:
-    """Take `<what> [<@owner>] due <date>` apart; `by <date>` works too.
+    """Take `<what> [<@owner>] [due <date>]` apart; `by <date>` works too.
 
-    The due date is what follows the last `due` (or, with no `due`, the last `by`). The owner is
-    a mention right before the due date, at the very end, or at the very start; mentions inside
-    the description stay part of it.
+    The due date is what follows the last `due` (or, with no `due`, the last `by`); without one,
+    the item has no due date yet. The owner is a mention right before the due date, at the very
+    end, or at the very start, and `@me` is whoever wrote the line; mentions inside the
+    description stay part of it.
     """
-    body, phrase = _split_due(text)
+    body, phrase = _split_due(_ME.sub(_AUTHOR_MENTION, text))
     phrase, owner_after = _take_trailing_owner(phrase)
     body, owner_before = _take_trailing_owner(body)
     if owner_before is None:
@@ -149,18 +155,15 @@ def parse_action(text: str) -> ActionDraft:
             f"An action item has one owner, and I found two: <@{owner_before}> and "
             f"<@{owner_after}>. Name one, e.g. `action: <what> @owner due <date>`."
         )
-    description = _trim(body)
+    # An `@me` inside the description is only words.
+    description = _trim(body).replace(_AUTHOR_MENTION, "@me")
     if not description:
         raise ActionItemError(
             "What should be done? Write it after `action:`, "
             "e.g. `action: Alarm when 10 servers shut down in a minute @owner due friday`."
         )
-    if not phrase:
-        raise ActionItemError(
-            "Every action item needs a due date, so nothing was recorded. Add one at the end, "
-            f"e.g. `action: {neutralize(clip(description, 80), {})} due friday`."
-        )
-    return ActionDraft(description, owner_after or owner_before, phrase)
+    owner = owner_after or owner_before
+    return ActionDraft(description, None if owner == _AUTHOR else owner, phrase)
 
 
 def _trim(text: str) -> str:
@@ -269,7 +272,9 @@ def plan_item(
     """
     check_owner(owner)
     why = pick_why(chain, why_number)
-    due = due_for(draft.due_phrase, owner_today(now, owner.tz, fallback))
+    due = None
+    if draft.due_phrase:
+        due = due_for(draft.due_phrase, owner_today(now, owner.tz, fallback))
     return NewItem(draft.description, owner.user_id, due, why)
 
 

@@ -34,7 +34,7 @@ ANGLE_QUESTIONS: dict[Angle, str] = {
     Angle.TRIGGER: "What triggered it?",
     Angle.DETECTION: "Why didn't we notice sooner?",
     Angle.BLAST_RADIUS: "Why was the impact so large?",
-    Angle.PROCESS: "Why was this done by hand?",
+    Angle.PROCESS: "Why did this depend on someone doing it by hand, or remembering it?",
 }
 ORDER = (Angle.DETECTION, Angle.BLAST_RADIUS, Angle.PROCESS, Angle.TRIGGER)
 

@@ -30,11 +30,15 @@ class CoeSummary:
 
 
 def status_phrase(coe: CoeSummary) -> str:
-    """`closed`, `chain complete` or `asking why #n`."""
+    """`closed`, `chain complete`, `other angles offered`, `asking why #n` or `starting`."""
     if coe.closed:
         return "closed"
     if coe.status == Status.CHAIN_DONE.value:
         return "chain complete"
+    if coe.status == Status.OFFERING.value:
+        return "other angles offered"
+    if coe.status == Status.STARTING.value:
+        return "starting"
     return f"asking why #{coe.asking_why}" if coe.asking_why is not None else "asking"
 
 

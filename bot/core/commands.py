@@ -19,15 +19,19 @@ USAGE = (
     "• `/coe help` shows this message\n"
     "*In a COE's thread*\n"
     "• Reply to answer the open why; the bot asks why about your answer next\n"
-    "• `// …` an aside, not an answer (so are thanks, +1s and questions)\n"
-    "• `why: <question>` asks your own why next\n"
+    '• `// …` an aside, not an answer (so are thanks, +1s, questions and "brb")\n'
+    "• `answer: …` records as an answer what the bot would take for conversation\n"
+    "• A :x: reaction on a reply the bot took as an answer takes it back\n"
+    "• `why: <question>` rewords the open why; `#3 why: <question>` asks about answer #3; "
+    "`#0 why: <question>` about the problem itself, as a new branch\n"
     "• `also: <cause>` adds a second cause beside the latest answer; "
     "`#2 also: <cause>` beside answer #2\n"
     "• `undo` takes back the latest answer\n"
     '• `done` (or "we\'re out of ideas") ends this branch; the bot goes back to the next\n'
-    "• `action: <what> @owner due <date>` records an action item "
-    "(`action #3: …` for why #3)\n"
-    "• `impact: …` and `lesson: …` go into the document\n"
+    "• `action: <what> @owner due <date>` records an action item (`action #3: …` for why #3; "
+    "`@me` is you; without a date, pick one on the confirmation or reply `due <date>`)\n"
+    "• `impact: …` and `lesson: …` go into the document, and so does "
+    "`timeline: <time> <what happened>` (e.g. `timeline: 14:05 paged the on-call`)\n"
     "• `export` uploads the document to the thread"
 )
 

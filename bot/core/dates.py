@@ -31,9 +31,18 @@ def _format_ordinal(ordinal: int) -> str:
     return f"{_DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
-def days_overdue(due: date, today: date) -> int:
-    """Whole days past `due`; 0 when it is not overdue."""
-    return max((today - due).days, 0)
+# How an item without a due date reads where a date would stand.
+NO_DATE = "no due date"
+
+
+def days_overdue(due: date | None, today: date) -> int:
+    """Whole days past `due`; 0 when it is not overdue, or has no due date."""
+    return max((today - due).days, 0) if due is not None else 0
+
+
+def due_text(due: date | None) -> str:
+    """`Fri 4 Dec 2026`, or "no due date"."""
+    return format_day(due) if due is not None else NO_DATE
 
 
 def overdue_phrase(days: int) -> str:
@@ -51,13 +60,14 @@ def due_phrase(due: date, today: date) -> str:
     return "due tomorrow" if days == 1 else f"due in {days} days"
 
 
-def overdue_first(days_overdue: int, due: date) -> tuple[int, date]:
-    """Sort key of item lists: overdue first, the longest overdue at the top; then by due date.
+def overdue_first(days_overdue: int, due: date | None) -> tuple[int, date]:
+    """Sort key of item lists: overdue first, the longest overdue at the top; then by due date,
+    items without one last.
 
     By days overdue rather than by due date alone: with owners in different timezones, the same
     due date can be overdue for one and not yet for another.
     """
-    return (-days_overdue, due)
+    return (-days_overdue, due if due is not None else date.max)
 
 
 # Reading a due date --------------------------------------------------------------------------

@@ -47,7 +47,7 @@ class DigestItem:
     coe_id: int
     text: str
     owner_id: str
-    due: date
+    due: date | None
     snoozed_until: date | None = None
 
 

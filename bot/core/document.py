@@ -19,6 +19,7 @@ __all__ = [
     "Cause",
     "CoeDocument",
     "Item",
+    "Moment",
     "Related",
     "mermaid_flowchart",
     "participants",
@@ -28,35 +29,43 @@ __all__ = [
 ]
 
 NONE_RECORDED = "None recorded."
+NOT_A_MECHANISM = "not a mechanism"
 # Node text in the diagram is cut here; the full answer is in the list above it.
 DIAGRAM_TEXT_LIMIT = 80
+# An angle's question on an edge of the diagram is cut here.
+EDGE_TEXT_LIMIT = 60
 ITEM_COLUMNS = ("#", "Action item", "Owner", "Due", "Status", "Type", "Priority", "Addresses")
 
 
 @dataclass(frozen=True)
 class Cause:
-    """One answered why: its place in the tree, the question as asked and the answer."""
+    """One answered why: its number (the order it was asked in), the question as asked and the
+    answer. `branch` is the question of a branch the team took up (an offered angle, or their
+    own `#0 why:`), drawn on the edge that leads to it."""
 
-    label: str
+    number: int
     question: str
     answer: str
     author_id: str
     human_error: bool = False
     mechanism_question: str | None = None
     children: tuple[Cause, ...] = ()
+    branch: str | None = None
 
 
 @dataclass(frozen=True)
 class Item:
-    """One action item as the document lists it."""
+    """One action item as the document lists it; `weak` when it asks people to try harder
+    instead of building a mechanism."""
 
     description: str
     owner_id: str
-    due: date
+    due: date | None
     status: str
     kind: str | None
     priority: str
-    why_label: str | None
+    why_number: int | None
+    weak: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,8 +78,20 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Moment:
+    """A line of the timeline; `at` None for a line of the team's whose time could not be read,
+    listed after the others as written."""
+
+    at: datetime | None
+    what: str
+
+
+@dataclass(frozen=True)
 class CoeDocument:
-    """Everything the document shows; user text still in Slack markup, people as user ids."""
+    """Everything the document shows; user text still in Slack markup, people as user ids.
+
+    `thread_link` None and `in_terminal` False: the Slack thread is not known (yet).
+    """
 
     key: str
     problem: str
@@ -86,6 +107,8 @@ class CoeDocument:
     thread_link: str | None
     related: tuple[Related, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)
+    timeline: tuple[Moment, ...] = ()
+    in_terminal: bool = False
 
 
 def walk(causes: Sequence[Cause], depth: int = 0) -> Iterator[tuple[Cause, int]]:
@@ -95,15 +118,10 @@ def walk(causes: Sequence[Cause], depth: int = 0) -> Iterator[tuple[Cause, int]]
         yield from walk(cause.children, depth + 1)
 
 
-def label_key(label: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key of a label: `2.10` after `2.9`."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in label.split("."))
-
-
 def root_causes(causes: Sequence[Cause]) -> list[Cause]:
-    """The leaves of the tree, the deepest cause of each branch, in label order."""
+    """The leaves of the tree, the deepest cause of each branch, in the order they were asked."""
     leaves = [cause for cause, _ in walk(causes) if not cause.children]
-    return sorted(leaves, key=lambda cause: label_key(cause.label))
+    return sorted(leaves, key=lambda cause: cause.number)
 
 
 def participants(causes: Sequence[Cause], items: Sequence[Item] = ()) -> tuple[str, ...]:
@@ -115,6 +133,7 @@ def participants(causes: Sequence[Cause], items: Sequence[Item] = ()) -> tuple[s
 def render_markdown(doc: CoeDocument) -> str:
     """The whole COE as one Markdown document."""
     text = Text(doc.names)
+    count = sum(1 for _ in walk(doc.causes))
     blocks = [
         f"# {text.inline(doc.key)}: {text.inline(doc.problem)}",
         "\n".join(_facts(doc, text)),
@@ -122,14 +141,16 @@ def render_markdown(doc: CoeDocument) -> str:
         text.line(doc.problem) or NONE_RECORDED,
         "## Impact",
         _bullets(text.line(line) for line in doc.impact),
-        "## Five whys",
+        "## Timeline",
+        _bullets(_moment_line(moment, text) for moment in _in_order(doc.timeline)),
+        f"## Whys ({count})",
         "\n".join(_why_lines(doc.causes, text)) or NONE_RECORDED,
     ]
     if doc.causes:
         blocks.append(f"```mermaid\n{mermaid_flowchart(doc)}\n```")
     blocks += [
         "## Root causes",
-        _bullets(_root_cause_line(cause, text) for cause in root_causes(doc.causes)),
+        _bullets(_root_cause_line(cause, doc.items, text) for cause in root_causes(doc.causes)),
         "## Action items",
         _item_table(doc.items, text),
         "## Lessons learned",
@@ -142,21 +163,44 @@ def render_markdown(doc: CoeDocument) -> str:
 
 def _facts(doc: CoeDocument, text: Text) -> list[str]:
     people = ", ".join(text.person(user_id) for user_id in doc.participant_ids)
-    thread = text.link("Slack thread", doc.thread_link) if doc.thread_link else NONE_RECORDED
+    if doc.in_terminal:
+        thread = "none: held in a terminal with `coe-bot try`, not in Slack"
+    elif doc.thread_link:
+        thread = text.link("Slack thread", doc.thread_link)
+    else:
+        thread = NONE_RECORDED
     return [
         f"- **Status:** {text.inline(doc.status)}",
         f"- **Facilitator:** {text.person(doc.facilitator_id)}",
         f"- **Participants:** {people or NONE_RECORDED}",
-        f"- **Started:** {_moment(doc.started_at)}",
-        f"- **Chain closed:** {_moment(doc.chain_closed_at) if doc.chain_closed_at else 'not yet'}",
+        f"- **Started:** {moment_text(doc.started_at)}",
+        f"- **Chain closed:** "
+        f"{moment_text(doc.chain_closed_at) if doc.chain_closed_at else 'not yet'}",
         f"- **Thread:** {thread}",
     ]
 
 
-def _moment(moment: datetime) -> str:
+def moment_text(moment: datetime) -> str:
     """`Mon 4 May 2026 14:05 UTC`; a naive time is taken as UTC."""
     utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     return f"{format_day(utc.date())} {utc:%H:%M} UTC"
+
+
+def _in_order(timeline: Sequence[Moment]) -> list[Moment]:
+    """By time, those with one first; the team's lines without a readable time as written."""
+    timed = [moment for moment in timeline if moment.at is not None]
+    untimed = [moment for moment in timeline if moment.at is None]
+    return sorted(timed, key=lambda moment: _utc(moment.at)) + untimed
+
+
+def _utc(moment: datetime | None) -> datetime:
+    assert moment is not None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _moment_line(moment: Moment, text: Text) -> str:
+    when = f"**{moment_text(moment.at)}** " if moment.at is not None else ""
+    return when + text.inline(moment.what)
 
 
 def _bullets(lines: Iterable[str]) -> str:
@@ -169,7 +213,7 @@ def _why_lines(causes: Sequence[Cause], text: Text) -> Iterator[str]:
     for cause, depth in walk(causes):
         indent = "  " * depth
         lines = [
-            f"**{text.inline(cause.label)}** {text.inline(cause.question)}",
+            f"**#{cause.number}** {text.inline(cause.question)}",
             f"{_bold(text.inline(cause.answer))} — {text.person(cause.author_id)}",
         ]
         if cause.human_error:
@@ -189,10 +233,20 @@ def _human_error_note(cause: Cause, text: Text) -> str:
     return note
 
 
-def _root_cause_line(cause: Cause, text: Text) -> str:
-    line = f"**{text.inline(cause.label)}** {text.inline(cause.answer)}"
+def _root_cause_line(cause: Cause, items: Sequence[Item], text: Text) -> str:
+    line = f"**#{cause.number}** {text.inline(cause.answer)}"
     if cause.human_error:
         line += " ⚠️ *(human error: the mechanism behind it is still to be found)*"
+    addressing = [
+        number
+        for number, item in enumerate(items, start=1)
+        if item.why_number == cause.number and item.status != "dropped"
+    ]
+    if addressing:
+        listed = ", ".join(f"{number}" for number in addressing)
+        line += f" — addressed by action item{'s' if len(addressing) > 1 else ''} {listed}"
+    else:
+        line += " — *no action item yet*"
     return line
 
 
@@ -201,15 +255,18 @@ def _item_table(items: Sequence[Item], text: Text) -> str:
         return NONE_RECORDED
     rows = [table_row(ITEM_COLUMNS), table_row(("---",) * len(ITEM_COLUMNS))]
     for number, item in enumerate(items, start=1):
+        description = text.inline(item.description)
+        if item.weak:
+            description += f" ⚠️ *{NOT_A_MECHANISM}*"
         cells = (
             str(number),
-            text.inline(item.description),
+            description,
             text.person(item.owner_id),
-            format_day(item.due),
+            format_day(item.due) if item.due else "no date",
             text.inline(item.status),
             text.inline(item.kind) if item.kind else "—",
             text.inline(item.priority),
-            f"Why {text.inline(item.why_label)}" if item.why_label else "—",
+            f"Why #{item.why_number}" if item.why_number else "—",
         )
         rows.append(table_row(cells))
     return "\n".join(rows)
@@ -230,9 +287,13 @@ def mermaid_flowchart(doc: CoeDocument) -> str:
         for cause in causes:
             node = f"N{len(nodes)}"
             mark = "⚠ " if cause.human_error else ""
-            body = f"{mark}{cause.label} {slack_to_plain(cause.answer, doc.names)}"
+            body = f"{mark}#{cause.number} {slack_to_plain(cause.answer, doc.names)}"
             nodes.append(f'    {node}["{mermaid_label(body, DIAGRAM_TEXT_LIMIT)}"]')
-            edges.append(f"    {parent} --> {node}")
+            if cause.branch:
+                label = mermaid_label(slack_to_plain(cause.branch, doc.names), EDGE_TEXT_LIMIT)
+                edges.append(f'    {parent} -->|"{label}"| {node}')
+            else:
+                edges.append(f"    {parent} --> {node}")
             if cause.human_error:
                 marked.append(node)
             add(cause.children, node)

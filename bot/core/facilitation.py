@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from bot.core import angles, blame
+from bot.core import angles, blame, questions
 from bot.core.replies import AlsoCause, Answer, AskWhy, EndChain, Reply, Undo
 
 
@@ -36,7 +36,8 @@ class Step:
     author: str | None = None
     answer_ts: str | None = None
     parent: int | None = None
-    # The question as asked, when it is not the plain "why did <subject> happen?".
+    # The question as asked, when it is not the one made from the subject (`question_text`):
+    # the team's own (`why:`), an offered angle's, or the mechanism question after a blame answer.
     question: str | None = None
     human_error: bool = False
     branch_done: bool = False
@@ -52,6 +53,13 @@ class Chain:
     problem: str
     status: Status
     steps: tuple[Step, ...]
+    # The highest why number asked so far, including whys since dropped (a branch ended while
+    # its why was open): "Why #7" names one question only, in the thread and in `action #7:`.
+    asked: int = 0
+
+    @property
+    def highest(self) -> int:
+        return max(self.asked, max((step.number for step in self.steps), default=0))
 
     @property
     def open_step(self) -> Step | None:
@@ -93,8 +101,8 @@ def apply(chain: Chain, reply: Reply | None, author: str, ts: str) -> Chain | No
             return record_answer(chain, text, author, ts)
         case AlsoCause(text, beside):
             return add_cause(chain, text, author, ts, beside)
-        case AskWhy(question):
-            return ask(chain, question)
+        case AskWhy(question, about):
+            return ask(chain, question, about)
         case EndChain():
             return end_branch(chain)
         case Undo():
@@ -169,15 +177,31 @@ def add_cause(
     return replace(added, status=Status.ASKING, steps=(*added.steps, next_question(added, cause)))
 
 
-def ask(chain: Chain, question: str) -> Chain:
-    """`why: <question>`: the open why takes this wording; with none open, a new branch."""
-    step = chain.open_step
-    if step is not None:
-        return _replace_step(chain, replace(step, question=question, prompt_ts=None))
+def ask(chain: Chain, question: str, about: int | None = None) -> Chain:
+    """`why: <question>`: the open why takes this wording; with none open, a new branch about
+    the problem. `#n why:` asks it about answer #n instead, and `#0 why:` about the problem
+    itself; a why left open by that is dropped (its answer is asked about again later)."""
     if chain.status is Status.STARTING:
         raise FacilitationError("This COE has not started yet.")
-    new = Step(_next_number(chain), chain.problem, question=question)
-    return replace(chain, status=Status.ASKING, steps=(*chain.steps, new))
+    step = chain.open_step
+    if about is None and step is not None:
+        return _replace_step(chain, replace(step, question=question, prompt_ts=None))
+    parent = None if about in (None, 0) else chain.step(about)
+    if about not in (None, 0) and (parent is None or parent.answer is None):
+        known = ", ".join(f"#{s.number}" for s in chain.answered) or "none yet"
+        raise FacilitationError(
+            f"There is no answer #{about} to ask about (answers so far: {known}). "
+            "`#0 why: <question>` asks about the problem itself."
+        )
+    steps = tuple(s for s in chain.steps if s is not step)
+    chain = replace(chain, asked=chain.highest)
+    new = Step(
+        _next_number(chain),
+        parent.answer or "" if parent else chain.problem,
+        parent=parent.number if parent else None,
+        question=question,
+    )
+    return replace(chain, status=Status.ASKING, steps=(*steps, new))
 
 
 def end_branch(chain: Chain, *, offer_angles: bool = True) -> Chain:
@@ -198,12 +222,11 @@ def end_branch(chain: Chain, *, offer_angles: bool = True) -> Chain:
     steps = tuple(s for s in chain.steps if s is not step)
     if step is not None and step.parent is not None:
         steps = tuple(replace(s, branch_done=True) if s.number == step.parent else s for s in steps)
-    closed = replace(chain, steps=steps)
+    closed = replace(chain, steps=steps, asked=chain.highest)
     unexplored = next_unexplored(closed)
     if unexplored is not None:
         # Numbered after the why just dropped: "Why #7" names one question only.
-        back = replace(next_question(closed, unexplored), number=_next_number(chain))
-        return replace(closed, steps=(*steps, back))
+        return replace(closed, steps=(*steps, next_question(closed, unexplored)))
     if offer_angles and not angles_offered(closed) and missing_angles(closed):
         return replace(closed, status=Status.OFFERING)
     return _done(closed)
@@ -219,14 +242,16 @@ def ask_angle(chain: Chain, angle: angles.Angle) -> Chain:
     """A missing angle the team picked: its question as a new branch about the problem."""
     if chain.status is not Status.OFFERING:
         raise FacilitationError("The review is not offering other angles right now.")
-    return ask(replace(chain, status=Status.ASKING), angles.ANGLE_QUESTIONS[angle])
+    return ask(replace(chain, status=Status.ASKING), angles.ANGLE_QUESTIONS[angle], about=0)
 
 
 def missing_angles(chain: Chain) -> list[angles.Angle]:
-    """The angles of the incident that no question or answer in the tree covers yet."""
-    texts = []
-    for step in chain.answered:
-        texts += [question_text(step), step.answer or ""]
+    """The angles of the incident that none of the team's answers covers yet.
+
+    Judged on the answers alone: the bot's own questions (the mechanism question after a blame
+    answer speaks of impact and of catching it sooner) say nothing about what the team found.
+    """
+    texts = [step.answer or "" for step in chain.answered]
     return [angle for angle in angles.missing_angles(texts) if angle is not angles.Angle.TRIGGER]
 
 
@@ -240,7 +265,7 @@ def next_unexplored(chain: Chain) -> Step | None:
 
 
 def _done(chain: Chain) -> Chain:
-    return replace(chain, status=Status.CHAIN_DONE, steps=chain.answered)
+    return replace(chain, status=Status.CHAIN_DONE, steps=chain.answered, asked=chain.highest)
 
 
 def end_chain(chain: Chain) -> Chain:
@@ -286,7 +311,52 @@ def take_back(chain: Chain, answer_ts: str | None = None) -> Chain:
     else:
         cleared = replace(latest, answer=None, author=None, answer_ts=None, human_error=False)
         steps = tuple(cleared if s.number == latest.number else s for s in steps)
-    return replace(chain, status=Status.ASKING, steps=steps)
+    return replace(chain, status=Status.ASKING, steps=steps, asked=chain.highest)
+
+
+def withdraw(chain: Chain, answer_ts: str) -> Chain:
+    """A reply the team says was no answer (a `:x:` on it): out of the tree, as if never taken.
+
+    The latest answer goes as `undo` takes it back, and its question is asked again. An earlier
+    one leaves its place to what was answered about it: people answer the question in front of
+    them, so the first answer given to "why did <it> happen?" answered its question, and the
+    others are causes beside that one.
+    """
+    target = next((step for step in chain.answered if step.answer_ts == answer_ts), None)
+    if target is None:
+        raise FacilitationError("That message is not an answer in this chain.")
+    if target is chain.latest_answer:
+        return take_back(chain, answer_ts=answer_ts)
+    below = sorted(chain.children(target.number), key=lambda step: step.number)
+    answered = [step for step in below if step.answer is not None]
+    gone = {step.number for step in below if step.answer is None} | {target.number}
+    moved: dict[int, Step] = {}
+    if answered:
+        first, *beside = answered
+        gone = (gone - {target.number}) | {first.number}
+        moved[target.number] = replace(
+            target,
+            answer=first.answer,
+            author=first.author,
+            answer_ts=first.answer_ts,
+            human_error=first.human_error,
+            branch_done=first.branch_done,
+        )
+        for step in chain.steps:
+            if step.parent == first.number:
+                moved[step.number] = replace(step, parent=target.number)
+        for step in beside:
+            moved[step.number] = replace(
+                step, parent=target.parent, subject=target.subject, question=target.question
+            )
+    steps = tuple(moved.get(step.number, step) for step in chain.steps if step.number not in gone)
+    kept = replace(chain, steps=steps, asked=chain.highest)
+    if kept.status is not Status.ASKING or kept.open_step is not None:
+        return kept
+    unexplored = next_unexplored(kept)
+    if unexplored is None:
+        return _done(kept)
+    return replace(kept, steps=(*steps, next_question(kept, unexplored)))
 
 
 def revise_answer(chain: Chain, answer_ts: str, text: str) -> Chain:
@@ -301,24 +371,32 @@ def revise_answer(chain: Chain, answer_ts: str, text: str) -> Chain:
             step = revised
         elif step.parent == target.number:
             step = replace(step, subject=text)
-            if step.answer is None and step.question == _default_follow_up(target):
-                step = replace(step, question=_default_follow_up(revised))
+            if step.answer is None and step.question == _default_follow_up(
+                replace(target, number=step.number)
+            ):
+                step = replace(
+                    step, question=_default_follow_up(replace(revised, number=step.number))
+                )
         steps.append(step)
     return replace(chain, steps=tuple(steps))
 
 
 def next_question(chain: Chain, about: Step) -> Step:
     """The why to ask about answer `about`: for a human error, the mechanism behind it."""
+    number = _next_number(chain, about)
     return Step(
-        _next_number(chain, about),
+        number,
         about.answer or "",
         parent=about.number,
-        question=_default_follow_up(about),
+        question=_default_follow_up(replace(about, number=number)),
     )
 
 
 def _default_follow_up(step: Step) -> str | None:
-    return blame.mechanism_question(step.answer or "") if step.human_error else None
+    """The mechanism question asked as why #`step.number` after a blame answer, else None."""
+    if not step.human_error:
+        return None
+    return blame.mechanism_question(step.answer or "", step.number)
 
 
 def _answered(step: Step, text: str, author: str, answer_ts: str) -> Step:
@@ -337,7 +415,7 @@ def _replace_step(chain: Chain, step: Step, *added: Step) -> Chain:
 
 
 def _next_number(chain: Chain, *also: Step) -> int:
-    return max((step.number for step in (*chain.steps, *also)), default=0) + 1
+    return max(chain.highest, max((step.number for step in also), default=0)) + 1
 
 
 def _ts(ts: str | None) -> Decimal:
@@ -350,11 +428,19 @@ def _ts(ts: str | None) -> Decimal:
 # Wording ---------------------------------------------------------------------------------------
 
 
-def question_text(step: Step) -> str:
-    """The question itself, as asked: a custom or mechanism question, else the plain why."""
+def asked(step: Step) -> questions.Question:
+    """The question for `step` as it is asked: the stored one, or one made from its subject in
+    the subject's own words (the problem as it stands when it is a question)."""
     if step.question:
-        return step.question
-    return f'why did "{step.subject}" happen?'
+        return questions.Question(step.question)
+    if step.parent is None:
+        return questions.about_problem(step.subject)
+    return questions.about_answer(step.subject, step.number)
+
+
+def question_text(step: Step) -> str:
+    """The question itself, as asked."""
+    return asked(step).text
 
 
 def why_question(step: Step) -> str:
@@ -362,21 +448,31 @@ def why_question(step: Step) -> str:
     return f"Why #{step.number}: {question_text(step)}"
 
 
-def tree_labels(chain: Chain) -> dict[int, str]:
-    """Each answered step's place in the tree: "1", "2", "2.1", in the order they were asked."""
-    labels: dict[int, str] = {}
+def depth(chain: Chain, step: Step) -> int:
+    """How far below the problem `step` hangs: 0 for a why about the problem."""
+    level = 0
+    parent = step.parent
+    while parent is not None and (above := chain.step(parent)) is not None and level < 1000:
+        level += 1
+        parent = above.parent
+    return level
 
-    def walk(parent: int | None, prefix: str) -> None:
-        children = [step for step in chain.children(parent) if step.answer is not None]
-        for index, step in enumerate(children, start=1):
-            labels[step.number] = f"{prefix}{index}"
-            walk(step.number, f"{prefix}{index}.")
 
-    walk(None, "")
-    return labels
+def walk(chain: Chain) -> list[Step]:
+    """The answered steps, parents before children, siblings in the order they were asked."""
+    ordered: list[Step] = []
+
+    def visit(parent: int | None) -> None:
+        for step in sorted(chain.children(parent), key=lambda s: s.number):
+            if step.answer is not None:
+                ordered.append(step)
+                visit(step.number)
+
+    visit(None)
+    return ordered
 
 
 def root_causes(chain: Chain) -> tuple[Step, ...]:
     """The leaves of the tree: answers nobody found a further why for."""
     asked = {step.parent for step in chain.answered}
-    return tuple(step for step in chain.answered if step.number not in asked)
+    return tuple(step for step in walk(chain) if step.number not in asked)

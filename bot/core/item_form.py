@@ -72,7 +72,7 @@ def check_form(
     why = _form_why(chain, form.why_number, errors)
     priority = _choice(Priority, form.priority, Priority.MEDIUM, FormField.PRIORITY, errors)
     kind = _choice(Kind, form.kind, None, FormField.KIND, errors)
-    if errors or owner is None or due is None or why is None:
+    if errors or owner is None or why is None:
         return None, errors
     return NewItem(description, owner.user_id, due, why, priority, kind), {}
 
@@ -86,8 +86,7 @@ def _form_due(
 ) -> date | None:
     today = owner_today(now, owner.tz if owner else None, fallback)
     if not value:
-        errors[FormField.DUE] = "Pick a due date."
-        return None
+        return None  # recorded without one: the confirmation offers to set it
     try:
         return parse_due(value, today)
     except DueDateError:

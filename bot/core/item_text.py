@@ -34,6 +34,12 @@ def status_note(
     )
 
 
+def due_note(actor_id: str, description: str, due: date, names: Mapping[str, str]) -> str:
+    """The COE thread's record of an item given its due date."""
+    quoted = f"“{clip(neutralize(description, names), 500)}”"
+    return f"<@{actor_id}> set the action item {quoted} due {format_day(due)}."
+
+
 def status_reply(coe_id: int, note: str) -> str:
     """What the person who clicked is told."""
     return f"{note} ({coe_key(coe_id)}; noted in its thread.)"

@@ -35,9 +35,12 @@ UNDO_PHRASES = frozenset({"undo", "take back", "undo that"})
 EXPORT_PHRASES = frozenset({"export", "export the coe", "export coe"})
 
 _ACTION = re.compile(r"^\s*action\s*(?:#\s*(?P<number>\d+))?\s*:\s*(?P<rest>.*)$", re.I | re.S)
-_WHY = re.compile(r"^\s*why\s*:\s*(?P<rest>.*)$", re.I | re.S)
+_WHY = re.compile(r"^\s*(?:#\s*(?P<number>\d+)\s+)?why\s*:\s*(?P<rest>.*)$", re.I | re.S)
+_ANSWER = re.compile(r"^\s*answer\s*:\s*(?P<rest>.*)$", re.I | re.S)
+# "due friday" sets the date of an action item recorded without one; "due to ..." is a cause.
+_DUE = re.compile(r"^\s*due\s*:?\s+(?!to\b)(?P<rest>\S.{0,60})$", re.I | re.S)
 _ALSO = re.compile(r"^\s*(?:#\s*(?P<number>\d+)\s+)?also\s*:\s*(?P<rest>.*)$", re.I | re.S)
-_NOTE = re.compile(r"^\s*(?P<kind>impact|lesson)\s*:\s*(?P<rest>.*)$", re.I | re.S)
+_NOTE = re.compile(r"^\s*(?P<kind>impact|lesson|timeline)\s*:\s*(?P<rest>.*)$", re.I | re.S)
 _EMOJI_CODE = re.compile(r":[a-z0-9_+\-']+:")
 
 
@@ -74,9 +77,11 @@ class ActionRequest:
 
 @dataclass(frozen=True)
 class AskWhy:
-    """`why: <question>`: the wording of the next question."""
+    """`why: <question>`: the wording of the open question; `#n why:` a question about
+    answer #n, `#0 why:` about the problem itself."""
 
     question: str
+    about: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,10 +94,17 @@ class AlsoCause:
 
 @dataclass(frozen=True)
 class Note:
-    """`impact: …` or `lesson: …`, for the COE document."""
+    """`impact: …`, `lesson: …` or `timeline: <time> <what happened>`, for the COE document."""
 
     kind: str
     text: str
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """`due <date>`: the date of the writer's latest action item recorded without one."""
+
+    phrase: str
 
 
 @dataclass(frozen=True)
@@ -100,7 +112,9 @@ class Export:
     pass
 
 
-Reply = Answer | Aside | EndChain | Undo | ActionRequest | AskWhy | AlsoCause | Note | Export
+Reply = (
+    Answer | Aside | EndChain | Undo | ActionRequest | AskWhy | AlsoCause | Note | Export | DueDate
+)
 
 
 def normalize(text: str) -> str:
@@ -146,7 +160,13 @@ def _keyword(text: str) -> Reply | None:
         number = action.group("number")
         return ActionRequest(action.group("rest").strip(), int(number) if number else None)
     if (why := _WHY.match(text)) and why.group("rest").strip():
-        return AskWhy(why.group("rest").strip())
+        number = why.group("number")
+        question = why.group("rest").strip()
+        return AskWhy(question[:1].upper() + question[1:], int(number) if number else None)
+    if (answer := _ANSWER.match(text)) and answer.group("rest").strip():
+        return Answer(answer.group("rest").strip())
+    if due := _DUE.match(text):
+        return DueDate(due.group("rest").strip())
     if (also := _ALSO.match(text)) and also.group("rest").strip():
         number = also.group("number")
         return AlsoCause(also.group("rest").strip(), int(number) if number else None)

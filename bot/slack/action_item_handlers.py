@@ -3,6 +3,7 @@ record a submitted form, change an item's status."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot.core.action_items import StatusAction
@@ -20,8 +21,13 @@ Body = dict[str, Any]
 def open_add_form(rt: Runtime, body: Body, action: Body) -> None:
     view_id = _opened(rt, body)
     if view_id is not None:
+        coe_id, _, why = str(action["value"]).partition(":")
         error = action_items.fill_add_form(
-            rt, coe_id=int(action["value"]), user_id=user_id(body), view_id=view_id
+            rt,
+            coe_id=int(coe_id),
+            user_id=user_id(body),
+            view_id=view_id,
+            why_number=int(why) if why.isdigit() else None,
         )
         _show_refusal(rt, view_id, ActionId.ADD_ACTION_ITEM, error)
 
@@ -45,6 +51,18 @@ def abandon_form(rt: Runtime, key: str, error: str) -> None:
         action_items.report_unrecorded_form(
             rt, coe_id=int(body["view"]["private_metadata"]), actor_id=user_id(body)
         )
+
+
+def set_due(rt: Runtime, body: Body, action: Body) -> None:
+    """The date picker on an item recorded without a due date."""
+    item_id = views.picked_item(str(action.get("block_id") or ""))
+    picked = action.get("selected_date")
+    if item_id is None or not picked:
+        return
+    outcome = action_items.set_due(
+        rt, item_id=item_id, actor_id=user_id(body), due=date.fromisoformat(str(picked))
+    )
+    stored.respond(rt, body, outcome.message)
 
 
 def mark_done(rt: Runtime, body: Body, action: Body) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.core.action_items import Kind, ListedItem, NewItem, Priority, why_label
-from bot.core.dates import format_day, overdue_phrase
+from bot.core.dates import NO_DATE, format_day, overdue_phrase
 from bot.core.facilitation import Step
 from bot.core.item_form import FormField
 from bot.core.mechanisms import WEAK_ACTION_ADVICE, is_weak_action
@@ -25,7 +25,7 @@ from bot.slack.blocks import (
     section,
     size_of,
 )
-from bot.slack.messages import Message, item_status_buttons
+from bot.slack.messages import ActionId, Message, item_status_buttons
 from bot.use_cases.action_items import ItemList
 
 ADD_ITEM_CALLBACK = "coe_add_action_item_form"
@@ -51,6 +51,7 @@ FORM_BLOCKS = {
 }
 
 DESCRIPTION_LIMIT = 3000
+DUE_PICKER_BLOCK = "item-due-"
 _KIND_LABELS = {
     Kind.PREVENT: "Prevent: stop it from happening",
     Kind.DETECT: "Detect: notice it sooner",
@@ -61,11 +62,21 @@ _KIND_LABELS = {
 # Confirmations and notes ----------------------------------------------------------------------
 
 
-def build_confirmation(coe_id: int, item: NewItem, created_by: str, names: Names) -> Message:
-    """What the bot understood, posted in the COE thread, so a misreading is caught at once."""
+def build_confirmation(
+    coe_id: int, item: NewItem, created_by: str, names: Names, item_id: int | None = None
+) -> Message:
+    """What the bot understood, posted in the COE thread, so a misreading is caught at once.
+
+    An item without a due date says so, and offers a date picker (`item_id` names the item).
+    """
+    due = (
+        format_day(item.due)
+        if item.due
+        else f"{NO_DATE} yet (pick one below, or reply `due <date>`)"
+    )
     lines = [
         f"Owner: <@{item.owner_id}>",
-        f"Due: {format_day(item.due)}",
+        f"Due: {due}",
         f"Addresses {clip(neutralize(why_label(item.why), names), 500)}",
     ]
     if item.priority is not Priority.MEDIUM or item.kind is not None:
@@ -78,11 +89,34 @@ def build_confirmation(coe_id: int, item: NewItem, created_by: str, names: Names
         section(f"{intro}\n*{quoted}*"),
         {"type": "section", "fields": [mrkdwn(clip(line, FIELD_LIMIT)) for line in lines]},
     ]
+    if item.due is None and item_id is not None:
+        blocks.append(due_picker(item_id))
     if is_weak_action(item.description):
         # Informational: the item is recorded all the same.
         text += f"\n{WEAK_ACTION_ADVICE}"
         blocks.append(context(f":bulb: {WEAK_ACTION_ADVICE}"))
     return message(text, blocks)
+
+
+def due_picker(item_id: int) -> dict[str, Any]:
+    """A date picker that sets the due date of item `item_id` (named by the block's id)."""
+    return {
+        "type": "actions",
+        "block_id": f"{DUE_PICKER_BLOCK}{item_id}",
+        "elements": [
+            {
+                "type": "datepicker",
+                "action_id": ActionId.ITEM_DUE.value,
+                "placeholder": plain("Set a due date"),
+            }
+        ],
+    }
+
+
+def picked_item(block_id: str) -> int | None:
+    """The item a date picker's block names."""
+    number = block_id.removeprefix(DUE_PICKER_BLOCK)
+    return int(number) if block_id.startswith(DUE_PICKER_BLOCK) and number.isdigit() else None
 
 
 # Lists ----------------------------------------------------------------------------------------
@@ -135,7 +169,7 @@ def build_item_list(
 
 
 def item_line(item: ListedItem, names: Names) -> str:
-    parts = [f"due {format_day(item.due)}", f"owner <@{item.owner_id}>"]
+    parts = [f"due {format_day(item.due)}" if item.due else NO_DATE, f"owner <@{item.owner_id}>"]
     if item.days_overdue:
         parts.insert(1, f"*{overdue_phrase(item.days_overdue)}*")
     if item.snoozed_until is not None:
@@ -178,7 +212,7 @@ def build_add_item_modal(
                 },
             ),
             _input(OWNER, "Owner", {"type": "users_select", "initial_user": owner_id}),
-            _input(DUE, "Due date", {"type": "datepicker"}),
+            _input(DUE, "Due date", {"type": "datepicker"}, optional=True),
             _input(
                 PRIORITY,
                 "Priority",

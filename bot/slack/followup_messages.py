@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.core.dates import due_phrase, format_day, overdue_phrase
+from bot.core.dates import NO_DATE, due_phrase, format_day, overdue_phrase
 from bot.core.digest import CoeProgress, Digest, DigestItem, OpenEntry, OwnerGroup
 from bot.core.nudges import NudgeKind
 from bot.core.review_text import Names, coe_key
@@ -196,13 +196,13 @@ def _entry_row(entry: OpenEntry, about: dict[int, str], names: Names) -> _Row:
     item = entry.item
     text = clip(neutralize(item.text, names), ITEM_LIMIT)
     coe = coe_key(item.coe_id)
-    due = f"due {format_day(item.due)}"
+    due = f"due {format_day(item.due)}" if item.due else NO_DATE
     snoozed = f", snoozed until {format_day(item.snoozed_until)}" if item.snoozed_until else ""
     if entry.days_overdue:
         overdue = overdue_phrase(entry.days_overdue)
         when, plain = f":warning: *{overdue}* ({due}{snoozed})", f"{overdue}, {due}{snoozed}"
     else:
-        when = plain = f"Due {format_day(item.due)}{snoozed}"
+        when = plain = f"{due[:1].upper()}{due[1:]}{snoozed}"
     body = section(f"{text}\n{when} · {about.get(item.coe_id, f'*{coe}*')}")
     return _Row(
         [body, item_status_buttons(item.id)],

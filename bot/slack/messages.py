@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
 from bot.core import facilitation as core
 from bot.core.angles import ANGLE_QUESTIONS, Angle
-from bot.core.blame import mechanism_question
 from bot.core.chatter import ASIDE_PREFIX
-from bot.core.facilitation import Chain, Step, why_question
+from bot.core.facilitation import Chain, Step
 from bot.core.review_text import (
     NO_NAMES,
     QUOTE_LIMIT,
@@ -35,19 +35,23 @@ class ActionId(StrEnum):
     ASK_ANGLE = "coe_ask_angle"
     FINISH_CHAIN = "coe_finish_chain"
     EXPORT = "coe_export"
+    ITEM_DUE = "coe_item_due"  # the date picker on an item recorded without a due date
 
 
 # The mark on each thread message the bot took as an answer (or an impact or lesson line).
 RECORDED_REACTION = "ballot_box_with_check"
 # Slack takes about 12,000 characters of block text in one message; leave room for the rest.
 MESSAGE_TEXT_BUDGET = 10_000
+# An actions block takes 25 buttons: one per root cause, and the two for the whole COE.
+ROOT_CAUSE_BUTTONS = 23
 
 
 HELP_LINE = (
     f"Reply in this thread to answer. Start with `{ASIDE_PREFIX}` for an aside that is not an "
-    "answer. `why: <question>` asks your own why, `also: <cause>` adds a second cause, `undo` "
-    'takes back the latest answer. Say `done` (or "we\'re out of ideas") when this branch has '
-    "no more whys. `action: <what> @owner due <date>` records an action item."
+    "answer. `why: <question>` asks your own why (`#2 why:` about answer #2, `#0 why:` about "
+    "the problem), `also: <cause>` adds a second cause, `undo` or a :x: on an answer takes it "
+    'back. Say `done` (or "we\'re out of ideas") when this branch has no more whys. '
+    "`action: <what> @owner due <date>` records an action item. `/coe help` shows the rest."
 )
 
 
@@ -73,15 +77,19 @@ def build_parent(
     }
 
 
-def prompt_question(step: Step, names: Names = NO_NAMES) -> str:
-    """The numbered question, with the answer it quotes clipped for the message."""
-    if step.question and step.question == mechanism_question(step.subject):
-        shown = mechanism_question(clip(step.subject, QUOTE_LIMIT))
-    elif step.question:
-        shown = clip(step.question, QUOTE_LIMIT)
-    else:
-        return neutralize(why_question(Step(step.number, clip(step.subject, QUOTE_LIMIT))), names)
-    return neutralize(f"Why #{step.number}: {shown}", names)
+def prompt_question(step: Step, names: Names = NO_NAMES) -> tuple[str, str | None]:
+    """The numbered question, and the answer it asks about when the question does not say it
+    in its own words; each safe to post."""
+    asked = core.asked(step)
+    question = neutralize(f"Why #{step.number}: {clip(asked.text, QUOTE_LIMIT)}", names)
+    quote = neutralize(" ".join(asked.quote.split()), names) if asked.quote else None
+    return question, quote
+
+
+def prompt_text(step: Step, names: Names = NO_NAMES) -> str:
+    """The question as one line of plain text: the message's fallback and notification."""
+    question, quote = prompt_question(step, names)
+    return f"{question} “{quote}”" if quote else question
 
 
 def build_why_prompt(
@@ -95,9 +103,10 @@ def build_why_prompt(
 
     The help line goes with the first question only: later ones are the question and the button.
     """
-    question = prompt_question(step, names)
+    question, quote = prompt_question(step, names)
     lead = f"{lead} " if lead else ""
-    blocks: list[dict[str, Any]] = [section(clip(f"{lead}*{question}*"))]
+    shown = f"{lead}*{question}*" + (f"\n>{quote}" if quote else "")
+    blocks: list[dict[str, Any]] = [section(clip(shown))]
     if with_help:
         blocks.append(context(HELP_LINE))
     blocks.append(
@@ -106,7 +115,7 @@ def build_why_prompt(
             "elements": [button("We're out of ideas", ActionId.END_CHAIN, str(coe_id))],
         }
     )
-    return {"text": clip(lead + question), "blocks": blocks}
+    return {"text": clip(lead + prompt_text(step, names)), "blocks": blocks}
 
 
 def build_second_cause(coe_id: int, chain: Chain, step: Step, names: Names = NO_NAMES) -> Message:
@@ -143,16 +152,16 @@ def build_angle_offer(coe_id: int, angles: list[Angle]) -> Message:
 
 
 def chain_lines(chain: Chain, names: Names = NO_NAMES) -> list[str]:
-    """The tree, each answer once: "2.1", the question when it was not the plain why, the
-    answer and its author; a human-error step says so."""
-    labels = core.tree_labels(chain)
+    """The tree, each answer once under what it answers: its number, the question when it is
+    not the one made from the answer above, the answer and its author; a human-error step says
+    so. The tree's shape shows by indentation."""
     lines = []
-    for step in sorted(chain.answered, key=lambda s: [int(n) for n in labels[s.number].split(".")]):
-        label = labels[step.number]
-        indent = "    " * label.count(".")
+    for step in core.walk(chain):
+        indent = "    " * min(core.depth(chain, step), 8)
         asked = f"_{short(step.question, 300, names)}_ → " if step.question else ""
         line = (
-            f"{indent}*{label}* {asked}{short(step.answer or '', names=names)} (<@{step.author}>)"
+            f"{indent}*#{step.number}* {asked}{short(step.answer or '', names=names)} "
+            f"(<@{step.author}>)"
         )
         if step.human_error:
             line += "\n" + indent + "    ⚠️ _stops at a person: we asked for the mechanism_"
@@ -165,17 +174,25 @@ def build_chain_summary(
     chain: Chain,
     related: list[tuple[str, str, str | None]] | None = None,
     names: Names = NO_NAMES,
+    unaddressed: Sequence[Step] = (),
 ) -> list[Message]:
-    """The recorded tree of causes, posted when the team has run out of ideas.
+    """The recorded tree of causes, posted when the team has run out of ideas, with the root
+    causes no action item addresses yet.
 
     Split over several messages when long; the buttons go on the last one.
     """
     lines = chain_lines(chain, names)
-    intro = f"*{coe_key(coe_id)}: the chain of whys ({len(lines)} causes)*"
+    whys = "1 why" if len(lines) == 1 else f"{len(lines)} whys"
+    intro = f"*{coe_key(coe_id)}: the chain of whys ({whys})*"
     invite = (
         "Now, what mechanisms would stop this from happening again, or limit its impact? "
-        "Add action items with `action: <what> @owner due <date>` or the button."
+        "Add action items with `action: <what> @owner due <date>` (`action #3: …` for a "
+        "root cause) or the buttons."
     )
+    if unaddressed:
+        invite += "\n*Root causes with no action item yet:*\n" + "\n".join(
+            f"• *#{step.number}* {short(step.answer or '', 200, names)}" for step in unaddressed
+        )
     similar = [
         f"• Similar causes in <{link}|{key}>: “{short(cause, 200, names)}”"
         if link
@@ -194,10 +211,18 @@ def build_chain_summary(
         }
         for part in parts
     ]
+    # An actions block takes 25 elements: the general buttons, and one per root cause.
+    for_causes = [
+        button(
+            f"Action item for #{step.number}", ActionId.ADD_ACTION_ITEM, f"{coe_id}:{step.number}"
+        )
+        for step in unaddressed[:ROOT_CAUSE_BUTTONS]
+    ]
     messages[-1]["blocks"].append(
         {
             "type": "actions",
             "elements": [
+                *for_causes,
                 button("Add action item", ActionId.ADD_ACTION_ITEM, str(coe_id)),
                 button("Export", ActionId.EXPORT, str(coe_id)),
             ],

@@ -90,17 +90,24 @@ class SlackOutgoing:
         return self._thread(coe, messages.build_angle_offer(_id(coe), list(angles)))
 
     def post_chain(
-        self, coe: Coe, chain: Chain, related: Sequence[Related], names: Names
+        self,
+        coe: Coe,
+        chain: Chain,
+        related: Sequence[Related],
+        names: Names,
+        unaddressed: Sequence[Step] = (),
     ) -> list[int]:
         similar = [(match.key, match.excerpt, match.link) for match in related]
-        parts = messages.build_chain_summary(_id(coe), chain, similar, names)
+        parts = messages.build_chain_summary(_id(coe), chain, similar, names, unaddressed)
         return [self._thread(coe, part) for part in parts]
 
     def note(self, coe: Coe, text: str, *, on_behalf_of: str | None = None, what: str = "") -> int:
         return self._thread(coe, messages.build_notice(text), on_behalf_of, what)
 
-    def confirm_item(self, coe: Coe, item: NewItem, author_id: str, names: Names) -> int:
-        confirmation = item_views.build_confirmation(_id(coe), item, author_id, names)
+    def confirm_item(
+        self, coe: Coe, item: NewItem, author_id: str, names: Names, item_id: int
+    ) -> int:
+        confirmation = item_views.build_confirmation(_id(coe), item, author_id, names, item_id)
         return self._thread(coe, confirmation, author_id, "the confirmation of your action item")
 
     def mark_answer(self, coe: Coe, ts: str, *, remove: bool = False) -> int:

@@ -4,17 +4,18 @@ form; the listeners that store them are registered in app.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from bot.runtime.context import Runtime
 from bot.runtime.worker import Route
 from bot.slack import action_item_handlers as items
-from bot.slack import command_handlers, stored
+from bot.slack import command_handlers, stored, thread_listeners
 from bot.slack import review_button_handlers as review_buttons
 from bot.slack.action_item_messages import ADD_ITEM_CALLBACK
 from bot.slack.messages import ActionId
 from bot.use_cases import home, reviews
-from storage.inbox import RequestKind
+from storage.inbox import RequestKind, StoredRequest
 
 Body = dict[str, Any]
 
@@ -27,6 +28,7 @@ BUTTONS: dict[ActionId, Callable[[Runtime, Body, Body], None]] = {
     ActionId.ITEM_DONE: items.mark_done,
     ActionId.ITEM_SNOOZE: items.snooze,
     ActionId.ITEM_DROP: items.open_drop_form,
+    ActionId.ITEM_DUE: items.set_due,
 }
 # Submissions kept for the worker; the drop form is all done before its ack.
 FORMS: dict[str, Callable[[Runtime, Body], None]] = {ADD_ITEM_CALLBACK: items.add_item}
@@ -45,7 +47,18 @@ def worker_routes() -> dict[str, Route]:
             stored.retried(_submit), abandon=items.abandon_form, interactive=True
         ),
         RequestKind.HOME: Route(home.process_opened),
+        RequestKind.REACTION: Route(_take_back),
     }
+
+
+def _take_back(rt: Runtime, request: StoredRequest) -> Future[None] | None:
+    found = thread_listeners.reaction(request.body)
+    if found is None:
+        return None
+    channel_id, message_ts, user_id = found
+    return reviews.withdraw_answer(
+        rt, event_id=request.key, channel_id=channel_id, message_ts=message_ts, user_id=user_id
+    )
 
 
 def _press(rt: Runtime, body: Body) -> None:

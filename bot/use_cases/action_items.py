@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -13,10 +14,10 @@ from sqlmodel import Session
 from bot.core import action_items as core
 from bot.core.action_items import ActionDraft, ActionItemError, NewItem, Person, StatusAction
 from bot.core.commands import ListActions
-from bot.core.dates import owner_today
+from bot.core.dates import format_day, owner_today
 from bot.core.facilitation import Chain, Status, Step
 from bot.core.item_form import FormField, ItemForm, check_form
-from bot.core.item_text import status_note, status_reply
+from bot.core.item_text import due_note, status_note, status_reply
 from bot.core.replies import ActionRequest
 from bot.runtime.context import Runtime
 from bot.slack import delivery, users, visibility
@@ -139,14 +140,18 @@ def _record(
         return []
     home.queue_refresh(rt, session, item.owner_id)
     names = users.names_in(session, item.description, item.why.answer, item.why.subject)
-    return [rt.say(session).confirm_item(coe, item, author_id, names)]
+    assert row.id is not None
+    return [rt.say(session).confirm_item(coe, item, author_id, names, row.id)]
 
 
 # Capture from the modal ----------------------------------------------------------------------
 
 
-def fill_add_form(rt: Runtime, *, coe_id: int, user_id: str, view_id: str) -> str | None:
-    """Put the "Add action item" form in the modal the click opened; or return why not."""
+def fill_add_form(
+    rt: Runtime, *, coe_id: int, user_id: str, view_id: str, why_number: int | None = None
+) -> str | None:
+    """Put the "Add action item" form in the modal the click opened, for why #`why_number`
+    (the latest answer when None); or return why not."""
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         if coe is None or coe.status == Status.STARTING:
@@ -160,7 +165,7 @@ def fill_add_form(rt: Runtime, *, coe_id: int, user_id: str, view_id: str) -> st
         view_id=view_id,
         coe_id=coe_id,
         whys=whys,
-        default_why=core.pick_why(chain, None),
+        default_why=_default_why(chain, why_number),
         owner_id=user_id,
         names=names,
     )
@@ -283,6 +288,49 @@ def change_status(
     return Outcome(True, status_reply(coe_id, note), message_ids=ids)
 
 
+def set_due(rt: Runtime, *, item_id: int, actor_id: str, due: date) -> Outcome:
+    """Give an open item a due date (the date picker), by its owner or the COE's facilitator."""
+    with Session(rt.engine) as session:
+        found = _load_item(session, item_id, lock=True)
+        if found is None:
+            return Outcome(False, GONE)
+        item, coe = found
+        ids = _set_due(rt, session, item, coe, actor_id, due)
+        session.commit()
+    send(rt, ids)
+    return Outcome(True, f"The action item is now due {format_day(due)}.", message_ids=ids)
+
+
+def date_latest(
+    rt: Runtime, session: Session, *, coe: Coe, author_id: str, phrase: str
+) -> list[int]:
+    """`due <date>` in a thread: the date of the writer's latest item without one, in the
+    caller's transaction; raises `ActionItemError` with why not."""
+    item = store.latest_undated(session=session, coe_id=_coe_id(coe), created_by=author_id)
+    if item is None:
+        raise ActionItemError(
+            "You have no action item without a due date in this COE, so there is nothing to "
+            "date. To change a date, drop the item and add it again."
+        )
+    due = core.due_for(phrase, users.today_of(rt, session, item.owner_id))
+    return _set_due(rt, session, item, coe, author_id, due)
+
+
+def _set_due(
+    rt: Runtime, session: Session, item: ActionItem, coe: Coe, actor_id: str, due: date
+) -> list[int]:
+    if not core.may_change(actor_id, item.owner_id, coe.facilitator_id):
+        raise ActionItemError(core.who_may_change(item.owner_id, coe.facilitator_id))
+    if item.status != core.ItemStatus.OPEN.value:
+        raise ActionItemError(f"This action item is already {item.status}.")
+    if due < users.today_of(rt, session, item.owner_id):
+        raise ActionItemError(f"{format_day(due)} is in the past: pick today or a later day.")
+    store.set_due(session=session, item=item, due=due, actor_id=actor_id, now=rt.now())
+    home.queue_refresh(rt, session, item.owner_id)
+    note = due_note(actor_id, item.text, due, users.names_in(session, item.text))
+    return [rt.say(session).note(coe, note, on_behalf_of=actor_id, what="the note of your change")]
+
+
 def fill_drop_form(rt: Runtime, *, item_id: int, user_id: str, view_id: str) -> str | None:
     """Ask for the reason in the modal the click opened; or return why the user can't drop it."""
     with Session(rt.engine) as session:
@@ -341,6 +389,13 @@ def _enqueue_ephemeral(rt: Runtime, session: Session, coe: Coe, user_id: str, te
     return rt.say(session).tell_privately(
         channel_id=coe.channel_id, thread_ts=coe.parent_ts, user_id=user_id, text=text
     )
+
+
+def _default_why(chain: Chain, why_number: int | None) -> Step:
+    try:
+        return core.pick_why(chain, why_number)
+    except ActionItemError:
+        return core.pick_why(chain, None)
 
 
 def _step_texts(step: Step) -> tuple[str | None, str]:

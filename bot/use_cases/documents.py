@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 
 from sqlmodel import Session
 
-from bot.core import document, similarity
+from bot.core import document, similarity, timeline
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain, Step
-from bot.core.review_text import coe_key, status_line
-from bot.core.slack_text import mentioned_ids
+from bot.core.mechanisms import is_weak_action
+from bot.core.review_text import TERMINAL_CHANNEL, coe_key, status_line, thread_link
+from bot.core.slack_text import clip, mentioned_ids
 from bot.runtime.context import Runtime
 from bot.slack import users
 from bot.use_cases.thread_links import thread_links
@@ -30,11 +32,11 @@ class ForUpload:
     markdown: str
 
 
-def build(session: Session, *, coe: Coe) -> document.CoeDocument:
-    """The COE as recorded so far, as the document's content."""
+def build(session: Session, *, coe: Coe, zone: tzinfo = UTC) -> document.CoeDocument:
+    """The COE as recorded so far, as the document's content; the team's timeline lines are
+    read in `zone`."""
     coe_id = _id(coe)
     chain = coes.load_chain(session=session, coe=coe)
-    labels = core.tree_labels(chain)
     items = action_items.list_items(session=session, coe_id=coe_id)
     notes = coes.notes(session=session, coe_id=coe_id)
     participants = [step.author for step in chain.answered if step.author]
@@ -48,7 +50,7 @@ def build(session: Session, *, coe: Coe) -> document.CoeDocument:
         started_at=coe.created_at,
         chain_closed_at=coe.ended_at,
         impact=tuple(note.text for note in notes if note.kind == "impact"),
-        causes=_causes(chain, None, labels),
+        causes=_causes(chain, None),
         items=tuple(
             document.Item(
                 description=item.text,
@@ -57,15 +59,23 @@ def build(session: Session, *, coe: Coe) -> document.CoeDocument:
                 status=item.status,
                 kind=item.kind,
                 priority=item.priority,
-                why_label=labels.get(item.why_number) if item.why_number else None,
+                why_number=item.why_number,
+                weak=is_weak_action(item.text),
             )
             for item in items
         ),
         lessons=tuple(note.text for note in notes if note.kind == "lesson"),
-        thread_link=coe.permalink,
+        thread_link=None if in_terminal(coe) else coe.permalink or _thread_link(coe),
         related=tuple(similar_causes(session, coe=coe, chain=chain)),
         names=user_cache.names(session=session, user_ids=_people(coe, chain, items, notes)),
+        timeline=tuple(_timeline(session, coe, chain, items, notes, zone)),
+        in_terminal=in_terminal(coe),
     )
+
+
+def in_terminal(coe: Coe) -> bool:
+    """Whether the COE was held with `coe-bot try`, in a terminal, not in Slack."""
+    return coe.channel_id == TERMINAL_CHANNEL
 
 
 def status_text(coe: Coe, chain: Chain) -> str:
@@ -74,18 +84,23 @@ def status_text(coe: Coe, chain: Chain) -> str:
     return status_line(chain)
 
 
-def _causes(chain: Chain, parent: int | None, labels: dict[int, str]) -> tuple[document.Cause, ...]:
+def _thread_link(coe: Coe) -> str | None:
+    return thread_link(coe.channel_id, coe.parent_ts, None)
+
+
+def _causes(chain: Chain, parent: int | None) -> tuple[document.Cause, ...]:
     return tuple(
         document.Cause(
-            label=labels[step.number],
+            number=step.number,
             question=core.question_text(step),
             answer=step.answer or "",
             author_id=step.author or "",
             human_error=step.human_error,
             mechanism_question=_follow_up(chain, step),
-            children=_causes(chain, step.number, labels),
+            children=_causes(chain, step.number),
+            branch=step.question if step.parent is None and step.question else None,
         )
-        for step in chain.children(parent)
+        for step in sorted(chain.children(parent), key=lambda s: s.number)
         if step.answer is not None
     )
 
@@ -97,8 +112,45 @@ def _follow_up(chain: Chain, step: Step) -> str | None:
     return asked[0] if asked else core.next_question(chain, step).question
 
 
-def markdown(session: Session, *, coe: Coe) -> str:
-    return document.render_markdown(build(session, coe=coe))
+def _timeline(
+    session: Session,
+    coe: Coe,
+    chain: Chain,
+    items: Sequence[ActionItem],
+    notes: Sequence[CoeNote],
+    zone: tzinfo,
+) -> Iterator[document.Moment]:
+    """What happened when: the COE's own record, and the team's `timeline:` lines."""
+    yield document.Moment(coe.created_at, f"COE started by <@{coe.facilitator_id}>")
+    answered = coes.answer_times(session=session, coe_id=_id(coe))
+    for step in core.walk(chain):
+        if step.number in answered:
+            quote = clip(" ".join((step.answer or "").split()), 100)
+            yield document.Moment(
+                answered[step.number], f"Why #{step.number} answered by <@{step.author}>: “{quote}”"
+            )
+    if coe.ended_at is not None:
+        yield document.Moment(coe.ended_at, "Chain of whys complete")
+    numbers = {item.id: number for number, item in enumerate(items, start=1)}
+    for change in action_items.coe_changes(session=session, coe_id=_id(coe)):
+        what = _ITEM_CHANGES.get(change.change)
+        if what is not None and change.item_id in numbers:
+            detail = f": {change.detail}" if change.change == "dropped" and change.detail else ""
+            yield document.Moment(
+                change.at, f"Action item {numbers[change.item_id]} {what}{detail}"
+            )
+    day = coe.created_at.astimezone(zone).date()
+    for note in notes:
+        if note.kind == "timeline":
+            yield timeline.read_line(note.text, day, zone)
+
+
+# The changes of an item the timeline shows, as it says them.
+_ITEM_CHANGES = {"created": "added", "done": "done", "dropped": "dropped"}
+
+
+def markdown(session: Session, *, coe: Coe, zone: tzinfo = UTC) -> str:
+    return document.render_markdown(build(session, coe=coe, zone=zone))
 
 
 def export(rt: Runtime, coe_id: int) -> str | None:
@@ -107,7 +159,7 @@ def export(rt: Runtime, coe_id: int) -> str | None:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         if coe is None or coe.status == core.Status.STARTING:
             return None
-        return markdown(session, coe=coe)
+        return markdown(session, coe=coe, zone=rt.settings.timezone)
 
 
 def queue_upload(rt: Runtime, session: Session, *, coe: Coe, user_id: str) -> list[int]:
@@ -133,7 +185,8 @@ def for_upload(rt: Runtime, coe_id: int) -> ForUpload:
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         assert coe is not None
-        return ForUpload(coe.channel_id, coe.parent_ts, coe.problem, markdown(session, coe=coe))
+        text = markdown(session, coe=coe, zone=rt.settings.timezone)
+        return ForUpload(coe.channel_id, coe.parent_ts, coe.problem, text)
 
 
 def _people(
@@ -154,6 +207,16 @@ def _people(
         *(note.author_id for note in notes),
         *mentioned_ids(texts),
     ]
+
+
+def unaddressed_root_causes(session: Session, *, coe: Coe, chain: Chain) -> list[Step]:
+    """The root causes of the tree that no action item (open or done) addresses yet."""
+    addressed = {
+        item.why_number
+        for item in action_items.list_items(session=session, coe_id=_id(coe))
+        if item.status != "dropped"
+    }
+    return [step for step in core.root_causes(chain) if step.number not in addressed]
 
 
 def similar_causes(session: Session, *, coe: Coe, chain: Chain) -> list[document.Related]:

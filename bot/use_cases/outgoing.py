@@ -108,17 +108,25 @@ class Outgoing(Protocol):
         ...
 
     def post_chain(
-        self, coe: Coe, chain: Chain, related: Sequence[Related], names: Names
+        self,
+        coe: Coe,
+        chain: Chain,
+        related: Sequence[Related],
+        names: Names,
+        unaddressed: Sequence[Step] = (),
     ) -> list[int]:
-        """The finished tree of causes, with related COEs, in as many posts as it takes."""
+        """The finished tree of causes, with related COEs and the root causes no action item
+        addresses yet, in as many posts as it takes."""
         ...
 
     def note(self, coe: Coe, text: str, *, on_behalf_of: str | None = None, what: str = "") -> int:
         """A short note in the thread; if Slack refuses it, `on_behalf_of` is told about `what`."""
         ...
 
-    def confirm_item(self, coe: Coe, item: NewItem, author_id: str, names: Names) -> int:
-        """The thread's record of a new action item, with its buttons."""
+    def confirm_item(
+        self, coe: Coe, item: NewItem, author_id: str, names: Names, item_id: int
+    ) -> int:
+        """The thread's record of a new action item (`item_id`), with its buttons."""
         ...
 
     def mark_answer(self, coe: Coe, ts: str, *, remove: bool = False) -> int:

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain
-from bot.core.review_text import NO_NAMES, Names, back_to, took_back
+from bot.core.review_text import NO_NAMES, Names, asks_anew, new_causes, prompt_lead
 from bot.runtime.context import Runtime
 from bot.slack import delivery, users
 from bot.use_cases import documents
@@ -32,14 +32,15 @@ def save_and_announce(
     ids = _answer_reactions(rt, session, coe, before, after, message_deleted)
     if after.status is core.Status.CHAIN_DONE:
         related = documents.similar_causes(session, coe=coe, chain=after)
-        ids += say.post_chain(coe, after, related, names)
+        unaddressed = documents.unaddressed_root_causes(session, coe=coe, chain=after)
+        ids += say.post_chain(coe, after, related, names, unaddressed)
     elif after.status is core.Status.OFFERING:
         ids.append(say.offer_angles(coe, core.missing_angles(after)))
-    elif _asks_anew(before, after):
-        lead = _prompt_lead(before, after, names)
+    elif asks_anew(before, after):
+        lead = prompt_lead(before, after, names)
         ids.append(enqueue_prompt(rt, session, coe, after, rows, lead, names))
     else:
-        ids += [say.second_cause(coe, after, step, names) for step in _new_causes(before, after)]
+        ids += [say.second_cause(coe, after, step, names) for step in new_causes(before, after)]
     parent = say.refresh_parent(coe, after, names)
     # Sent now only if it is due now; otherwise the outbox pass sends it when it is.
     if after.status is core.Status.CHAIN_DONE:
@@ -55,43 +56,6 @@ def names_for(session: Session, chain: Chain) -> dict[str, str]:
         *(s.question or "" for s in chain.steps),
     ]
     return users.names_in(session, *texts)
-
-
-def _asks_anew(before: Chain, after: Chain) -> bool:
-    """Whether the open why is a different question from the one already asked."""
-    old, new = before.open_step, after.open_step
-    if new is None:
-        return False
-    return (
-        old is None
-        or (old.number, old.subject, old.question, old.answer)
-        != (
-            new.number,
-            new.subject,
-            new.question,
-            new.answer,
-        )
-        or len(after.answered) < len(before.answered)
-    )
-
-
-def _prompt_lead(before: Chain, after: Chain, names: Names) -> str | None:
-    """A line before the question: an answer taken back, or a branch the bot goes back to."""
-    if len(after.answered) < len(before.answered):
-        taken = {s.answer_ts for s in before.answered} - {s.answer_ts for s in after.answered}
-        gone = next(s for s in before.answered if s.answer_ts in taken)
-        return took_back(gone.answer or "", names)
-    old, new = before.open_step, after.open_step
-    answered_now = {step.number for step in _new_causes(before, after)}
-    if old and new and new.parent is not None and new.parent not in (old.parent, *answered_now):
-        about = after.step(new.parent)
-        return back_to(about, names) if about else None
-    return None
-
-
-def _new_causes(before: Chain, after: Chain) -> list[core.Step]:
-    known = {step.answer_ts for step in before.answered}
-    return [step for step in after.answered if step.answer_ts not in known]
 
 
 def _answer_reactions(

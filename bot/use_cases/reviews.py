@@ -15,7 +15,7 @@ from bot.core import facilitation as core
 from bot.core import replies
 from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
-from bot.core.review_text import coe_key
+from bot.core.review_text import coe_key, took_back
 from bot.core.slack_text import clip, neutralize
 from bot.runtime.context import Runtime
 from bot.slack import delivery, users
@@ -204,6 +204,41 @@ def process_thread_event(rt: Runtime, request: inbox.StoredRequest) -> Future[No
     return delivery.send_soon(rt, ids)
 
 
+class AnswerNotYetRecorded(Exception):
+    """A :x: on a reply still waiting to be processed: tried again once it is."""
+
+
+def withdraw_answer(
+    rt: Runtime, *, event_id: str, channel_id: str, message_ts: str, user_id: str
+) -> Future[None]:
+    """A :x: on a reply the bot took as an answer: take it back, as `undo` does for it."""
+
+    def apply(session: Session) -> list[int]:
+        if not inbox.claim(session=session, event_id=event_id, now=rt.now()):
+            return []
+        coe_id = coes.answer_in(session=session, channel_id=channel_id, answer_ts=message_ts)
+        if coe_id is None:
+            if inbox.reply_waiting(session=session, channel_id=channel_id, message_ts=message_ts):
+                raise AnswerNotYetRecorded(message_ts)
+            return []  # a :x: on conversation, or on a message the bot never took
+        coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
+        if coe is None or coe.closed_at is not None:
+            return []
+        chain = coes.load_chain(session=session, coe=coe)
+        try:
+            new = core.withdraw(chain, message_ts)
+        except FacilitationError:
+            return []
+        ids = save_and_announce(rt, session, coe, chain, new)
+        if new.open_step == chain.open_step or new.open_step is None:
+            taken = next(s for s in chain.answered if s.answer_ts == message_ts)
+            names = names_for(session, chain)
+            ids.append(thread_notice(rt, session, coe, took_back(taken.answer or "", names)))
+        return ids
+
+    return delivery.send_soon(rt, transact(rt, apply))
+
+
 def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:
     """The reply could not be recorded even after retries: tell its author, not just the log."""
     with Session(rt.engine) as session:
@@ -250,7 +285,8 @@ def _apply_thread_message(
     if message.kind == "edited":
         return _revise(rt, session, coe, chain, message, prepared)
     reply = replies.read_reply(message.text)
-    if coe.closed_at is not None and not isinstance(reply, replies.ActionRequest | replies.Export):
+    follow_up = replies.ActionRequest | replies.DueDate | replies.Export
+    if coe.closed_at is not None and not isinstance(reply, follow_up):
         return _closed(rt, session, coe, message, reply)
     try:
         return _apply_reply(rt, session, coe, chain, message, reply, prepared)
@@ -278,6 +314,10 @@ def _apply_reply(
             return documents.queue_upload(rt, session, coe=coe, user_id=message.user_id)
         case replies.ActionRequest() as request:
             return _capture(rt, session, coe, chain, message, request, prepared)
+        case replies.DueDate(phrase):
+            return action_items.date_latest(
+                rt, session, coe=coe, author_id=message.user_id, phrase=phrase
+            )
     # Chatter, asides, and discussion once the team ran out of ideas: nothing to record.
     return []
 
