@@ -12,10 +12,11 @@ thirty siblings or anything between, inside the same bounds.
 Bounds: at most MAX_WIDTH x MAX_HEIGHT pixels, with text at least MIN_FONT_SIZE pixels high at
 full size. Slack shows a picture inside a message scaled down to a few hundred pixels each way
 and opens it at full size on a click; of the font sizes and column counts that fit the bounds,
-the layout takes the one whose text is largest when the picture is shrunk to PREVIEW_SIZE. A
-typical review (up to about ten whys) then reads in the message itself, and thirty whys read
-once opened on a laptop screen. More than thirty are scaled down to fit the bounds, and beyond
-MAX_WHYS the rest are left out and counted at the bottom.
+the layout takes the one whose text is largest when the picture is shrunk to PREVIEW_SIZE. Up
+to a dozen whys, the text is then at least 12 pixels high in the message itself; thirty whys
+read once the picture is opened on a laptop's screen. A bigger tree takes the smallest text
+and, if it still does not fit, is scaled down; beyond MAX_WHYS the rest are left out and
+counted at the bottom.
 
 Text is drawn with DejaVu Sans Condensed, shipped in bot/core/fonts with its licence (Pillow's
 own default font covers Latin only). Which characters it can draw is read from the font's own
@@ -302,7 +303,8 @@ def _wrap(text: _Text, font: ImageFont.FreeTypeFont, width: float, max_lines: in
     index = 0
     while index < len(words) and len(lines) < max_lines:
         word = words[index]
-        # Words measured one by one: measuring each longer line again is what took the time.
+        # Each word is measured once and the widths added: measuring the line as it grows
+        # would cost the square of its length.
         need = length(word) + (used + space if line else 0.0)
         if need <= width:
             line.append(word)
@@ -767,9 +769,9 @@ def _draw(layout: _Layout) -> Image.Image:
         PROBLEM_LABEL_INK,
     )
     top += style.small_line
+    rtl = layout.content.problem.rtl
     for text in layout.problem:
-        at = (right - style.pad, top) if layout.content.problem.rtl else (left + style.pad, top)
-        rtl = layout.content.problem.rtl
+        at = (right - style.pad, top) if rtl else (left + style.pad, top)
         _line(draw, at, text, style.regular, style.line, PROBLEM_INK, rtl, end=rtl)
         top += style.line
 
