@@ -133,6 +133,20 @@ def test_a_five_why_chain_is_drawn_at_the_largest_font() -> None:
     assert layout.style.answer_lines == tree_picture.ANSWER_LINES[0]
 
 
+@pytest.mark.parametrize(
+    "roots",
+    [
+        pytest.param([chain(12)], id="a chain 12 deep"),
+        pytest.param(siblings(12), id="12 siblings"),
+        pytest.param([PictureNode(1, "root", children=tuple(siblings(11)))], id="11 children"),
+    ],
+)
+def test_a_dozen_whys_read_in_slacks_preview(roots: list[PictureNode]) -> None:
+    layout = tree_picture._best_layout(content(PROBLEM, roots, title="COE-12"))
+    shrink = min(1.0, PREVIEW_SIZE[0] / layout.width, PREVIEW_SIZE[1] / layout.height)
+    assert layout.style.size * shrink >= 12
+
+
 def content(
     problem: str, roots: Sequence[PictureNode], title: str | None = None
 ) -> tree_picture._Content:
