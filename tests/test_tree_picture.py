@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFont
 
-from bot.core import tree_picture
-from bot.core.tree_picture import (
+from bot.core.picture import (
     HUMAN_ERROR_RED,
     MAX_HEIGHT,
     MAX_WIDTH,
@@ -21,7 +20,12 @@ from bot.core.tree_picture import (
     WEAK_SPOT_AMBER,
     PictureNode,
     render_tree_png,
+    style,
 )
+from bot.core.picture.content import HUMAN_ERROR_LEGEND, Content, outline
+from bot.core.picture.layout import ANSWER_LINES, FONT_SIZES, PROBLEM_LINES, best_layout
+from bot.core.picture.palette import WEAK_SPOT_TAG_FILL
+from bot.core.picture.text import REGULAR, Text, coverage, font_file, load_font
 
 PROBLEM = "Checkout was down for 40 minutes after a maintenance script turned off every server"
 ANSWERS = (
@@ -128,9 +132,9 @@ def test_thirty_whys_of_any_shape_are_drawn_within_the_bounds(roots: list[Pictur
 
 
 def test_a_five_why_chain_is_drawn_at_the_largest_font() -> None:
-    layout = tree_picture._best_layout(content(PROBLEM, [chain(5)]))
-    assert layout.style.size == tree_picture.FONT_SIZES[0]
-    assert layout.style.answer_lines == tree_picture.ANSWER_LINES[0]
+    layout = best_layout(content(PROBLEM, [chain(5)]))
+    assert layout.style.size == FONT_SIZES[0]
+    assert layout.style.answer_lines == ANSWER_LINES[0]
 
 
 @pytest.mark.parametrize(
@@ -142,16 +146,14 @@ def test_a_five_why_chain_is_drawn_at_the_largest_font() -> None:
     ],
 )
 def test_a_dozen_whys_read_in_slacks_preview(roots: list[PictureNode]) -> None:
-    layout = tree_picture._best_layout(content(PROBLEM, roots, title="COE-12"))
+    layout = best_layout(content(PROBLEM, roots, title="COE-12"))
     shrink = min(1.0, PREVIEW_SIZE[0] / layout.width, PREVIEW_SIZE[1] / layout.height)
     assert layout.style.size * shrink >= 12
 
 
-def content(
-    problem: str, roots: Sequence[PictureNode], title: str | None = None
-) -> tree_picture._Content:
-    rows, left_out = tree_picture._outline(roots)
-    return tree_picture._Content.of(problem, title, rows, left_out)
+def content(problem: str, roots: Sequence[PictureNode], title: str | None = None) -> Content:
+    rows, left_out = outline(roots)
+    return Content.of(problem, title, rows, left_out)
 
 
 def worst_case(number: int, children: tuple[PictureNode, ...] = ()) -> PictureNode:
@@ -191,7 +193,7 @@ def caterpillar(size: int) -> list[PictureNode]:
 @settings(max_examples=40, deadline=None)
 @given(tree_shapes())
 def test_any_shape_of_thirty_whys_fits_without_shrinking_the_text(roots: list[PictureNode]) -> None:
-    layout = tree_picture._best_layout(content(LONG, roots, title=LONG))
+    layout = best_layout(content(LONG, roots, title=LONG))
     assert layout.width <= MAX_WIDTH
     assert layout.height <= MAX_HEIGHT
     assert layout.style.size >= MIN_FONT_SIZE
@@ -206,7 +208,7 @@ def test_any_shape_of_thirty_whys_fits_without_shrinking_the_text(roots: list[Pi
 )
 def test_the_roomiest_thirty_whys_fit_without_shrinking_the_text(roots: list[PictureNode]) -> None:
     assert count(roots) == 30
-    layout = tree_picture._best_layout(content(LONG, roots, title=LONG))
+    layout = best_layout(content(LONG, roots, title=LONG))
     assert layout.width <= MAX_WIDTH
     assert layout.height <= MAX_HEIGHT
     assert layout.style.size >= MIN_FONT_SIZE
@@ -226,18 +228,18 @@ def test_a_problem_with_no_whys_yet_is_drawn() -> None:
 def test_answers_of_slacks_full_length_are_clipped_to_a_few_lines() -> None:
     roots = [PictureNode(1, LONG, children=(PictureNode(2, "x" * 3000, edge_label=LONG),))]
     picture(render_tree_png(LONG, roots, title=LONG))
-    layout = tree_picture._best_layout(content(LONG, roots, title=LONG))
+    layout = best_layout(content(LONG, roots, title=LONG))
     for placed in layout.placed:
-        assert len(placed.box.answer) == tree_picture.ANSWER_LINES[0]
+        assert len(placed.box.answer) == ANSWER_LINES[0]
         assert placed.box.answer[-1].endswith("…")
     assert layout.placed[1].box.label is not None
     assert layout.placed[1].box.label.endswith("…")
-    assert len(layout.problem) == tree_picture.PROBLEM_LINES
+    assert len(layout.problem) == PROBLEM_LINES
     assert layout.problem[-1].endswith("…")
 
 
 def test_a_short_answer_is_shown_whole() -> None:
-    layout = tree_picture._best_layout(content(PROBLEM, [PictureNode(1, ANSWERS[0])]))
+    layout = best_layout(content(PROBLEM, [PictureNode(1, ANSWERS[0])]))
     assert " ".join(layout.placed[0].box.answer) == ANSWERS[0]
 
 
@@ -250,10 +252,10 @@ def test_any_unicode_text_is_drawn(text: str) -> None:
 def test_without_libraqm_any_unicode_text_is_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
     # Pillow lays text out with libraqm where it finds FriBiDi, and without it otherwise.
     def basic(name: str, size: int) -> ImageFont.FreeTypeFont:
-        path = str(tree_picture._font_file(name))
+        path = str(font_file(name))
         return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
 
-    monkeypatch.setattr(tree_picture, "_font", functools.cache(basic))
+    monkeypatch.setattr(style, "load_font", functools.cache(basic))
     for text in UNICODE_TEXTS:
         roots = [PictureNode(1, text, edge_label=text, children=(PictureNode(2, text * 30),))]
         picture(render_tree_png(text, roots, title=text))
@@ -261,7 +263,7 @@ def test_without_libraqm_any_unicode_text_is_drawn(monkeypatch: pytest.MonkeyPat
 
 def test_what_the_font_cannot_draw_is_replaced_once_a_run() -> None:
     def drawn(text: str) -> str:
-        return tree_picture._Text.of(text, tree_picture.REGULAR).text
+        return Text.of(text, REGULAR).text
 
     assert drawn("deploy 🚀🔥 failed") == "deploy \ufffd failed"
     assert drawn("family 👨‍👩‍👧 flag 🇫🇷") == "family \ufffd flag \ufffd"
@@ -273,7 +275,7 @@ def test_what_the_font_cannot_draw_is_replaced_once_a_run() -> None:
 
 
 def test_coverage_is_read_from_the_fonts_character_map() -> None:
-    regular = tree_picture._coverage(tree_picture.REGULAR)
+    regular = coverage(REGULAR)
     for char in "Aé€ΩЖשب→…\ufffd":
         assert ord(char) in regular, char
     for char in "数🚀\U0001f1eb\U000e0001":
@@ -283,16 +285,16 @@ def test_coverage_is_read_from_the_fonts_character_map() -> None:
 def test_the_character_map_agrees_with_the_glyphs_freetype_draws() -> None:
     # Basic layout maps each character to its glyph alone; libraqm would add a dotted circle
     # before a lone combining mark.
-    path = str(tree_picture._font_file(tree_picture.REGULAR))
+    path = str(font_file(REGULAR))
     font = ImageFont.truetype(path, 20, layout_engine=ImageFont.Layout.BASIC)
-    coverage = tree_picture._coverage(tree_picture.REGULAR)
+    mapped = coverage(REGULAR)
     missing = bytes(font.getmask("\U0010fffd"))  # no font has a glyph there
     sample = [*range(0x21, 0x3000, 13), *range(0x1F300, 0x1F700, 29), 0xFFFD]
     for code in sample:
         if not chr(code).isprintable() or chr(code).isspace():
             continue
         has_glyph = bytes(font.getmask(chr(code))) != missing
-        assert has_glyph == (code in coverage), hex(code)
+        assert has_glyph == (code in mapped), hex(code)
 
 
 def test_human_errors_and_weak_spots_are_marked_in_their_colours() -> None:
@@ -309,7 +311,7 @@ def test_human_errors_and_weak_spots_are_marked_in_their_colours() -> None:
 
 def box_colours(roots: list[PictureNode]) -> list[set[tuple[int, int, int]]]:
     """The colours inside each why's box, in outline order."""
-    layout = tree_picture._best_layout(content(PROBLEM, roots))
+    layout = best_layout(content(PROBLEM, roots))
     image = picture(render_tree_png(PROBLEM, roots))
     assert image.size == (layout.width, layout.height)
     right = layout.style.box_width
@@ -337,16 +339,14 @@ def test_each_marked_why_is_drawn_in_its_marks_colours() -> None:
     assert WEAK_SPOT_AMBER not in human
     assert WEAK_SPOT_AMBER in weak
     assert HUMAN_ERROR_RED not in weak
-    assert {HUMAN_ERROR_RED, tree_picture.WEAK_SPOT_TAG_FILL} <= both
+    assert {HUMAN_ERROR_RED, WEAK_SPOT_TAG_FILL} <= both
 
 
 def test_a_legend_appears_only_with_marks() -> None:
-    plain = tree_picture._best_layout(content(PROBLEM, [chain(3)]))
-    human = tree_picture._best_layout(content(PROBLEM, [chain(3, human_error=True)]))
+    plain = best_layout(content(PROBLEM, [chain(3)]))
+    human = best_layout(content(PROBLEM, [chain(3, human_error=True)]))
     assert plain.legend == ()
-    assert [note.text for line in human.legend for note, _ in line] == [
-        tree_picture.HUMAN_ERROR_LEGEND
-    ]
+    assert [note.text for line in human.legend for note, _ in line] == [HUMAN_ERROR_LEGEND]
 
 
 def test_an_edge_label_is_drawn() -> None:
@@ -358,6 +358,6 @@ def test_an_edge_label_is_drawn() -> None:
 def test_the_same_input_gives_the_same_bytes() -> None:
     roots = mixed_tree()
     first = render_tree_png(PROBLEM, roots, title="COE-12")
-    tree_picture._font.cache_clear()  # fonts loaded afresh draw the same
+    load_font.cache_clear()  # fonts loaded afresh draw the same
     assert render_tree_png(PROBLEM, roots, title="COE-12") == first
     assert render_tree_png(PROBLEM, roots, title="COE-13") != first
