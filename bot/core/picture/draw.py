@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.core.picture.boxes import Tag
 from bot.core.picture.content import Content, PictureNode, outline
 from bot.core.picture.layout import MAX_HEIGHT, MAX_WIDTH, Layout, Placed, best_layout
 from bot.core.picture.palette import (
@@ -49,11 +50,20 @@ def render_tree_png(
 
 
 def _draw(layout: Layout) -> Image.Image:
-    style = layout.style
     image = Image.new("RGB", (layout.width, layout.height), PAPER)
     draw = ImageDraw.Draw(image)
-    left, right = style.margin, layout.width - style.margin
+    _draw_heading(draw, layout)
+    _draw_connectors(draw, layout)
+    for placed in layout.placed:
+        _draw_box(draw, layout, placed)
+    _draw_legend(draw, layout)
+    return image
 
+
+def _draw_heading(draw: ImageDraw.ImageDraw, layout: Layout) -> None:
+    """The title, if any, and the problem in its dark band."""
+    style = layout.style
+    left, right = style.margin, layout.width - style.margin
     if layout.title is not None:
         rtl = layout.content.title is not None and layout.content.title.rtl
         _line(draw, (left, style.margin), layout.title, style.title, style.title_line, INK, rtl)
@@ -76,12 +86,11 @@ def _draw(layout: Layout) -> Image.Image:
         _line(draw, at, text, style.regular, style.line, PROBLEM_INK, rtl, end=rtl)
         top += style.line
 
-    _draw_connectors(draw, layout)
-    for placed in layout.placed:
-        _draw_box(draw, layout, placed)
 
+def _draw_legend(draw: ImageDraw.ImageDraw, layout: Layout) -> None:
+    style = layout.style
     for index, items in enumerate(layout.legend):
-        x = left
+        x = style.margin
         top = layout.legend_top + index * style.small_line
         for note, width in items:
             if note.swatch is not None:
@@ -92,7 +101,6 @@ def _draw(layout: Layout) -> Image.Image:
             text_x = x + style.small + style.pad // 2
             _line(draw, (text_x, top), note.text, style.small_regular, style.small_line, MUTED)
             x += width + 2 * style.pad
-    return image
 
 
 def _line(
@@ -115,18 +123,13 @@ def _line(
 
 def _draw_box(draw: ImageDraw.ImageDraw, layout: Layout, placed: Placed) -> None:
     style = layout.style
-    node, box = placed.row.node, placed.box
+    box = placed.box
     if box.label is not None:
         # Beside the parent's arrow when the why continues straight below it.
         indent = style.pad if placed.row.hangs else layout.step // 2 + style.pad
         at = (placed.x + indent, placed.top)
         _line(draw, at, box.label, style.small_regular, style.small_line, MUTED, box.label_rtl)
-    if node.human_error:
-        edge, fill, stroke = HUMAN_ERROR_RED, HUMAN_ERROR_FILL, style.stroke + 1
-    elif node.unaddressed:
-        edge, fill, stroke = WEAK_SPOT_AMBER, WEAK_SPOT_FILL, style.stroke + 1
-    else:
-        edge, fill, stroke = BOX_EDGE, BOX_FILL, max(1, style.stroke - 1)
+    edge, fill, stroke = _box_colours(placed.row.node, style)
     left, right = placed.x, placed.x + style.box_width
     draw.rounded_rectangle(
         (left, placed.box_top, right, placed.box_bottom),
@@ -137,18 +140,7 @@ def _draw_box(draw: ImageDraw.ImageDraw, layout: Layout, placed: Placed) -> None
     )
     top = placed.box_top + style.pad
     for items in box.header:
-        x = left + style.pad
-        for item in items:
-            if isinstance(item, str):
-                _line(draw, (x, top), item, style.bold, style.line, NUMBER_INK)
-                x += round(style.bold.getlength(item)) + style.pad
-                continue
-            pill_top = top + (style.line - style.small_line) // 2
-            pill = (x, pill_top, x + item.width, pill_top + style.small_line)
-            draw.rounded_rectangle(pill, style.small_line // 2, fill=item.fill)
-            at = (x + style.pad // 2, pill_top)
-            _line(draw, at, item.text, style.small_bold, style.small_line, item.ink)
-            x += item.width + style.pad
+        _draw_header_line(draw, style, items, (left + style.pad, top))
         top += style.line
     for text in box.answer:
         at = (right - style.pad, top) if box.rtl else (left + style.pad, top)
@@ -156,55 +148,92 @@ def _draw_box(draw: ImageDraw.ImageDraw, layout: Layout, placed: Placed) -> None
         top += style.line
 
 
+def _box_colours(node: PictureNode, style: Style) -> tuple[Colour, Colour, int]:
+    """Edge, fill and edge width: a marked why stands out, a human error before a weak spot."""
+    if node.human_error:
+        return HUMAN_ERROR_RED, HUMAN_ERROR_FILL, style.stroke + 1
+    if node.unaddressed:
+        return WEAK_SPOT_AMBER, WEAK_SPOT_FILL, style.stroke + 1
+    return BOX_EDGE, BOX_FILL, max(1, style.stroke - 1)
+
+
+def _draw_header_line(
+    draw: ImageDraw.ImageDraw, style: Style, items: tuple[str | Tag, ...], at: tuple[int, int]
+) -> None:
+    """The why's number, or its mark tags as pills, along one line of the box's header."""
+    x, top = at
+    for item in items:
+        if isinstance(item, str):
+            _line(draw, (x, top), item, style.bold, style.line, NUMBER_INK)
+            x += round(style.bold.getlength(item)) + style.pad
+            continue
+        pill_top = top + (style.line - style.small_line) // 2
+        pill = (x, pill_top, x + item.width, pill_top + style.small_line)
+        draw.rounded_rectangle(pill, style.small_line // 2, fill=item.fill)
+        at = (x + style.pad // 2, pill_top)
+        _line(draw, at, item.text, style.small_bold, style.small_line, item.ink)
+        x += item.width + style.pad
+
+
 def _draw_connectors(draw: ImageDraw.ImageDraw, layout: Layout) -> None:
     """A rail from each parent with several children, a stub and arrow to each of them; a
     straight arrow down to an only child; across a column break, the rest in the next column."""
+    for child in layout.placed:
+        _draw_connector(draw, layout, child)
+
+
+def _draw_connector(draw: ImageDraw.ImageDraw, layout: Layout, child: Placed) -> None:
     style = layout.style
-    width = style.stroke
-    placed = layout.placed
+    row = child.row
+    if row.parent is None:
+        column, top, rail = 0, layout.problem_bottom, layout.step // 2
+        source = "the problem"
+    else:
+        parent = layout.placed[row.parent]
+        column, top = parent.column, parent.box_bottom
+        rail = parent.x - layout.column_x(parent.column) + layout.step // 2
+        source = f"#{parent.row.node.number}"
+    rail_x = layout.column_x(child.column) + rail
+    if row.hangs:
+        stub = child.box_top + style.pad + style.line // 2
+        _draw_rail(draw, layout, rail, (column, top), (child.column, stub))
+        draw.line((rail_x, stub, child.x, stub), CONNECTOR, style.stroke)
+        _arrowhead(draw, (child.x, stub), "right", style)
+    else:
+        _draw_rail(draw, layout, rail, (column, top), (child.column, child.box_top))
+        _arrowhead(draw, (rail_x, child.box_top), "down", style)
+    if child.column != column and child.top == layout.column_top:
+        # The parent is out of sight at the foot of an earlier column.
+        at = (rail_x + style.pad, child.top - style.small_line - style.gap // 2)
+        _line(draw, at, f"↑ from {source}", style.small_regular, style.small_line, MUTED)
 
-    def down(x: int, column: int, top: int, to_column: int, bottom: int) -> None:
-        """A line `x` from the left of `column`, from `top` there to `bottom` in `to_column`."""
-        for at in range(column, to_column + 1):
-            start = top if at == column else layout.column_top
-            end = bottom if at == to_column else layout.column_bottom + style.gap // 2
-            x_here = layout.column_x(at) + x
-            if end > start:
-                draw.line((x_here, start, x_here, end), fill=CONNECTOR, width=width)
 
-    for child in placed:
-        row = child.row
-        if row.parent is None:
-            column, top, rail = 0, layout.problem_bottom, layout.step // 2
-            source = "the problem"
-        else:
-            parent = placed[row.parent]
-            column, top = parent.column, parent.box_bottom
-            rail = parent.x - layout.column_x(parent.column) + layout.step // 2
-            source = f"#{parent.row.node.number}"
-        if row.hangs:
-            stub = child.box_top + style.pad + style.line // 2
-            down(rail, column, top, child.column, stub)
-            draw.line((layout.column_x(child.column) + rail, stub, child.x, stub), CONNECTOR, width)
-            _arrowhead(draw, (child.x, stub), "right", style)
-        else:
-            down(rail, column, top, child.column, child.box_top)
-            _arrowhead(draw, (layout.column_x(child.column) + rail, child.box_top), "down", style)
-        if child.column != column and child.top == layout.column_top:
-            at = (
-                layout.column_x(child.column) + rail + style.pad,
-                child.top - style.small_line - style.gap // 2,
-            )
-            _line(draw, at, f"↑ from {source}", style.small_regular, style.small_line, MUTED)
+def _draw_rail(
+    draw: ImageDraw.ImageDraw,
+    layout: Layout,
+    x: int,
+    start: tuple[int, int],
+    end: tuple[int, int],
+) -> None:
+    """A line `x` from the left of each column, from `start` (column, top) down to `end`
+    (column, bottom); through to the foot of a column the line continues in the next."""
+    style = layout.style
+    (first, top), (last, bottom) = start, end
+    for column in range(first, last + 1):
+        line_top = top if column == first else layout.column_top
+        line_bottom = bottom if column == last else layout.column_bottom + style.gap // 2
+        x_here = layout.column_x(column) + x
+        if line_bottom > line_top:
+            draw.line((x_here, line_top, x_here, line_bottom), fill=CONNECTOR, width=style.stroke)
 
 
 def _arrowhead(
-    draw: ImageDraw.ImageDraw, tip: tuple[int, int], direction: str, style: Style
+    draw: ImageDraw.ImageDraw, tip: tuple[int, int], pointing: str, style: Style
 ) -> None:
     size = max(5, style.size // 3)
     half = size // 2 + 1
     x, y = tip
-    if direction == "right":
+    if pointing == "right":
         points = [(x, y), (x - size, y - half), (x - size, y + half)]
     else:
         points = [(x, y), (x - half, y - size), (x + half, y - size)]

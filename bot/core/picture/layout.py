@@ -161,7 +161,7 @@ def _columns(heights: list[int], gap: int, columns: int) -> list[int]:
 
 def _layout(
     content: Content,
-    boxes: list[Box],
+    measured: list[Box],
     style: Style,
     columns: int,
     problem_length: float | None = None,
@@ -169,57 +169,25 @@ def _layout(
     """The rows in `columns` columns, or None when fewer columns hold them as well. Given the
     problem's length on one line, a sketch: the problem's lines are counted, roughly, and
     neither it nor the title is wrapped."""
-    sketch = problem_length is not None
-    assignment = _columns([box.height for box in boxes], style.gap, columns)
+    assignment = _columns([box.height for box in measured], style.gap, columns)
     if (max(assignment) + 1 if assignment else 1) < columns:
         return None
     deepest = max((row.level for row in content.rows), default=0)
-    step = round(style.size * INDENT_EM)
-    if deepest:
-        shared = INDENT_BUDGET_EM * style.size // deepest
-        step = min(step, max(shared, round(style.size * MIN_INDENT_EM)))
+    step = _indent_step(deepest, style)
     column_width = deepest * step + style.box_width
     width = 2 * style.margin + columns * column_width + (columns - 1) * style.gutter
     inner = width - 2 * style.margin
-
-    top = style.margin
-    title = None
-    if content.title is not None and content.title.text:
-        title = "" if sketch else wrap(content.title, style.title, inner, 1)[0]
-        top += style.title_line
-    if problem_length is None:
-        problem = wrap(content.problem, style.regular, inner - 2 * style.pad, PROBLEM_LINES)
-    else:
-        # A line breaks between words, so it holds a little less than its width.
-        count = math.ceil(problem_length * 1.1 / (inner - 2 * style.pad))
-        problem = [""] * min(PROBLEM_LINES, count)
+    title, problem, top = _heading(content, style, inner, problem_length)
     problem_bottom = top + 2 * style.pad + style.small_line + style.line * max(1, len(problem))
     # Room above the first boxes for the arrow from the problem, and "↑ from #n" notes.
     column_top = problem_bottom + style.gap + (style.small_line if columns > 1 else style.gap)
-
-    placed = []
-    bottoms = [column_top] * columns
-    for row, box, column in zip(content.rows, boxes, assignment, strict=True):
-        x = style.margin + column * (column_width + style.gutter) + row.level * step
-        placed.append(Placed(row, box, column, x, bottoms[column]))
-        bottoms[column] += box.height + style.gap
-    column_bottom = max(bottoms) - style.gap if content.rows else column_top
-
-    legend: list[list[tuple[Note, int]]] = []
-    used = 0
-    for note in content.legend:
-        item = round(style.small_regular.getlength(note.text)) + style.small + style.pad
-        if legend and used + 2 * style.pad + item <= inner:
-            used += 2 * style.pad + item
-        else:
-            legend.append([])
-            used = item
-        legend[-1].append((note, item))
+    lefts = [style.margin + column * (column_width + style.gutter) for column in range(columns)]
+    placed, column_bottom = _place(content, measured, assignment, lefts, step, column_top, style)
+    legend = _legend(content, style, inner)
     legend_top = column_bottom + 2 * style.gap
     height = column_bottom + style.margin
     if legend:
         height = legend_top + len(legend) * style.small_line + style.margin
-
     return Layout(
         style=style,
         content=content,
@@ -233,7 +201,72 @@ def _layout(
         problem_bottom=problem_bottom,
         column_top=column_top,
         column_bottom=column_bottom,
-        placed=tuple(placed),
+        placed=placed,
         legend=tuple(tuple(line) for line in legend),
         legend_top=legend_top,
     )
+
+
+def _indent_step(deepest: int, style: Style) -> int:
+    """Pixels per level of indentation: a deep tree shares INDENT_BUDGET_EM among its levels, so
+    its columns stay narrow enough to sit side by side."""
+    step = round(style.size * INDENT_EM)
+    if deepest:
+        shared = INDENT_BUDGET_EM * style.size // deepest
+        step = min(step, max(shared, round(style.size * MIN_INDENT_EM)))
+    return step
+
+
+def _heading(
+    content: Content, style: Style, inner: int, problem_length: float | None
+) -> tuple[str | None, list[str], int]:
+    """The title's line, the problem's lines and the top of the problem's band. A sketch, given
+    `problem_length`, wraps neither: only how many lines they take matters to its size."""
+    sketching = problem_length is not None
+    top = style.margin
+    title = None
+    if content.title is not None and content.title.text:
+        title = "" if sketching else wrap(content.title, style.title, inner, 1)[0]
+        top += style.title_line
+    if problem_length is None:
+        problem = wrap(content.problem, style.regular, inner - 2 * style.pad, PROBLEM_LINES)
+    else:
+        # A line breaks between words, so it holds a little less than its width.
+        count = math.ceil(problem_length * 1.1 / (inner - 2 * style.pad))
+        problem = [""] * min(PROBLEM_LINES, count)
+    return title, problem, top
+
+
+def _place(
+    content: Content,
+    measured: list[Box],
+    assignment: list[int],
+    lefts: list[int],
+    step: int,
+    top: int,
+    style: Style,
+) -> tuple[tuple[Placed, ...], int]:
+    """Each box below the one before it in its column, indented by its level; and the bottom
+    of the longest column."""
+    placed = []
+    bottoms = [top] * len(lefts)
+    for row, box, column in zip(content.rows, measured, assignment, strict=True):
+        x = lefts[column] + row.level * step
+        placed.append(Placed(row, box, column, x, bottoms[column]))
+        bottoms[column] += box.height + style.gap
+    return tuple(placed), max(bottoms) - style.gap if content.rows else top
+
+
+def _legend(content: Content, style: Style, inner: int) -> list[list[tuple[Note, int]]]:
+    """The legend's notes, as many to a line as fit in `inner` pixels, each with its width."""
+    legend: list[list[tuple[Note, int]]] = []
+    used = 0
+    for note in content.legend:
+        item = round(style.small_regular.getlength(note.text)) + style.small + style.pad
+        if legend and used + 2 * style.pad + item <= inner:
+            used += 2 * style.pad + item
+        else:
+            legend.append([])
+            used = item
+        legend[-1].append((note, item))
+    return legend
