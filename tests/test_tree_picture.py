@@ -3,29 +3,33 @@
 from __future__ import annotations
 
 import functools
-import io
 from collections.abc import Sequence
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageFont
+from PIL import ImageFont
 
 from bot.core.picture import (
     HUMAN_ERROR_RED,
-    MAX_HEIGHT,
-    MAX_WIDTH,
     MIN_FONT_SIZE,
     PREVIEW_SIZE,
     WEAK_SPOT_AMBER,
     PictureNode,
     render_tree_png,
-    style,
 )
 from bot.core.picture.content import HUMAN_ERROR_LEGEND, Content, outline
 from bot.core.picture.layout import ANSWER_LINES, FONT_SIZES, PROBLEM_LINES, best_layout
-from bot.core.picture.palette import WEAK_SPOT_TAG_FILL
+from bot.core.picture.palette import (
+    BOX_FILL,
+    CONNECTOR,
+    PAPER,
+    PROBLEM_FILL,
+    WEAK_SPOT_TAG_FILL,
+    Colour,
+)
 from bot.core.picture.text import REGULAR, Text, coverage, font_file, load_font
+from tests.picture_pixels import band, boxes, colours, font_size, outlines, picture, text_lines
 
 PROBLEM = "Checkout was down for 40 minutes after a maintenance script turned off every server"
 ANSWERS = (
@@ -97,20 +101,6 @@ def count(nodes: Sequence[PictureNode]) -> int:
     return sum(1 + count(node.children) for node in nodes)
 
 
-def picture(png: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG"
-    assert 1 <= image.width <= MAX_WIDTH
-    assert 1 <= image.height <= MAX_HEIGHT
-    return image.convert("RGB")
-
-
-def colours(image: Image.Image) -> set[tuple[int, int, int]]:
-    found = image.getcolors(maxcolors=image.width * image.height)
-    assert found is not None
-    return {colour for _count, colour in found}
-
-
 def test_one_why_fits_in_slacks_preview_unscaled() -> None:
     image = picture(render_tree_png(PROBLEM, [PictureNode(1, ANSWERS[0])]))
     assert image.width <= PREVIEW_SIZE[0]
@@ -132,9 +122,12 @@ def test_thirty_whys_of_any_shape_are_drawn_within_the_bounds(roots: list[Pictur
 
 
 def test_a_five_why_chain_is_drawn_at_the_largest_font() -> None:
-    layout = best_layout(content(PROBLEM, [chain(5)]))
-    assert layout.style.size == FONT_SIZES[0]
-    assert layout.style.answer_lines == ANSWER_LINES[0]
+    image = picture(render_tree_png(PROBLEM, [chain(5)]))
+    found = boxes(image)
+    assert len(found) == 5
+    assert font_size(found) == FONT_SIZES[0]
+    # The longest answer is given all the lines a box allows, below the why's number.
+    assert max(text_lines(image, box, BOX_FILL) for box in found) == 1 + ANSWER_LINES[0]
 
 
 @pytest.mark.parametrize(
@@ -146,14 +139,25 @@ def test_a_five_why_chain_is_drawn_at_the_largest_font() -> None:
     ],
 )
 def test_a_dozen_whys_read_in_slacks_preview(roots: list[PictureNode]) -> None:
-    layout = best_layout(content(PROBLEM, roots, title="COE-12"))
-    shrink = min(1.0, PREVIEW_SIZE[0] / layout.width, PREVIEW_SIZE[1] / layout.height)
-    assert layout.style.size * shrink >= 12
+    image = picture(render_tree_png(PROBLEM, roots, title="COE-12"))
+    found = boxes(image)
+    assert len(found) == count(roots)
+    shrink = min(1.0, PREVIEW_SIZE[0] / image.width, PREVIEW_SIZE[1] / image.height)
+    assert font_size(found) * shrink >= 12
 
 
 def content(problem: str, roots: Sequence[PictureNode], title: str | None = None) -> Content:
+    """What the layout is made from, for the few tests that look at its words."""
     rows, left_out = outline(roots)
     return Content.of(problem, title, rows, left_out)
+
+
+def drawn_unshrunk(roots: list[PictureNode]) -> int:
+    """The font size `roots` are drawn at, the worst case text in every box, once it is checked
+    that the picture keeps to the bounds and every box is drawn crisp, not scaled down."""
+    found = boxes(picture(render_tree_png(LONG, roots, title=LONG)))
+    assert len(found) == count(roots)
+    return font_size(found)
 
 
 def worst_case(number: int, children: tuple[PictureNode, ...] = ()) -> PictureNode:
@@ -193,10 +197,7 @@ def caterpillar(size: int) -> list[PictureNode]:
 @settings(max_examples=40, deadline=None)
 @given(tree_shapes())
 def test_any_shape_of_thirty_whys_fits_without_shrinking_the_text(roots: list[PictureNode]) -> None:
-    layout = best_layout(content(LONG, roots, title=LONG))
-    assert layout.width <= MAX_WIDTH
-    assert layout.height <= MAX_HEIGHT
-    assert layout.style.size >= MIN_FONT_SIZE
+    assert drawn_unshrunk(roots) >= MIN_FONT_SIZE
 
 
 @pytest.mark.parametrize(
@@ -208,11 +209,7 @@ def test_any_shape_of_thirty_whys_fits_without_shrinking_the_text(roots: list[Pi
 )
 def test_the_roomiest_thirty_whys_fit_without_shrinking_the_text(roots: list[PictureNode]) -> None:
     assert count(roots) == 30
-    layout = best_layout(content(LONG, roots, title=LONG))
-    assert layout.width <= MAX_WIDTH
-    assert layout.height <= MAX_HEIGHT
-    assert layout.style.size >= MIN_FONT_SIZE
-    picture(render_tree_png(LONG, roots, title=LONG))
+    assert drawn_unshrunk(roots) >= MIN_FONT_SIZE
 
 
 def test_more_whys_than_the_bounds_hold_are_scaled_down_not_cut() -> None:
@@ -227,18 +224,24 @@ def test_a_problem_with_no_whys_yet_is_drawn() -> None:
 
 def test_answers_of_slacks_full_length_are_clipped_to_a_few_lines() -> None:
     roots = [PictureNode(1, LONG, children=(PictureNode(2, "x" * 3000, edge_label=LONG),))]
-    picture(render_tree_png(LONG, roots, title=LONG))
+    image = picture(render_tree_png(LONG, roots, title=LONG))
+    found = boxes(image)
+    assert len(found) == 2
+    for box in found:
+        assert text_lines(image, box, BOX_FILL) == 1 + ANSWER_LINES[0]  # the number, the answer
+    problem = band(image, PROBLEM_FILL)
+    assert text_lines(image, problem, PROBLEM_FILL) == 1 + PROBLEM_LINES  # "PROBLEM", the text
+    # Which character a line ends with cannot be read back from the pixels: the layout says.
     layout = best_layout(content(LONG, roots, title=LONG))
     for placed in layout.placed:
-        assert len(placed.box.answer) == ANSWER_LINES[0]
         assert placed.box.answer[-1].endswith("…")
     assert layout.placed[1].box.label is not None
     assert layout.placed[1].box.label.endswith("…")
-    assert len(layout.problem) == PROBLEM_LINES
     assert layout.problem[-1].endswith("…")
 
 
 def test_a_short_answer_is_shown_whole() -> None:
+    # Words cannot be read back from the pixels: the layout says which are drawn.
     layout = best_layout(content(PROBLEM, [PictureNode(1, ANSWERS[0])]))
     assert " ".join(layout.placed[0].box.answer) == ANSWERS[0]
 
@@ -250,18 +253,27 @@ def test_any_unicode_text_is_drawn(text: str) -> None:
 
 
 def test_without_libraqm_any_unicode_text_is_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Pillow lays text out with libraqm where it finds FriBiDi, and without it otherwise.
+    # Pillow lays text out with libraqm where it finds FriBiDi, and without it otherwise. Nothing
+    # public chooses: the font loader is replaced where the sizes look it up.
     def basic(name: str, size: int) -> ImageFont.FreeTypeFont:
         path = str(font_file(name))
         return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
 
-    monkeypatch.setattr(style, "load_font", functools.cache(basic))
+    monkeypatch.setattr("bot.core.picture.style.load_font", functools.cache(basic))
     for text in UNICODE_TEXTS:
         roots = [PictureNode(1, text, edge_label=text, children=(PictureNode(2, text * 30),))]
         picture(render_tree_png(text, roots, title=text))
 
 
 def test_what_the_font_cannot_draw_is_replaced_once_a_run() -> None:
+    def picture_of(text: str) -> bytes:
+        return render_tree_png(PROBLEM, [PictureNode(1, text)])
+
+    assert picture_of("deploy 🚀🔥 failed") == picture_of("deploy \ufffd failed")
+    assert picture_of("deploy 🚀🔥 failed") != picture_of("deploy \ufffd\ufffd failed")
+
+    # A control or format character left in would often draw nothing, so what is kept is read
+    # from the cleaned text rather than the pixels.
     def drawn(text: str) -> str:
         return Text.of(text, REGULAR).text
 
@@ -275,6 +287,7 @@ def test_what_the_font_cannot_draw_is_replaced_once_a_run() -> None:
 
 
 def test_coverage_is_read_from_the_fonts_character_map() -> None:
+    # The character map reader on its own: a picture shows only what the cleaned text makes of it.
     regular = coverage(REGULAR)
     for char in "Aé€ΩЖשب→…\ufffd":
         assert ord(char) in regular, char
@@ -283,8 +296,9 @@ def test_coverage_is_read_from_the_fonts_character_map() -> None:
 
 
 def test_the_character_map_agrees_with_the_glyphs_freetype_draws() -> None:
-    # Basic layout maps each character to its glyph alone; libraqm would add a dotted circle
-    # before a lone combining mark.
+    # The character map against FreeType itself, so the font file is opened directly. Basic
+    # layout maps each character to its glyph alone; libraqm would add a dotted circle before
+    # a lone combining mark.
     path = str(font_file(REGULAR))
     font = ImageFont.truetype(path, 20, layout_engine=ImageFont.Layout.BASIC)
     mapped = coverage(REGULAR)
@@ -309,16 +323,12 @@ def test_human_errors_and_weak_spots_are_marked_in_their_colours() -> None:
     assert HUMAN_ERROR_RED not in weak
 
 
-def box_colours(roots: list[PictureNode]) -> list[set[tuple[int, int, int]]]:
+def box_colours(roots: list[PictureNode]) -> list[set[Colour]]:
     """The colours inside each why's box, in outline order."""
-    layout = best_layout(content(PROBLEM, roots))
     image = picture(render_tree_png(PROBLEM, roots))
-    assert image.size == (layout.width, layout.height)
-    right = layout.style.box_width
-    return [
-        colours(image.crop((it.x, it.box_top, it.x + right + 1, it.box_bottom + 1)))
-        for it in layout.placed
-    ]
+    found = boxes(image)
+    assert len(found) == count(roots)
+    return [colours(image.crop((it.left, it.top, it.right + 1, it.bottom + 1))) for it in found]
 
 
 def test_each_marked_why_is_drawn_in_its_marks_colours() -> None:
@@ -343,10 +353,16 @@ def test_each_marked_why_is_drawn_in_its_marks_colours() -> None:
 
 
 def test_a_legend_appears_only_with_marks() -> None:
-    plain = best_layout(content(PROBLEM, [chain(3)]))
-    human = best_layout(content(PROBLEM, [chain(3, human_error=True)]))
-    assert plain.legend == ()
-    assert [note.text for line in human.legend for note, _ in line] == [HUMAN_ERROR_LEGEND]
+    plain = picture(render_tree_png(PROBLEM, [chain(3)]))
+    human = picture(render_tree_png(PROBLEM, [chain(3, human_error=True)]))
+    plain_foot = max(box.bottom for box in boxes(plain))
+    assert colours(plain.crop((0, plain_foot + 1, plain.width, plain.height))) <= {PAPER, CONNECTOR}
+    human_foot = max(box.bottom for box in boxes(human))
+    swatches = [it for it in outlines(human, HUMAN_ERROR_RED) if it.top > human_foot]
+    assert len(swatches) == 1
+    # The legend's words cannot be read back from the pixels: the layout says.
+    layout = best_layout(content(PROBLEM, [chain(3, human_error=True)]))
+    assert [note.text for line in layout.legend for note, _ in line] == [HUMAN_ERROR_LEGEND]
 
 
 def test_an_edge_label_is_drawn() -> None:
@@ -358,6 +374,7 @@ def test_an_edge_label_is_drawn() -> None:
 def test_the_same_input_gives_the_same_bytes() -> None:
     roots = mixed_tree()
     first = render_tree_png(PROBLEM, roots, title="COE-12")
+    # Private, but only emptying the cache loads the fonts afresh within one process.
     load_font.cache_clear()  # fonts loaded afresh draw the same
     assert render_tree_png(PROBLEM, roots, title="COE-12") == first
     assert render_tree_png(PROBLEM, roots, title="COE-13") != first
