@@ -11,9 +11,10 @@ thirty siblings or anything between, inside the same bounds: at most MAX_WIDTH x
 pixels, with text at least MIN_FONT_SIZE pixels high unless the tree is too big for them.
 Beyond MAX_WHYS the rest are left out and counted at the bottom.
 
-Made in steps, one module each: content (what to say, the text cleaned for the font in text),
-boxes (each why measured at a style's sizes), layout (the size, the columns and each box's
-place), draw (the pixels and the PNG).
+Made in steps, a module each: content (the whys as an outline, and the legend), text (fonts,
+and user text cleaned and wrapped; cmap reads which characters a font has), style (every size
+from the body font size), boxes (each why measured), layout (font size, columns and places),
+draw (the pixels and the PNG); palette holds the colours.
 """
 
 from bot.core.picture.content import MAX_WHYS, PictureNode
