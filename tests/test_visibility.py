@@ -12,8 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot.runtime.context import Runtime
-from bot.slack import visibility
-from bot.use_cases import digests
+from bot.use_cases import digests, visibility
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import Call, FakeSlack
 from tests.scenario import add_coe, add_item, listing, make_runtime
@@ -152,6 +151,17 @@ def test_a_channel_slack_cannot_describe_counts_as_private_until_it_can(
     clock.advance(minutes=11)
     fake_slack.fail_next("conversations.info", "ratelimited", status=429, times=2)
     assert coes_in(listing(seen, fake_slack, "actions all", user="UBOB")) == [1, 3]
+
+
+def test_a_list_waits_out_slacks_rate_limit_instead_of_leaving_channels_out(
+    seen: Bot, fake_slack: FakeSlack
+) -> None:
+    fake_slack.fail_next(
+        "users.conversations", "ratelimited", status=429, headers={"Retry-After": "1"}
+    )
+    assert coes_in(listing(seen, fake_slack, "list all", user="UALICE")) == [2, 1]
+    first, again = fake_slack.calls_to("users.conversations")
+    assert again.at - first.at >= 1  # not before Slack said
 
 
 def test_a_person_slack_cannot_list_channels_for_sees_only_public_ones(

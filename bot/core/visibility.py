@@ -1,13 +1,25 @@
 """Who may see a COE and its action items: decided from its channel and what we know of the reader.
 
-Pure: the shell (bot/visibility.py) asks Slack which channels the reader is in and whether a
-channel is private, and passes the answers in.
+Pure: the use cases (bot/use_cases/visibility.py) find out which channels the reader is in and
+what each channel is, and pass the answers in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ChannelFacts:
+    """What Slack says of a channel: who may read it beyond its members."""
+
+    channel_id: str
+    # Everyone in the workspace but guests may read a public channel.
+    private: bool
+    # Shared with another organisation (Slack Connect): people outside the workspace read it.
+    ext_shared: bool = False
+    archived: bool = False
 
 
 @dataclass(frozen=True)

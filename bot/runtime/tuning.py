@@ -85,7 +85,13 @@ PROFILE_LOOKUPS = 50
 # (fewer queries and commits; 1,000 no faster again).
 DIGEST_BATCH = 300
 
-# What Slack said about channels and people, kept per process ---------------------------------
+# What Slack said about channels and people ----------------------------------------------------
+
+# A read Slack rate limited is made again after its Retry-After, this many times, if Slack asks
+# for no longer a wait than this (seconds): longer, and the read fails and its caller falls back
+# on what it knew.
+READ_RETRIES = 2
+READ_RETRY_WAIT = 30
 
 # Joining or leaving a channel shows in the lists within this time.
 MEMBERSHIP_TTL = timedelta(minutes=5)

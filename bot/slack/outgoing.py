@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.core.action_items import NewItem
@@ -23,7 +24,7 @@ from bot.slack import messages, thread_posts
 from bot.slack.delivery import UPLOAD
 from bot.slack.home_messages import build_home
 from bot.use_cases import documents, home
-from bot.use_cases.outgoing import Nudge, QueuedPage, RenderedDigest
+from bot.use_cases.outgoing import Nudge, QueuedPage, Refused, RenderedDigest
 from storage import outbox
 from storage.models import Coe
 
@@ -46,7 +47,10 @@ class SlackOutgoing:
         self, *, coe_id: int, channel_id: str, facilitator_id: str, chain: Chain, names: Names
     ) -> str:
         parent = messages.build_parent(coe_id, facilitator_id, chain, names)
-        return str(self._rt.slack.chat_postMessage(channel=channel_id, **parent)["ts"])
+        try:
+            return str(self._rt.slack.chat_postMessage(channel=channel_id, **parent)["ts"])
+        except SlackApiError as error:
+            raise Refused(str(error.response.get("error"))) from error
 
     def refresh_parent(self, coe: Coe, chain: Chain, names: Names) -> int:
         parent = messages.build_parent(_id(coe), coe.facilitator_id, chain, names)

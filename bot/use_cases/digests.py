@@ -21,8 +21,9 @@ from bot.runtime.context import Runtime
 from bot.runtime.schedule import latest_digest_time, previous_digest_time
 from bot.runtime.tuning import DIGEST_BATCH
 from bot.settings import Settings
-from bot.slack import delivery, users, visibility
+from bot.slack import delivery
 from bot.slack.delivery import Sent
+from bot.use_cases import users, visibility
 from bot.use_cases.outgoing import RenderedDigest
 from bot.use_cases.thread_links import thread_links
 from storage import digests as store

@@ -13,7 +13,7 @@ from bot.core.facilitation import Chain, Step
 from bot.core.review_text import coe_key, status_line
 from bot.core.slack_text import mentioned_ids
 from bot.runtime.context import Runtime
-from bot.slack import users
+from bot.use_cases import users
 from bot.use_cases.thread_links import thread_links
 from storage import action_items, coes
 from storage import users as user_cache

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.core.dates import due_phrase, owner_zone
@@ -19,9 +18,11 @@ from bot.core.nudges import NudgePolicy, NudgeState, at_work, latest_today, nudg
 from bot.runtime.context import Runtime
 from bot.runtime.tuning import NUDGE_BATCH, PROFILE_LOOKUPS
 from bot.settings import Settings
-from bot.slack import delivery, users
+from bot.slack import delivery
 from bot.slack.delivery import Sent
+from bot.use_cases import users
 from bot.use_cases.outgoing import Nudge, NudgeContent
+from bot.use_cases.reading import LookupFailed
 from bot.use_cases.thread_links import thread_links
 from storage import nudges as store
 from storage import users as user_cache
@@ -142,7 +143,7 @@ def learn_owner_zones(rt: Runtime) -> int:
     for owner in owners:
         try:
             person = users.look_up(rt, owner)
-        except (SlackApiError, OSError) as error:
+        except LookupFailed as error:
             log.warning("Could not look up %s for its timezone: %s", owner, error)
             continue
         if person is None:

@@ -27,6 +27,11 @@ from bot.core.review_text import Names
 from storage.models import Coe
 
 
+class Refused(Exception):
+    """Slack answered and did not do it (a method that talks to Slack at once); says Slack's
+    error code."""
+
+
 @dataclass(frozen=True)
 class NudgeContent:
     """What a reminder says about one item."""
@@ -79,7 +84,8 @@ class Outgoing(Protocol):
     def post_parent(
         self, *, coe_id: int, channel_id: str, facilitator_id: str, chain: Chain, names: Names
     ) -> str:
-        """Post the message that anchors the COE's thread, at once; returns its ts."""
+        """Post the message that anchors the COE's thread, at once; returns its ts. Raises
+        `Refused` when Slack answers no, anything else when its answer never came."""
         ...
 
     def refresh_parent(self, coe: Coe, chain: Chain, names: Names) -> int:
