@@ -74,7 +74,21 @@ def test_it_asks_for_exactly_the_scopes_the_bot_uses(manifest: dict[str, Any]) -
 
 def test_it_subscribes_to_exactly_the_events_the_bot_handles(manifest: dict[str, Any]) -> None:
     events = manifest["settings"]["event_subscriptions"]
-    assert sorted(events["bot_events"]) == ["app_home_opened", "message.channels", "message.groups"]
+    assert sorted(events["bot_events"]) == [
+        "app_home_opened",
+        # What each channel is (bot/slack/channel_listeners.py).
+        "channel_archive",
+        "channel_rename",
+        "channel_shared",
+        "channel_unarchive",
+        "channel_unshared",
+        "group_archive",
+        "group_rename",
+        "group_unarchive",
+        "member_joined_channel",
+        "message.channels",
+        "message.groups",
+    ]
     assert "user_events" not in events
 
 

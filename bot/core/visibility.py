@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ChannelFacts:
-    """What Slack says of a channel: who may read it beyond its members."""
+    """What Slack says of a channel: who may read it beyond its members. None: Slack has not
+    said (yet), which counts as the unsafe answer."""
 
     channel_id: str
     # Everyone in the workspace but guests may read a public channel.
-    private: bool
+    private: bool | None
     # Shared with another organisation (Slack Connect): people outside the workspace read it.
-    ext_shared: bool = False
+    ext_shared: bool | None = False
     archived: bool = False
 
 
@@ -39,8 +40,11 @@ def person(channels: Iterable[str], guest: bool = False) -> Reader:
     return Reader(frozenset(channels), guest=guest)
 
 
-def digest_channel(channel_id: str, include_private: bool) -> Reader:
-    """The members of the channel a digest of every COE goes to."""
+def digest_channel(channel_id: str, include_private: bool, shared: bool = False) -> Reader:
+    """The members of the channel a digest of every COE goes to. A channel `shared` with
+    another organisation has readers from outside the workspace: it sees its own COEs only."""
+    if shared:
+        return Reader(frozenset({channel_id}), guest=True)
     return Reader(frozenset({channel_id}), sees_private=include_private)
 
 

@@ -84,6 +84,9 @@ PROFILE_LOOKUPS = 50
 # ms for 300 channels). On PostgreSQL 300 made a 100k-item digest about 35 ms faster than 100
 # (fewer queries and commits; 1,000 no faster again).
 DIGEST_BATCH = 300
+# A digest to COE_DIGEST_CHANNEL that Slack would not say enough to decide is tried again after
+# this long (the reading client already waited out a Retry-After of up to 30 s).
+DIGEST_RETRY_AFTER = timedelta(minutes=5)
 
 # What Slack said about channels and people ----------------------------------------------------
 
@@ -93,8 +96,12 @@ DIGEST_BATCH = 300
 READ_RETRIES = 2
 READ_RETRY_WAIT = 30
 
-# Joining or leaving a channel shows in the lists within this time.
+# Joining or leaving a channel shows in the lists within this time (kept per process).
 MEMBERSHIP_TTL = timedelta(minutes=5)
-# A channel made private stops showing its COEs to non-members within this time.
-PRIVACY_TTL = timedelta(minutes=10)
 GUEST_TTL = timedelta(hours=1)
+# What a channel is (private, shared, archived) is kept in the database and changed by Slack's
+# channel events; each channel holding a COE is also looked at again after this long, for what
+# no event said. conversations.info is Tier 3 (about 50 a minute): the scheduled look takes at
+# most CHANNEL_LOOKUPS of them a minute, and leaves the rest to lists and digests.
+LOOK_AT_CHANNELS_AGAIN_AFTER = timedelta(days=1)
+CHANNEL_LOOKUPS = 20

@@ -28,6 +28,7 @@ from bot.runtime.tuning import (
     STALE_CLAIM,
 )
 from bot.slack import refusals
+from bot.use_cases.reading import LookupFailed
 from storage import channels, coes, digests, group_commit, outbox
 from storage.db import read_only
 
@@ -299,6 +300,10 @@ def _send(rt: Runtime, message: outbox.Claimed) -> Taken | None:
     """Make the call; None when Slack did not take it (what happens next is recorded)."""
     try:
         payload = _payload(rt, message)
+    except LookupFailed as error:
+        # A Home needs the person's channels: better later than published short of them.
+        _retry(rt, message, f"Slack did not answer a lookup it needs ({error})", None)
+        return None
     except Exception as error:
         log.exception("Building outbox message %s failed", message.id)
         _retry(rt, message, f"building it failed: {error!r}", None)

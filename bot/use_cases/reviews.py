@@ -18,7 +18,7 @@ from bot.core.review_text import coe_key
 from bot.core.slack_text import clip, neutralize
 from bot.runtime.context import Runtime
 from bot.slack import delivery
-from bot.use_cases import action_items, documents, users
+from bot.use_cases import action_items, channels, documents, users
 from bot.use_cases.outgoing import Refused
 from bot.use_cases.reading import LookupFailed
 from bot.use_cases.review_posts import (
@@ -90,6 +90,8 @@ def start_review(
         queued = delivery.take_for_sending(rt, session, ids)
         session.commit()
     delivery.send_soon(rt, queued)
+    # What the channel is decides which other COEs its thread may name (related causes).
+    channels.described(rt, [channel_id])
     # The first why does not wait for the link: until it is kept, links are made from the ts.
     permalink = _permalink(rt, channel_id, parent_ts)
     if permalink is not None:
