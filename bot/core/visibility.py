@@ -79,3 +79,11 @@ def visible(
     return frozenset(
         channel for channel in channel_ids if may_see(reader, channel, private.get(channel))
     )
+
+
+def names_other_channels(into: ChannelFacts | None) -> bool:
+    """Whether a COE thread in `into`, and its document, may name COEs of the workspace's public
+    channels, which everyone in the workspace may read. Not when people of another organisation
+    read `into` (Slack Connect), nor while Slack has not said whether they do. Its own channel's
+    COEs it may always name: whoever reads the thread reads them."""
+    return into is not None and into.ext_shared is False

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot.core import document, similarity
+from bot.core import document, similarity, visibility
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain, Step
 from bot.core.review_text import coe_key, status_line
@@ -15,7 +15,7 @@ from bot.core.slack_text import mentioned_ids
 from bot.runtime.context import Runtime
 from bot.use_cases import users
 from bot.use_cases.thread_links import thread_links
-from storage import action_items, coes
+from storage import action_items, channels, coes, related
 from storage import users as user_cache
 from storage.models import ActionItem, Coe, CoeNote
 
@@ -30,8 +30,9 @@ class ForUpload:
     markdown: str
 
 
-def build(session: Session, *, coe: Coe) -> document.CoeDocument:
-    """The COE as recorded so far, as the document's content."""
+def build(session: Session, *, coe: Coe, everywhere: bool = False) -> document.CoeDocument:
+    """The COE as recorded so far, as the document's content; related COEs as in
+    `similar_causes`."""
     coe_id = _id(coe)
     chain = coes.load_chain(session=session, coe=coe)
     labels = core.tree_labels(chain)
@@ -63,7 +64,7 @@ def build(session: Session, *, coe: Coe) -> document.CoeDocument:
         ),
         lessons=tuple(note.text for note in notes if note.kind == "lesson"),
         thread_link=coe.permalink,
-        related=tuple(similar_causes(session, coe=coe, chain=chain)),
+        related=tuple(similar_causes(session, coe=coe, chain=chain, everywhere=everywhere)),
         names=user_cache.names(session=session, user_ids=_people(coe, chain, items, notes)),
     )
 
@@ -97,17 +98,18 @@ def _follow_up(chain: Chain, step: Step) -> str | None:
     return asked[0] if asked else core.next_question(chain, step).question
 
 
-def markdown(session: Session, *, coe: Coe) -> str:
-    return document.render_markdown(build(session, coe=coe))
+def markdown(session: Session, *, coe: Coe, everywhere: bool = False) -> str:
+    return document.render_markdown(build(session, coe=coe, everywhere=everywhere))
 
 
 def export(rt: Runtime, coe_id: int) -> str | None:
-    """The COE as Markdown, for the command line; None when there is no such COE."""
+    """The COE as Markdown, for the command line, an operator's tool: related COEs of every
+    channel. None when there is no such COE."""
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         if coe is None or coe.status == core.Status.STARTING:
             return None
-        return markdown(session, coe=coe)
+        return markdown(session, coe=coe, everywhere=True)
 
 
 def queue_upload(rt: Runtime, session: Session, *, coe: Coe, user_id: str) -> list[int]:
@@ -156,12 +158,28 @@ def _people(
     ]
 
 
-def similar_causes(session: Session, *, coe: Coe, chain: Chain) -> list[document.Related]:
-    """Up to three earlier COEs whose recorded causes resemble this one's: key, cause, link."""
+def similar_causes(
+    session: Session, *, coe: Coe, chain: Chain, everywhere: bool = False
+) -> list[document.Related]:
+    """Up to three earlier COEs whose recorded causes resemble this one's: key, cause, link.
+
+    Only COEs everyone who reads this COE's channel may read (its own channel's, and those of
+    public channels unless the channel is shared with another organisation); `everywhere`, of
+    every channel, for the operator's command line.
+    """
     causes = [step.answer for step in chain.answered if step.answer]
     if not causes:
         return []
-    past = coes.past_causes(session=session, before_coe_id=_id(coe))
+    if everywhere:
+        past = coes.past_causes(session=session, before_coe_id=_id(coe))
+    else:
+        into = channels.facts(session=session, channel_ids=[coe.channel_id]).get(coe.channel_id)
+        past = related.past_causes(
+            session=session,
+            before_coe_id=_id(coe),
+            channel_id=coe.channel_id,
+            public_too=visibility.names_other_channels(into),
+        )
     found = similarity.similar_coes(
         causes, [similarity.PastCoe(coe_id, tuple(texts)) for coe_id, texts in past.items()]
     )
