@@ -148,12 +148,18 @@ class Bot:
 
 
 def run_bot(
-    fake: FakeSlack, database_url: str, clock: Clock, worker: bool = True, **env: str
+    fake: FakeSlack,
+    database_url: str,
+    clock: Clock,
+    worker: bool = True,
+    slack_timeout: int = 10,
+    **env: str,
 ) -> Iterator[Bot]:
     """The bot serving HTTP; with `worker` False, nothing processes what it stores until the
-    test calls `start_worker` (or drives the worker and the outbox by hand)."""
+    test calls `start_worker` (or drives the worker and the outbox by hand). `slack_timeout`:
+    how long it waits for Slack's answer to a call."""
     settings = load_settings(bot_env(fake, database_url, **env), serving=True)
-    rt = build_runtime(settings, clock=clock)
+    rt = build_runtime(settings, clock=clock, slack_timeout=slack_timeout)
     app = build_app(rt)
     server = make_http_server(app, rt, host="127.0.0.1", port=0)
     thread = threading.Thread(target=_run_until_closed, args=(server,), daemon=True)

@@ -21,8 +21,8 @@ from bot.runtime.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
 from bot.slack import action_item_messages as item_views
 from bot.slack import followup_messages as followup_views
 from bot.slack import messages, thread_posts
-from bot.slack.delivery import UPLOAD
 from bot.slack.home_messages import build_home
+from bot.slack.sending import UPLOAD
 from bot.use_cases import documents, home
 from bot.use_cases.outgoing import Nudge, QueuedPage, Refused, RenderedDigest
 from storage import outbox
@@ -151,6 +151,8 @@ class SlackOutgoing:
             method=UPLOAD,
             payload={"coe_id": coe_id, "user_id": user_id},
             now=self._rt.now(),
+            # Shared twice is worse than not shared: whoever asked is told (bot/slack/uploads.py).
+            resend_if_unknown=False,
         )
 
     def nudge(self, nudges: Sequence[Nudge], names: Names) -> list[int]:
@@ -252,6 +254,9 @@ class SlackOutgoing:
             "title": f"{key}: {clip(document.problem, 200)}",
             "content": document.markdown,
             "initial_comment": f"{key} as a document, exported by <@{user_id}>.",
+            # Not sent to Slack: whom to tell, and about what, if it cannot be shared.
+            "user_id": user_id,
+            "key": key,
         }
 
     def _thread(
