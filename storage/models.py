@@ -110,7 +110,8 @@ class OutboxMessage(SQLModel, table=True):
     # Not a foreign key: an undo may delete the step while its prompt is still queued.
     why_step_id: int | None = None
     # Posts to one channel go out in the order queued: a post waits while an earlier one to
-    # its channel is unsent (put off by a Retry-After, say). None for calls that need no order.
+    # its channel is unsent (put off by a Retry-After, say); so do the reactions on one message
+    # ("reactions:<channel>:<ts>", outbox.channel_key). None for calls that need no order.
     channel: str | None = None
     # The digest this message posts: if Slack refuses the channel, the digest is not done.
     digest_id: int | None = None

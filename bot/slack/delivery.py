@@ -107,7 +107,7 @@ def send_soon(rt: Runtime, queued: Queued) -> Future[None]:
     posts = []
     for message in queued.claimed:
         sent = rt.senders.submit(_send_alone, rt, message, urgency=_urgency(message))
-        if message.channel is not None:
+        if message.channel is not None and message.method not in REACTIONS:
             posts.append(sent)
     return all_done(posts)
 
