@@ -76,7 +76,9 @@ MODAL_OPEN_TIMEOUT = 2
 
 # Items recorded and queued per transaction: keeps a big sweep from holding the lock for long.
 NUDGE_BATCH = 200
-# users.info calls per sweep for owners whose timezone is not cached yet (Slack rate limits).
+# users.info calls per sweep (users.info is Tier 4, 100+ a minute), for owners soon to be
+# reminded whom the user cache does not know, then those it heard of over a day ago: a
+# timezone changes, an account is deactivated.
 PROFILE_LOOKUPS = 50
 # Channels whose digests are claimed and queued per transaction: a crash between two leaves the
 # later channels' digests owed. Each is read and built before its transaction, so on SQLite the

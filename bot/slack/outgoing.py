@@ -24,7 +24,7 @@ from bot.slack import messages, thread_posts
 from bot.slack.home_messages import build_home
 from bot.slack.sending import UPLOAD
 from bot.use_cases import documents, home
-from bot.use_cases.outgoing import Nudge, QueuedPage, Refused, RenderedDigest
+from bot.use_cases.outgoing import GoneOwner, Nudge, QueuedPage, Refused, RenderedDigest
 from storage import outbox
 from storage.models import Coe
 
@@ -169,6 +169,28 @@ class SlackOutgoing:
             payloads=payloads,
             now=self._rt.now(),
             # If the sender dies mid-send, a lost reminder beats a double one.
+            resend_if_unknown=False,
+        )
+
+    def owner_gone(
+        self, gone: GoneOwner, names: Names, *, to: str, thread: tuple[str, str | None] | None
+    ) -> int:
+        notice = followup_views.build_owner_gone(gone, names)
+        if thread is not None:
+            channel_id, thread_ts = thread
+            return thread_posts.in_thread(
+                self._rt,
+                self._in_transaction(),
+                channel_id=channel_id,
+                thread_ts=thread_ts,
+                message=notice,
+            )
+        return outbox.enqueue(
+            session=self._in_transaction(),
+            method=POST,
+            payload={"channel": to, **notice},
+            now=self._rt.now(),
+            # Told once: better missed than twice if the sender dies mid-send.
             resend_if_unknown=False,
         )
 

@@ -58,6 +58,19 @@ class Nudge:
 
 
 @dataclass(frozen=True)
+class GoneOwner:
+    """A deactivated owner's open items of one COE, which its facilitator should give to
+    someone else: (item id, text, due) each."""
+
+    coe_id: int
+    problem: str
+    owner_id: str
+    items: tuple[tuple[int, str, date], ...]
+    # The COE's thread, so the facilitator can go back to the review.
+    link: str | None = None
+
+
+@dataclass(frozen=True)
 class RenderedDigest:
     """A channel's digest made into the messages it takes, in the outgoing side's own form:
     made before the transaction that queues it, which then holds SQLite's write lock for the
@@ -149,6 +162,13 @@ class Outgoing(Protocol):
 
     def nudge(self, nudges: Sequence[Nudge], names: Names) -> list[int]:
         """A direct message to each owner, queued together; each sent at most once."""
+        ...
+
+    def owner_gone(
+        self, gone: GoneOwner, names: Names, *, to: str, thread: tuple[str, str | None] | None
+    ) -> int:
+        """Tell the facilitator `to`, by direct message, that an owner is deactivated and which
+        items to give to someone else; in the COE's `thread` (channel, ts) instead if given."""
         ...
 
     def render_digests(
