@@ -85,6 +85,8 @@ def answer(fake: FakeSlack, method: str, params: dict[str, Any]) -> dict[str, An
         return _replies(fake, str(channel), str(params.get("ts")), params)
     if method == "conversations.open":
         return {"ok": True, "channel": {"id": "D" + str(params.get("users", "X"))[1:]}}
+    if method == "apps.connections.open" and fake.socket_url:
+        return {"ok": True, "url": fake.socket_url}
     if method == "chat.getPermalink":
         ts = str(params.get("message_ts", "")).replace(".", "")
         return {"ok": True, "permalink": f"https://acme.slack.com/archives/{channel}/p{ts}"}
