@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import followup, load, report, socket_burst
-from bench.harness import POSTGRES, ROOT, running, scratch_database, stats
+from bench.harness import POSTGRES, ROOT, running, scratch_database, started, stats
 from bench.load import Bot
 from bench.slack import SlowSlack
 
@@ -84,7 +84,7 @@ def latency(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[s
     with ExitStack() as stack:
         bots = []
         for name, database, root in _bots(args):
-            slack = stack.enter_context(_started(SlowSlack()))
+            slack = stack.enter_context(started(SlowSlack()))
             url = stack.enter_context(scratch_database(database or "sqlite", args.postgres))
             profile = args.profile / f"{name.replace(' ', '-')}.txt" if args.profile else None
             server = stack.enter_context(
@@ -149,19 +149,6 @@ def _level(bot: Bot, level: int, rounds: int, pace: float) -> list[dict[str, Any
         )
     bot.server.sample_memory()
     return rows
-
-
-class _started:
-    """A fake Slack, started and stopped."""
-
-    def __init__(self, slack: SlowSlack) -> None:
-        self.slack = slack
-
-    def __enter__(self) -> SlowSlack:
-        return self.slack.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.slack.stop()
 
 
 def _arguments() -> argparse.Namespace:

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Protocol
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -185,6 +186,21 @@ def _rollup(pid: int, field: str) -> float:
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+class Startable(Protocol):
+    def start(self) -> Any: ...
+
+    def stop(self) -> None: ...
+
+
+@contextmanager
+def started(server: Startable) -> Iterator[Any]:
+    """A fake Slack or WebSocket, started, and stopped afterwards."""
+    try:
+        yield server.start()
+    finally:
+        server.stop()
 
 
 @contextmanager

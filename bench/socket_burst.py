@@ -16,7 +16,7 @@ import time
 from contextlib import ExitStack
 from typing import Any
 
-from bench.harness import running, scratch_database, stats
+from bench.harness import running, scratch_database, started, stats
 from bench.load import TIMEOUT
 from bench.slack import SlowSlack
 from bench.socket_mode import SocketModeServer
@@ -30,9 +30,9 @@ _ids = itertools.count(1)
 def run(database: str, sessions: int, rounds: int, postgres: str) -> dict[str, Any]:
     """One coe-bot in Socket Mode on a database of its own; its acks and whys under bursts."""
     with ExitStack() as stack:
-        socket = stack.enter_context(_Started(SocketModeServer()))
+        socket = stack.enter_context(started(SocketModeServer()))
         slack = SlowSlack(socket_url=socket.url)
-        stack.enter_context(_Started(slack))
+        stack.enter_context(started(slack))
         url = stack.enter_context(scratch_database(database, postgres))
         stack.enter_context(
             running(COE_BOT, slack, url, app_token="xapp-bench", ready=socket.connected)
@@ -132,16 +132,3 @@ def _envelope(kind: str, payload: dict[str, Any], **extra: Any) -> dict[str, Any
         "accepts_response_payload": False,
         **extra,
     }
-
-
-class _Started:
-    """A fake Slack or WebSocket, started and stopped."""
-
-    def __init__(self, server: Any) -> None:
-        self.server = server
-
-    def __enter__(self) -> Any:
-        return self.server.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.server.stop()
