@@ -1,9 +1,11 @@
-"""How the fake Slack answers each Web API method, from what it holds: people, channels, the
-messages the bot posted (and the files it shared in them), and the reactions on messages."""
+"""What the fake Slack records (a call, a channel) and how it answers each Web API method, from
+what it holds: people, channels, the messages the bot posted (and the files it shared in them),
+and the reactions on messages."""
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -18,6 +20,19 @@ PAGE_SIZE_LIMIT = 999
 # Methods Slack refuses for a channel the bot cannot use (an archived channel is still read).
 POSTING = ("chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal")
 READING = ("conversations.history", "conversations.replies")
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.params[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.params.get(key, default)
 
 
 @dataclass

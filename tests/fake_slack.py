@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.fake_answers import BOT_ID, BOT_USER_ID, TEAM_ID, Channel, answer, parse
+from tests.fake_answers import BOT_ID, BOT_USER_ID, TEAM_ID, Call, Channel, answer, parse
 from tests.slack_limits import limit_error
 
 __all__ = ["BOT_ID", "BOT_USER_ID", "TEAM_ID", "Call", "Channel", "FakeSlack"]
@@ -21,19 +21,6 @@ __all__ = ["BOT_ID", "BOT_USER_ID", "TEAM_ID", "Call", "Channel", "FakeSlack"]
 # What `_handle` answers instead of an HTTP status when the answer never reaches the client:
 # Slack did the call, and the connection closed at once (LOST) or once the client gave up (LATE).
 LOST, LATE = -1, -2
-
-
-@dataclass
-class Call:
-    method: str
-    params: dict[str, Any]
-    at: float = field(default_factory=time.monotonic)
-
-    def __getitem__(self, key: str) -> Any:
-        return self.params[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.params.get(key, default)
 
 
 @dataclass(frozen=True)
@@ -340,6 +327,9 @@ class FakeSlack:
             )
             if self._response_urls_expired:
                 return 404, {"ok": False, "error": "expired_url"}, {}
+            lost = self._take_failure("response_url", None)
+            if lost is not None and lost.kind in (LOST, LATE):
+                return int(lost.kind), {}, {}
             refused = self._over_limits(call)
             # A response_url answers in plain text, with a 400 for a message it refuses.
             return (

@@ -60,6 +60,16 @@ def test_a_form_slack_opened_but_never_confirmed_is_not_opened_again(
     assert "click again" in answer["text"]
 
 
+def test_an_answer_to_a_command_slack_took_but_never_confirmed_is_not_sent_again(
+    bot: Bot, fake_slack: FakeSlack
+) -> None:
+    fake_slack.lose_answer("response_url")
+    bot.slack.command("list")
+    # Not confirmed, so the answer also goes by direct message; the ephemeral is not repeated.
+    fake_slack.wait_for(lambda: fake_slack.posted("UALICE"))
+    assert len(fake_slack.calls_to("response_url")) == 1
+
+
 # Exports ----------------------------------------------------------------------------------------
 
 
