@@ -119,7 +119,7 @@ def _post(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
     channel = str(params.get("channel"))
     ts = fake.next_ts()
     shown_in = "D" + channel[1:] if channel.startswith("U") else channel
-    fake.keep_message(shown_in, ts, params.get("thread_ts"), text=params.get("text"))
+    keep_message(fake, shown_in, ts, params.get("thread_ts"), text=params.get("text"))
     return {
         "ok": True,
         "channel": shown_in,
@@ -134,6 +134,25 @@ def _update(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
 
 def _ephemeral(fake: FakeSlack, params: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "message_ts": fake.next_ts()}
+
+
+def keep_message(
+    fake: FakeSlack,
+    channel: str,
+    ts: str,
+    thread_ts: str | None,
+    text: str | None = None,
+    files: list[dict[str, Any]] | None = None,
+) -> None:
+    """A message the bot posted, as conversations.replies will show it."""
+    message: dict[str, Any] = {"type": "message", "channel": channel, "ts": ts, "text": text}
+    message.update(user=BOT_USER_ID, bot_id=BOT_ID)
+    if thread_ts:
+        message["thread_ts"] = thread_ts
+    if files:
+        message["files"] = files
+    with fake._lock:
+        fake.messages.append(message)
 
 
 _MESSAGES = {"chat.postMessage": _post, "chat.update": _update, "chat.postEphemeral": _ephemeral}
@@ -171,7 +190,8 @@ def _files(fake: FakeSlack, method: str, params: dict[str, Any]) -> dict[str, An
     channel = params.get("channel_id")
     if channel:
         shared = [{"id": f["id"], "title": f.get("title")} for f in files]
-        fake.keep_message(
+        keep_message(
+            fake,
             str(channel),
             fake.next_ts(),
             params.get("thread_ts"),

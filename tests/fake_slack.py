@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import select
 import socket
 import threading
@@ -77,6 +78,9 @@ class FakeSlack:
     _triggers: dict[str, bool] = field(default_factory=dict)
     _response_urls_expired: bool = False
     _held: dict[tuple[str, str], threading.Event] = field(default_factory=dict)
+    # Method -> seconds of its next 429, then when that one's Retry-After is up (`limit_rate`).
+    _limited: dict[str, float] = field(default_factory=dict)
+    _limited_until: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _server: ThreadingHTTPServer | None = None
@@ -215,6 +219,11 @@ class FakeSlack:
         headers = {"Retry-After": str(retry_after)}
         self.fail_next("chat.postMessage", "ratelimited", 429, times, headers, channel)
 
+    def limit_rate(self, method: str, retry_after: int = 1) -> None:
+        """Answer the next call of `method` with a 429 and `Retry-After`, and every call of it
+        until that time is up the same way, as Slack does once a method's tier is spent."""
+        self._limited[method] = float(retry_after)
+
     def lose_answer(self, method: str, channel: str | None = None, times: int = 1) -> None:
         """Do the next `times` calls of `method` (to `channel`, if given), then close their
         connection without an answer: the bot cannot tell whether Slack did them."""
@@ -231,24 +240,6 @@ class FakeSlack:
         release = threading.Event()
         self._held[(method, channel)] = release
         return release
-
-    def keep_message(
-        self,
-        channel: str,
-        ts: str,
-        thread_ts: str | None,
-        text: str | None = None,
-        files: list[dict[str, Any]] | None = None,
-    ) -> None:
-        """A message the bot posted, as conversations.replies will show it."""
-        message: dict[str, Any] = {"type": "message", "channel": channel, "ts": ts, "text": text}
-        message.update(user=BOT_USER_ID, bot_id=BOT_ID)
-        if thread_ts:
-            message["thread_ts"] = thread_ts
-        if files:
-            message["files"] = files
-        with self._lock:
-            self.messages.append(message)
 
     def shared_files(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
         """The files the bot shared in a thread, in the order they appeared."""
@@ -341,6 +332,9 @@ class FakeSlack:
         held = self._held.get((method, str(channel)))
         if held is not None:
             held.wait(timeout=30)
+        if (wait := self._rate_limited(method)) is not None:
+            headers = {"Retry-After": str(wait)}
+            return 429, {"ok": False, "error": "ratelimited"}, headers
         failure = self._take_failure(method, channel)
         if failure and failure.kind == "refuse":
             return failure.status, {"ok": False, "error": failure.error}, failure.headers
@@ -349,6 +343,15 @@ class FakeSlack:
             return 200, {"ok": False, "error": refused}, {}
         body = answer(self, method, params)
         return (int(failure.kind) if failure else 200), body, {}
+
+    def _rate_limited(self, method: str) -> int | None:
+        """The Retry-After to answer this call of `method` with, if it comes too soon."""
+        now = time.monotonic()
+        with self._lock:
+            if method in self._limited:
+                self._limited_until[method] = now + self._limited.pop(method)
+            until = self._limited_until.get(method, 0.0)
+        return max(1, math.ceil(until - now)) if now < until else None
 
     def _take_failure(self, method: str, channel: Any) -> _Failure | None:
         with self._lock:

@@ -51,14 +51,14 @@ def test_a_rate_limited_lookup_is_waited_out_and_the_public_channel_is_in_the_di
     rt: Runtime, fake_slack: FakeSlack
 ) -> None:
     payments(rt, fake_slack)
-    fake_slack.fail_next(
-        "conversations.info", "ratelimited", status=429, headers={"Retry-After": "1"}, times=2
-    )
+    fake_slack.limit_rate("conversations.info", retry_after=1)
 
     run = digests.post_digests(rt)
 
     assert [(sent.channel, sent.status) for sent in run.sent] == [("CDIGEST", "sent")]
     assert "Add a payments alarm" in digest_text(fake_slack, "CDIGEST")
+    # CDIGEST's lookup waited out the limit; CPAY's came after it.
+    assert len(fake_slack.calls_to("conversations.info")) == 3
 
 
 def test_no_period_is_decided_while_slack_will_not_say_what_a_channel_is(
