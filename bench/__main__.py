@@ -3,14 +3,16 @@
     python -m bench                          # everything: about ten minutes
     python -m bench --quick                  # 1 and 10 sessions, 1k and 10k items: two minutes
     python -m bench --levels 1,10 --db sqlite --no-followup
+    python -m bench --no-latency --no-followup   # the Socket Mode burst only
 
 Starts a fake Slack that answers every Web API call after 50 ms, the naive bot
 (bench/naive_bot.py) and `coe-bot serve` on SQLite and on PostgreSQL, each database of its own
 (created and dropped by the run), all on loopback. At each level (a number of sessions, that is
 COEs running at once) every bot gets the same loads in turn: the sessions start, each answers
 `--rounds` times at its own pace (steady), then all answer at once, `--rounds` times (burst).
-Then the nudge sweep and the digest over 1k, 10k and 100k action items. Prints the tables and
-writes every figure to `--json`. Asserts nothing.
+Then coe-bot in Socket Mode, 200 sessions answering at once (bench/socket_burst.py). Then the
+nudge sweep and the digest over 1k, 10k and 100k action items. Prints the tables and writes
+every figure to `--json`. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import followup, load, report
-from bench.harness import POSTGRES, ROOT, running, scratch_database, stats
+from bench import followup, load, report, socket_burst
+from bench.harness import POSTGRES, ROOT, running, scratch_database, started, stats
 from bench.load import Bot
 from bench.slack import SlowSlack
 
@@ -58,6 +60,12 @@ def main() -> int:
         report.print_latency(results["latency"])
         report.print_cpu(results["latency"])
         report.print_memory(results["memory"])
+    if args.socket_sessions:
+        results["socket_mode"] = [
+            socket_burst.run(database, args.socket_sessions, args.rounds, args.postgres)
+            for database in args.db
+        ]
+        report.print_socket_mode(results["socket_mode"])
     if args.items:
         for database in args.db:
             results["followup"] += followup.run(database, args.items, args.postgres)
@@ -76,7 +84,7 @@ def latency(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[s
     with ExitStack() as stack:
         bots = []
         for name, database, root in _bots(args):
-            slack = stack.enter_context(_started(SlowSlack()))
+            slack = stack.enter_context(started(SlowSlack()))
             url = stack.enter_context(scratch_database(database or "sqlite", args.postgres))
             profile = args.profile / f"{name.replace(' ', '-')}.txt" if args.profile else None
             server = stack.enter_context(
@@ -143,19 +151,6 @@ def _level(bot: Bot, level: int, rounds: int, pace: float) -> list[dict[str, Any
     return rows
 
 
-class _started:
-    """A fake Slack, started and stopped."""
-
-    def __init__(self, slack: SlowSlack) -> None:
-        self.slack = slack
-
-    def __enter__(self) -> SlowSlack:
-        return self.slack.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.slack.stop()
-
-
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__.splitlines()[0] if __doc__ else None
@@ -168,6 +163,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--items", type=_numbers, help="action items (default 1000,10000,100000)")
     parser.add_argument("--no-latency", action="store_true", help="only the sweep and digest")
     parser.add_argument("--no-followup", action="store_true", help="only the latency and memory")
+    parser.add_argument(
+        "--socket-sessions",
+        type=int,
+        help="sessions answering at once in Socket Mode (default 200; 0: none)",
+    )
     parser.add_argument(
         "--postgres", default=POSTGRES, help="a PostgreSQL server to create scratch databases on"
     )
@@ -187,6 +187,8 @@ def _arguments() -> argparse.Namespace:
     quick = args.quick
     args.levels = [] if args.no_latency else args.levels or ([1, 10] if quick else [1, 10, 50, 200])
     args.rounds = args.rounds or (2 if quick else 3)
+    if args.socket_sessions is None:
+        args.socket_sessions = 50 if quick else 200
     args.pace = args.pace or (2.0 if quick else 5.0)
     args.items = (
         []

@@ -32,6 +32,7 @@ from bot.runtime.context import Runtime
 from bot.settings import load_settings
 from bot.slack import delivery
 from bot.slack.outgoing import SlackOutgoing
+from bot.slack.reading import SlackReading
 from bot.use_cases import digests
 from bot.use_cases import nudges as nudge_use_case
 from storage import nudges as store
@@ -97,6 +98,7 @@ def measure(url: str, case: Case) -> dict[str, Any]:
             # Never called: what the sweep and the digest owe Slack stays queued in the outbox.
             slack=WebClient(token="xoxb-bench", base_url="http://127.0.0.1:9/"),
             outgoing=SlackOutgoing,
+            reading=SlackReading,
             clock=lambda: NOW,
         )
         # As `coe-bot serve`, `nudge` and `digest` set their process once started.

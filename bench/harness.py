@@ -13,9 +13,10 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Protocol
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -35,11 +36,14 @@ def running(
     database_url: str,
     profile: Path | None = None,
     root: Path = ROOT,
+    app_token: str | None = None,
+    ready: Callable[[], bool] | None = None,
 ) -> Iterator[Server]:
     """Start `python <args>` serving Slack's requests over HTTP on a free loopback port.
 
     With `profile`, under py-spy, which writes the collapsed stacks of its processes there.
-    `root` is the checkout to run it from.
+    `root` is the checkout to run it from. With `app_token`, in Socket Mode instead: it is up
+    once `ready()`.
     """
     port = free_port()
     env = {
@@ -54,6 +58,8 @@ def running(
         "PYTHONPATH": str(root),
     }
     env.pop("SLACK_APP_TOKEN", None)
+    if app_token is not None:
+        env["SLACK_APP_TOKEN"] = app_token
     command = [sys.executable, *args]
     if profile is not None:
         spy = Path(sys.executable).with_name("py-spy")
@@ -65,7 +71,7 @@ def running(
     process = subprocess.Popen(command, env=env, cwd=root)
     server = Server(f"http://127.0.0.1:{port}/slack/events", process.pid)
     try:
-        _wait_for_port(port, process)
+        _wait_for(ready or (lambda: _port_open(port)), process)
         if profile is not None:  # the server is py-spy's child
             server.pid = _children(process.pid)[0]
         server.watch_memory()
@@ -130,16 +136,20 @@ class Server:
             self.peak[key] = max(self.peak[key], now[key])
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
+def _wait_for(ready: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
+        if ready():
+            return
         time.sleep(0.05)
     raise RuntimeError("server did not start")
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def memory_mb(pid: int) -> dict[str, float]:
@@ -176,6 +186,21 @@ def _rollup(pid: int, field: str) -> float:
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+class Startable(Protocol):
+    def start(self) -> Any: ...
+
+    def stop(self) -> None: ...
+
+
+@contextmanager
+def started(server: Startable) -> Iterator[Any]:
+    """A fake Slack or WebSocket, started, and stopped afterwards."""
+    try:
+        yield server.start()
+    finally:
+        server.stop()
 
 
 @contextmanager

@@ -83,3 +83,14 @@ def print_followup(rows: list[dict[str, Any]]) -> None:
             f"{row['nudges']:>8,}{row['sweep_ms']:>9.0f}{row['sweep_again_ms']:>8.0f}"
             f"{row['digest_channels']:>9,}{row['digest_messages']:>6,}{row['digest_ms']:>9.0f}"
         )
+
+
+def print_socket_mode(rows: list[dict[str, Any]]) -> None:
+    print("\nSocket Mode, every session answering at once: ack and reply → next why, ms")
+    header = "".join(f"{pct:>9}" for pct in PERCENTILES)
+    print(f"  {'database':<11}{'sessions':>9}  {'':<5}{header}{'acks > 3 s':>12}")
+    for row in rows:
+        for measure in ("ack", "why"):
+            cells = "".join(f"{row[measure][pct]:9.1f}" for pct in PERCENTILES)
+            over = f"{row['acks_over_3s']:>12}" if measure == "ack" else ""
+            print(f"  {row['database']:<11}{row['sessions']:>9}  {measure:<5}{cells}{over}")

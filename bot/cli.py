@@ -19,7 +19,13 @@ from sqlmodel import Session
 
 from bot.runtime import heap
 from bot.runtime.acks_first import AcksFirst
-from bot.runtime.context import Runtime, make_slack_client, system_clock, wake_nobody
+from bot.runtime.context import (
+    Runtime,
+    make_reading_client,
+    make_slack_client,
+    system_clock,
+    wake_nobody,
+)
 from bot.runtime.tuning import WORKER_NICENESS
 from bot.settings import Settings, SettingsError, load_settings
 from storage import coe_summaries, migrate
@@ -282,15 +288,22 @@ def build_runtime(
     notify: Callable[..., None] = wake_nobody,
     clock: Callable[[], datetime] = system_clock,
     acks: AcksFirst | None = None,
+    slack_timeout: int = 10,
 ) -> Runtime:
-    """One process's runtime, wired to Slack: what every command runs with (and the tests)."""
+    """One process's runtime, wired to Slack: what every command runs with (and the tests).
+
+    `slack_timeout`: seconds to wait for Slack's answer to a call before giving up on it.
+    """
     from bot.slack.outgoing import SlackOutgoing
+    from bot.slack.reading import SlackReading
 
     return Runtime(
         settings=settings,
         engine=make_engine(settings.database_url),
-        slack=make_slack_client(settings),
+        slack=make_slack_client(settings, timeout=slack_timeout),
+        slack_reads=make_reading_client(settings, timeout=slack_timeout),
         outgoing=SlackOutgoing,
+        reading=SlackReading,
         clock=clock,
         notify=notify,
         acks=acks or AcksFirst(),

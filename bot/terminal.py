@@ -294,4 +294,5 @@ def _document(rt: Runtime, review: Review) -> str:
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=review.coe_id)
         assert coe is not None
-        return documents.markdown(session, coe=coe, zone=rt.settings.timezone)
+        # Run by whoever runs the bot, on its own database: every channel's COEs are theirs.
+        return documents.markdown(session, coe=coe, zone=rt.settings.timezone, everywhere=True)

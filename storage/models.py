@@ -112,7 +112,8 @@ class OutboxMessage(SQLModel, table=True):
     # Not a foreign key: an undo may delete the step while its prompt is still queued.
     why_step_id: int | None = None
     # Posts to one channel go out in the order queued: a post waits while an earlier one to
-    # its channel is unsent (put off by a Retry-After, say). None for calls that need no order.
+    # its channel is unsent (put off by a Retry-After, say); so do the reactions on one message
+    # ("reactions:<channel>:<ts>", outbox.channel_key). None for calls that need no order.
     channel: str | None = None
     # The digest this message posts: if Slack refuses the channel, the digest is not done.
     digest_id: int | None = None
@@ -210,13 +211,31 @@ class Nudge(SQLModel, table=True):
 
 
 class SlackChannel(SQLModel, table=True):
-    """What Slack told us about a channel when it refused a post there."""
+    """What Slack says of a channel: from conversations.info and users.conversations, from the
+    channel events, and from refusals of a post there."""
 
     __tablename__ = "slack_channel"
 
     channel_id: str = Field(primary_key=True)
-    # When Slack answered `is_archived`: the channel gets no more digests.
+    # When the channel was archived (an event, a lookup, or Slack refusing a post with
+    # `is_archived`): it gets no more digests until it is unarchived.
     archived_at: datetime | None = None
+    # None until Slack has said: a channel of unknown privacy counts as private.
+    private: bool | None = None
+    # Shared with another organisation (Slack Connect); None until Slack has said.
+    ext_shared: bool | None = None
+    # When Slack last described the whole channel; None: to be looked up again soon.
+    checked_at: datetime | None = None
+
+
+class GoneOwnerNotice(SQLModel, table=True):
+    """An open item whose owner Slack says is deactivated, and when the COE's facilitator was
+    told: the primary key is the once-only guarantee."""
+
+    __tablename__ = "gone_owner_notice"
+
+    item_id: int = Field(foreign_key="action_item.id", primary_key=True)
+    told_at: datetime
 
 
 class Digest(SQLModel, table=True):

@@ -57,17 +57,23 @@ def known_zones(*, session: Session) -> list[str]:
     return [zone for zone in session.exec(select(SlackUser.tz).distinct()).all() if zone]
 
 
-def owners_without_zone(*, session: Session, due_by: date, limit: int) -> list[str]:
-    """Owners of open items due by `due_by` that the user cache knows nothing about."""
+def owners_to_look_up(
+    *, session: Session, due_by: date, stale_before: datetime, limit: int
+) -> list[str]:
+    """Owners of open items due by `due_by` whom the user cache knows nothing about, then those
+    it last heard of at `stale_before` or before, longest ago first."""
+    fetched = func.max(SlackUser.fetched_at)
     statement = (
         select(ActionItem.owner_id)
-        .distinct()
         .outerjoin(SlackUser, col(SlackUser.user_id) == col(ActionItem.owner_id))
         .where(
             ActionItem.status == OPEN,
             col(ActionItem.due) <= due_by,
-            col(SlackUser.user_id).is_(None),
+            or_(col(SlackUser.user_id).is_(None), col(SlackUser.fetched_at) <= stale_before),
         )
+        .group_by(col(ActionItem.owner_id))
+        # Never looked up first (no row: NULL), then the longest ago.
+        .order_by(fetched.is_not(None), fetched, col(ActionItem.owner_id))
         .limit(limit)
     )
     return list(session.exec(statement).all())

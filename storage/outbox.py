@@ -17,15 +17,20 @@ from storage.models import OutboxMessage
 
 # Posts keep their order within a channel: Slack shows them in the order it receives them.
 ORDERED_METHODS = frozenset({"chat.postMessage"})
+# A message's reactions keep theirs: a mark added late, after its removal, would stay.
+REACTION_METHODS = frozenset({"reactions.add", "reactions.remove"})
 
 _TABLE = OutboxMessage.__table__  # type: ignore[attr-defined]
 _EARLIER = _TABLE.alias("earlier")
 
 
 def channel_key(method: str, payload: dict[str, Any]) -> str | None:
-    """The channel whose order this call must keep, if it is a post."""
-    channel = payload.get("channel") if method in ORDERED_METHODS else None
-    return str(channel) if channel else None
+    """The line of calls whose order this one must keep: a post's channel, or the reactions on
+    one message (which no channel id can be mistaken for). None for calls that need no order."""
+    channel = payload.get("channel")
+    if method in REACTION_METHODS and channel and payload.get("timestamp"):
+        return f"reactions:{channel}:{payload['timestamp']}"
+    return str(channel) if channel and method in ORDERED_METHODS else None
 
 
 def enqueue(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 import uuid
@@ -102,11 +103,58 @@ def empty_postgres_url() -> Iterator[str]:
     except Exception as error:
         if os.environ.get("CI"):
             raise
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
+        pytest.skip(f"PostgreSQL tests skipped: {_first_line(error)}")
     yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip a PostgreSQL test, without trying, when the server cannot give it a database: here,
+    so that every such skip is one line of the summary, with the reason found once."""
+    if _needs_postgres(item) and not os.environ.get("CI") and (reason := postgres_missing()):
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+def _needs_postgres(item: pytest.Item) -> bool:
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return (
+        item.get_closest_marker("postgres") is not None
+        or bool({"postgres_url", "empty_postgres_url"} & set(getattr(item, "fixturenames", ())))
+        or params.get("each_database_url") == "postgresql"
+    )
+
+
+@functools.cache
+def postgres_missing() -> str | None:
+    """Why the PostgreSQL of TEST_POSTGRES_URL cannot be used, in one line; None if it can."""
+    url = make_url(POSTGRES_URL)
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:
+        reason = _first_line(error)
+        if "does not exist" in reason:
+            return (
+                f'the PostgreSQL server at {where} has no database "{url.database}" '
+                f"(create it, or set TEST_POSTGRES_URL)"
+            )
+        if "refused" in reason or "could not translate host name" in reason:
+            return f"no PostgreSQL server answers at {where} (set TEST_POSTGRES_URL)"
+        return f"the PostgreSQL server at {where} refused: {reason}"
+    finally:
+        admin.dispose()
+    return None
+
+
+def _first_line(error: Exception) -> str:
+    """The error's own words, without SQLAlchemy's wrapping or the driver's hints."""
+    cause = getattr(error, "orig", None) or error
+    message = str(cause).strip().splitlines()[0] if str(cause).strip() else repr(cause)
+    return message.split(" failed: ")[-1].replace("FATAL:  ", "")
 
 
 def bot_env(fake: FakeSlack, database_url: str, **extra: str) -> dict[str, str]:
@@ -148,12 +196,18 @@ class Bot:
 
 
 def run_bot(
-    fake: FakeSlack, database_url: str, clock: Clock, worker: bool = True, **env: str
+    fake: FakeSlack,
+    database_url: str,
+    clock: Clock,
+    worker: bool = True,
+    slack_timeout: int = 10,
+    **env: str,
 ) -> Iterator[Bot]:
     """The bot serving HTTP; with `worker` False, nothing processes what it stores until the
-    test calls `start_worker` (or drives the worker and the outbox by hand)."""
+    test calls `start_worker` (or drives the worker and the outbox by hand). `slack_timeout`:
+    how long it waits for Slack's answer to a call."""
     settings = load_settings(bot_env(fake, database_url, **env), serving=True)
-    rt = build_runtime(settings, clock=clock)
+    rt = build_runtime(settings, clock=clock, slack_timeout=slack_timeout)
     app = build_app(rt)
     server = make_http_server(app, rt, host="127.0.0.1", port=0)
     thread = threading.Thread(target=_run_until_closed, args=(server,), daemon=True)

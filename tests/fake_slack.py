@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
+import select
 import socket
 import threading
 import time
@@ -11,24 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
 
-BOT_USER_ID = "UBOT"
-BOT_ID = "BBOT"
-TEAM_ID = "T0001"
+from tests.fake_answers import BOT_ID, BOT_USER_ID, TEAM_ID, Call, Channel, answer, parse
+from tests.slack_limits import limit_error
 
+__all__ = ["BOT_ID", "BOT_USER_ID", "TEAM_ID", "Call", "Channel", "FakeSlack"]
 
-@dataclass
-class Call:
-    method: str
-    params: dict[str, Any]
-    at: float = field(default_factory=time.monotonic)
-
-    def __getitem__(self, key: str) -> Any:
-        return self.params[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.params.get(key, default)
+# What `_handle` answers instead of an HTTP status when the answer never reaches the client:
+# Slack did the call, and the connection closed at once (LOST) or once the client gave up (LATE).
+LOST, LATE = -1, -2
 
 
 @dataclass(frozen=True)
@@ -37,35 +30,8 @@ class _Failure:
     error: str
     headers: dict[str, str]
     channel: str | None
-
-
-@dataclass
-class Channel:
-    """A channel as the fake knows it: who is in it, and whether it is private."""
-
-    id: str
-    private: bool = False
-    members: set[str] = field(default_factory=set)
-    bot_member: bool = True
-
-    def info(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.id.lower(),
-            "is_channel": True,
-            "is_group": False,
-            "is_im": False,
-            "is_mpim": False,
-            "is_private": self.private,
-            "is_archived": False,
-            "is_member": self.bot_member,
-        }
-
-
-# Slack refuses more blocks than these in a message, and in a modal or Home view.
-SECTION_TEXT = 3000
-HEADER_TEXT = 150
-PAGE_SIZE_LIMIT = 999
+    # "refuse": Slack answers the error; LOST or LATE: Slack does it, its answer never arrives.
+    kind: str | int = "refuse"
 
 
 class _Server(ThreadingHTTPServer):
@@ -98,10 +64,23 @@ class FakeSlack:
     # Close each connection once it has answered a call, as a server ends an idle one.
     drop_connections: bool = False
     dropped: int = 0
+    # Calls Slack did whose answer never reached the bot (`lose_answer`, `answer_late`).
+    unanswered: int = 0
+    # What the bot posted, as conversations.replies shows it: channel, ts, thread_ts, text, files.
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    # (channel, ts, name) of every reaction on a message.
+    reactions: set[tuple[str, str, str]] = field(default_factory=set)
+    # File id -> its bytes once uploaded (None until then).
+    uploads: dict[str, str | None] = field(default_factory=dict)
+    # What apps.connections.open hands out: the WebSocket of Socket Mode (bench/socket_mode.py).
+    socket_url: str | None = None
     _failures: dict[str, list[_Failure]] = field(default_factory=dict)
     _triggers: dict[str, bool] = field(default_factory=dict)
     _response_urls_expired: bool = False
-    _held: dict[str, threading.Event] = field(default_factory=dict)
+    _held: dict[tuple[str, str], threading.Event] = field(default_factory=dict)
+    # Method -> seconds of its next 429, then when that one's Retry-After is up (`limit_rate`).
+    _limited: dict[str, float] = field(default_factory=dict)
+    _limited_until: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _server: ThreadingHTTPServer | None = None
@@ -126,6 +105,13 @@ class FakeSlack:
                 status, body, headers = fake._handle(
                     self.path, raw, self.headers.get("Content-Type", "")
                 )
+                if status in (LOST, LATE):
+                    if status == LATE:
+                        _wait_for_hang_up(self.connection)
+                    self.close_connection = True  # with no answer at all
+                    with fake._lock:
+                        fake.unanswered += 1
+                    return
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -205,8 +191,9 @@ class FakeSlack:
         private: bool = False,
         members: tuple[str, ...] = (),
         bot_member: bool = True,
+        ext_shared: bool = False,
     ) -> Channel:
-        channel = Channel(channel_id, private, set(members), bot_member)
+        channel = Channel(channel_id, private, set(members), bot_member, ext_shared)
         self.channels[channel_id] = channel
         return channel
 
@@ -220,7 +207,9 @@ class FakeSlack:
         channel: str | None = None,
     ) -> None:
         """Make the next `times` calls of `method` (to `channel`, if given) fail as Slack fails."""
-        failure = _Failure(status, error, headers or {}, channel)
+        self._add_failure(method, _Failure(status, error, headers or {}, channel), times)
+
+    def _add_failure(self, method: str, failure: _Failure, times: int) -> None:
         with self._lock:
             self._failures.setdefault(method, []).extend([failure] * times)
 
@@ -230,14 +219,37 @@ class FakeSlack:
         headers = {"Retry-After": str(retry_after)}
         self.fail_next("chat.postMessage", "ratelimited", 429, times, headers, channel)
 
-    def hold(self, channel: str) -> threading.Event:
-        """Keep posts to `channel` waiting for their answer (a slow Slack) until the event is set.
+    def limit_rate(self, method: str, retry_after: int = 1) -> None:
+        """Answer the next call of `method` with a 429 and `Retry-After`, and every call of it
+        until that time is up the same way, as Slack does once a method's tier is spent."""
+        self._limited[method] = float(retry_after)
 
-        Each post is recorded as it arrives, before the wait.
-        """
+    def lose_answer(self, method: str, channel: str | None = None, times: int = 1) -> None:
+        """Do the next `times` calls of `method` (to `channel`, if given), then close their
+        connection without an answer: the bot cannot tell whether Slack did them."""
+        self._add_failure(method, _Failure(200, "", {}, channel, LOST), times)
+
+    def answer_late(self, method: str, channel: str | None = None) -> None:
+        """Do the next call of `method` (to `channel`, if given) at once, but answer only after
+        the bot has given up waiting: its answer is lost on the way."""
+        self._add_failure(method, _Failure(200, "", {}, channel, LATE), 1)
+
+    def hold(self, channel: str, method: str = "chat.postMessage") -> threading.Event:
+        """Keep calls of `method` to `channel` waiting (a slow Slack) until the event is set:
+        each is recorded as it arrives, and done and answered once released."""
         release = threading.Event()
-        self._held[channel] = release
+        self._held[(method, channel)] = release
         return release
+
+    def shared_files(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        """The files the bot shared in a thread, in the order they appeared."""
+        with self._lock:
+            return [
+                file
+                for message in self.messages
+                if message["channel"] == channel and message.get("thread_ts") == thread_ts
+                for file in message.get("files") or []
+            ]
 
     def new_trigger(self) -> str:
         """A trigger_id for a click or command, as Slack gives one out with each."""
@@ -291,9 +303,14 @@ class FakeSlack:
     def _handle(
         self, path: str, raw: str, content_type: str
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
-        params = _parse(raw, content_type)
+        params = parse(raw, content_type)
         if path.startswith("/upload/"):
-            self._record("file_upload", {"file_id": path.removeprefix("/upload/"), "content": raw})
+            file_id = path.removeprefix("/upload/")
+            self._record("file_upload", {"file_id": file_id, "content": raw})
+            with self._lock:
+                if file_id not in self.uploads:
+                    return 404, {"ok": False, "error": "file_not_found"}, {}
+                self.uploads[file_id] = raw
             return 200, {"ok": True}, {}
         if path.startswith("/respond/"):
             call = self._record(
@@ -301,6 +318,9 @@ class FakeSlack:
             )
             if self._response_urls_expired:
                 return 404, {"ok": False, "error": "expired_url"}, {}
+            lost = self._take_failure("response_url", None)
+            if lost is not None and lost.kind in (LOST, LATE):
+                return int(lost.kind), {}, {}
             refused = self._over_limits(call)
             # A response_url answers in plain text, with a 400 for a message it refuses.
             return (
@@ -308,16 +328,30 @@ class FakeSlack:
             )
         method = path.removeprefix("/api/")
         call = self._record(method, params)
-        held = self._held.get(str(params.get("channel")))
-        if held is not None and method == "chat.postMessage":
+        channel = params.get("channel") or params.get("channel_id")
+        held = self._held.get((method, str(channel)))
+        if held is not None:
             held.wait(timeout=30)
-        failure = self._take_failure(method, params.get("channel"))
-        if failure:
+        if (wait := self._rate_limited(method)) is not None:
+            headers = {"Retry-After": str(wait)}
+            return 429, {"ok": False, "error": "ratelimited"}, headers
+        failure = self._take_failure(method, channel)
+        if failure and failure.kind == "refuse":
             return failure.status, {"ok": False, "error": failure.error}, failure.headers
         refused = self._over_limits(call)
         if refused:
             return 200, {"ok": False, "error": refused}, {}
-        return 200, self._answer(method, params), {}
+        body = answer(self, method, params)
+        return (int(failure.kind) if failure else 200), body, {}
+
+    def _rate_limited(self, method: str) -> int | None:
+        """The Retry-After to answer this call of `method` with, if it comes too soon."""
+        now = time.monotonic()
+        with self._lock:
+            if method in self._limited:
+                self._limited_until[method] = now + self._limited.pop(method)
+            until = self._limited_until.get(method, 0.0)
+        return max(1, math.ceil(until - now)) if now < until else None
 
     def _take_failure(self, method: str, channel: Any) -> _Failure | None:
         with self._lock:
@@ -340,278 +374,20 @@ class FakeSlack:
                 self.rejected.append((call, refused))
         return refused
 
-    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
-        channel = params.get("channel")
-        if method == "auth.test":
-            return {
-                "ok": True,
-                "user_id": BOT_USER_ID,
-                "bot_id": BOT_ID,
-                "team_id": TEAM_ID,
-                "user": "coe",
-            }
-        if refused := self._refuse_channel(method, channel):
-            return {"ok": False, "error": refused}
-        if method == "chat.postMessage":
-            ts = self.next_ts()
-            channel_id = "D" + channel[1:] if channel and channel.startswith("U") else channel
-            return {
-                "ok": True,
-                "channel": channel_id,
-                "ts": ts,
-                "message": {"ts": ts, "text": params.get("text")},
-            }
-        if method == "chat.update":
-            return {"ok": True, "channel": channel, "ts": params.get("ts")}
-        if method == "chat.postEphemeral":
-            return {"ok": True, "message_ts": self.next_ts()}
-        if method == "users.info":
-            user = self.users.get(str(params.get("user")))
-            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
-        if method == "conversations.history":
-            return {"ok": True, "messages": [], "has_more": False}
-        if method in ("views.open", "views.push") and not self._triggers.get(
-            str(params.get("trigger_id")), True
-        ):
-            return {"ok": False, "error": "expired_trigger_id"}
-        if method in ("views.open", "views.push"):
-            view_id = "V" + self.next_ts().replace(".", "")
-            with self._lock:
-                self.opened_views.append(view_id)
-            return {"ok": True, "view": {"id": view_id, **(params.get("view") or {})}}
-        if method == "views.update":
-            return {"ok": True, "view": {"id": params.get("view_id"), **(params.get("view") or {})}}
-        if method == "chat.getPermalink":
-            ts = str(params.get("message_ts", "")).replace(".", "")
-            return {"ok": True, "permalink": f"https://acme.slack.com/archives/{channel}/p{ts}"}
-        if method == "files.getUploadURLExternal":
-            file_id = "F" + self.next_ts().replace(".", "")
-            return {
-                "ok": True,
-                "upload_url": f"{self.base_url}/upload/{file_id}",
-                "file_id": file_id,
-            }
-        if method == "files.completeUploadExternal":
-            return {"ok": True, "files": json.loads(params.get("files") or "[]")}
-        if method == "conversations.open":
-            return {"ok": True, "channel": {"id": "D" + str(params.get("users", "X"))[1:]}}
-        if method == "views.publish":
-            view = params.get("view") or {}
-            if view.get("type") != "home" or str(params.get("user_id", "")) not in self.users:
-                return {"ok": False, "error": "invalid_arguments"}
-            return {"ok": True, "view": {"id": "V" + self.next_ts().replace(".", ""), **view}}
-        if method == "conversations.info":
-            found = self._visible_channel(str(channel))
-            return {"ok": True, "channel": found.info()} if found else _not_found()
-        if method == "conversations.members":
-            found = self._visible_channel(str(channel))
-            if found is None:
-                return _not_found()
-            return _page(sorted(found.members), params, "members")
-        if method == "users.conversations":
-            return self._users_conversations(params)
-        return {"ok": True}
-
-    def _visible_channel(self, channel_id: str) -> Channel | None:
-        """The channel as the bot may see it: a private channel it is not in does not exist."""
-        if not channel_id.startswith(("C", "G")):
-            return None
-        found = self.channels.get(channel_id) or Channel(channel_id)
-        return found if found.bot_member or not found.private else None
-
-    def _users_conversations(self, params: dict[str, Any]) -> dict[str, Any]:
-        user = str(params.get("user", BOT_USER_ID))
-        types = str(params.get("types") or "public_channel").split(",")
-        listed = [
-            channel.info()
-            for channel in sorted(self.channels.values(), key=lambda channel: channel.id)
-            # With a bot token, a private channel is listed only if the bot is in it too.
-            if user in channel.members
-            and ("private_channel" if channel.private else "public_channel") in types
-            and (channel.bot_member or not channel.private)
-        ]
-        return _page(listed, params, "channels")
-
-    def _refuse_channel(self, method: str, channel: Any) -> str | None:
-        """The error Slack gives for a channel the bot cannot use, if this one is such."""
-        if method not in ("chat.postMessage", "chat.postEphemeral", "conversations.history"):
-            return None
-        if channel in self.missing_channels:
-            return "channel_not_found"
-        if channel in self.channels_without_bot:
-            return "not_in_channel"
-        if channel in self.archived_channels and method != "conversations.history":
-            return "is_archived"  # an archived channel's history can still be read
-        return None
-
     def next_ts(self) -> str:
         with self._lock:
             return f"1700000000.{next(self._ts):06d}"
 
 
-def _not_found() -> dict[str, Any]:
-    return {"ok": False, "error": "channel_not_found"}
-
-
-def _page(entries: list[Any], params: dict[str, Any], name: str) -> dict[str, Any]:
-    """One page of a cursor-paginated list, as Slack serves it."""
-    limit = int(params.get("limit") or 100)
-    if not 0 < limit <= PAGE_SIZE_LIMIT:
-        return {"ok": False, "error": "invalid_limit"}
-    start = int(str(params.get("cursor") or "offset:0").removeprefix("offset:"))
-    end = start + limit
-    cursor = f"offset:{end}" if end < len(entries) else ""
-    return {"ok": True, name: entries[start:end], "response_metadata": {"next_cursor": cursor}}
-
-
-def _parse(raw: str, content_type: str) -> dict[str, Any]:
-    if "json" in content_type:
-        return json.loads(raw or "{}")
-    params: dict[str, Any] = {key: values[0] for key, values in parse_qs(raw).items()}
-    for key in ("blocks", "view", "attachments"):
-        if isinstance(params.get(key), str):
-            params[key] = json.loads(params[key])
-    return params
-
-
-# Slack's limits -------------------------------------------------------------------------------
-
-MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url")
-VIEW_METHODS = ("views.open", "views.update", "views.push", "views.publish")
-
-
-class Invalid(Exception):
-    """A payload Slack refuses; the message is Slack's error code."""
-
-
-def limit_error(method: str, params: dict[str, Any]) -> str | None:
-    """The error Slack answers `params` with for being over its limits or misshapen, if any."""
-    try:
-        if method in MESSAGE_METHODS:
-            _check_message(params)
-        elif method in VIEW_METHODS:
-            _check_view(params.get("view"))
-    except Invalid as error:
-        return str(error)
-    return None
-
-
-def _check_message(params: dict[str, Any]) -> None:
-    text, blocks = params.get("text"), params.get("blocks")
-    if text is not None and (not isinstance(text, str) or len(text) > 40_000):
-        raise Invalid("msg_too_long")
-    if blocks is None:
-        return
-    if not isinstance(blocks, list) or len(blocks) > 50:
-        raise Invalid("invalid_blocks")
-    _check_blocks(blocks)
-    if _text_length(blocks) > 12_000:
-        raise Invalid("msg_blocks_too_long")
-
-
-def _check_view(view: Any) -> None:
-    if not isinstance(view, dict) or view.get("type") not in ("modal", "home"):
-        raise Invalid("invalid_arguments")
-    blocks = view.get("blocks")
-    if not isinstance(blocks, list) or len(blocks) > 100:
-        raise Invalid("invalid_blocks")
-    for key in ("title", "submit", "close"):
-        if key in view:
-            _text(view[key], 24, plain_only=True)
-    if len(str(view.get("private_metadata", ""))) > 3000:
-        raise Invalid("invalid_arguments")
-    _check_blocks(blocks)
-
-
-def _check_blocks(blocks: list[Any]) -> None:
-    ids = [block.get("block_id") for block in blocks if isinstance(block, dict)]
-    if len([i for i in ids if i]) != len({i for i in ids if i}):
-        raise Invalid("invalid_blocks")
-    for block in blocks:
-        if not isinstance(block, dict):
-            raise Invalid("invalid_blocks")
-        _check_block(block)
-
-
-def _check_block(block: dict[str, Any]) -> None:
-    kind = block.get("type")
-    if len(str(block.get("block_id", ""))) > 255:
-        raise Invalid("invalid_blocks")
-    if kind == "section":
-        if "text" not in block and "fields" not in block:
-            raise Invalid("invalid_blocks")
-        if "text" in block:
-            _text(block["text"], 3000)
-        fields = block.get("fields", [])
-        if not isinstance(fields, list) or len(fields) > 10:
-            raise Invalid("invalid_blocks")
-        for item in fields:
-            _text(item, 2000)
-        if "accessory" in block:
-            _element(block["accessory"])
-    elif kind == "header":
-        _text(block.get("text"), 150, plain_only=True)
-    elif kind == "context":
-        elements = block.get("elements")
-        if not isinstance(elements, list) or not 1 <= len(elements) <= 10:
-            raise Invalid("invalid_blocks")
-        for item in elements:
-            _text(item, 3000)
-    elif kind == "actions":
-        elements = block.get("elements")
-        if not isinstance(elements, list) or not 1 <= len(elements) <= 25:
-            raise Invalid("invalid_blocks")
-        for item in elements:
-            _element(item)
-    elif kind == "input":
-        _text(block.get("label"), 2000, plain_only=True)
-        _element(block.get("element"))
-    elif kind != "divider":
-        raise Invalid("invalid_blocks")
-
-
-def _element(element: Any) -> None:
-    if not isinstance(element, dict):
-        raise Invalid("invalid_blocks")
-    if len(str(element.get("action_id", ""))) > 255:
-        raise Invalid("invalid_blocks")
-    if element.get("type") == "button":
-        _text(element.get("text"), 75, plain_only=True)
-        if len(str(element.get("value", ""))) > 2000:
-            raise Invalid("invalid_blocks")
-    options = element.get("options")
-    if options is not None:
-        if not isinstance(options, list) or not 1 <= len(options) <= 100:
-            raise Invalid("invalid_blocks")
-        for option in options:
-            _option(option)
-    if "initial_option" in element:
-        _option(element["initial_option"])
-    if "placeholder" in element:
-        _text(element["placeholder"], 150, plain_only=True)
-
-
-def _option(option: Any) -> None:
-    if not isinstance(option, dict) or len(str(option.get("value", ""))) > 150:
-        raise Invalid("invalid_blocks")
-    _text(option.get("text"), 75, plain_only=True)
-
-
-def _text(value: Any, limit: int, plain_only: bool = False) -> None:
-    """A text object: a type Slack allows there, and between 1 and `limit` characters."""
-    if not isinstance(value, dict) or not isinstance(value.get("text"), str):
-        raise Invalid("invalid_blocks")
-    allowed = ("plain_text",) if plain_only else ("plain_text", "mrkdwn")
-    if value.get("type") not in allowed or not 1 <= len(value["text"]) <= limit:
-        raise Invalid("invalid_blocks")
-
-
-def _text_length(value: Any) -> int:
-    if isinstance(value, dict):
-        return sum(
-            len(item) if key == "text" and isinstance(item, str) else _text_length(item)
-            for key, item in value.items()
-        )
-    if isinstance(value, list):
-        return sum(_text_length(item) for item in value)
-    return 0
+def _wait_for_hang_up(connection: socket.socket, limit: float = 60.0) -> None:
+    """Wait until the client closes the connection (it gave up on the answer)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        readable, _, _ = select.select([connection], [], [], 0.05)
+        if not readable:
+            continue
+        try:
+            if not connection.recv(1, socket.MSG_PEEK):
+                return
+        except OSError:
+            return

@@ -98,6 +98,9 @@ class RecordingOutgoing:
     def nudge(self, nudges: Sequence[Nudge], names: Mapping[str, str]) -> list[int]:
         return [self._record("nudge", nudge, names) for nudge in nudges]
 
+    def owner_gone(self, *args: Any, **kwargs: Any) -> int:
+        return self._record("owner_gone", *args, **kwargs)
+
     def render_digests(
         self, digests: Mapping[str, Digest], names: Mapping[str, str], links: Mapping[int, str]
     ) -> dict[str, RenderedDigest]:

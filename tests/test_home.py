@@ -96,6 +96,21 @@ def test_a_home_with_nothing_in_it_says_so(bot: Bot, fake_slack: FakeSlack) -> N
     assert "Nothing open" in text and "/coe start" in text and "None yet" in text
 
 
+def test_a_home_slack_will_not_list_channels_for_waits_instead_of_showing_none(
+    bot: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    fake_slack.add_channel("CPAY", members=("UALICE", "UCAROL"))
+    add_coe(bot.rt, "CPAY", "Payments failed", facilitator="UCAROL")
+    fake_slack.fail_next("users.conversations", "internal_error")
+    open_home(bot)
+    fake_slack.wait_for(
+        lambda: any(row.method == "views.publish" and row.last_error for row in outbox_rows(bot.rt))
+    )
+    assert publishes(fake_slack, "UALICE") == []
+    clock.advance(seconds=5)  # past the retry's delay
+    assert "Payments failed" in text_of(next_home(fake_slack, "UALICE", 0))
+
+
 def test_opening_the_messages_tab_publishes_nothing(bot: Bot, fake_slack: FakeSlack) -> None:
     open_home(bot, user="UBOB", tab="messages")
     open_home(bot, user="UALICE")

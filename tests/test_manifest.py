@@ -78,6 +78,16 @@ def test_it_subscribes_to_exactly_the_events_the_bot_handles(manifest: dict[str,
     events = manifest["settings"]["event_subscriptions"]
     assert sorted(events["bot_events"]) == [
         "app_home_opened",
+        # What each channel is (bot/slack/channel_listeners.py).
+        "channel_archive",
+        "channel_rename",
+        "channel_shared",
+        "channel_unarchive",
+        "channel_unshared",
+        "group_archive",
+        "group_rename",
+        "group_unarchive",
+        "member_joined_channel",
         "message.channels",
         "message.groups",
         "reaction_added",

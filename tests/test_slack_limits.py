@@ -26,7 +26,7 @@ from bot.use_cases import digests, nudges
 from storage import outbox
 from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock
-from tests.fake_slack import FakeSlack, limit_error
+from tests.fake_slack import FakeSlack
 from tests.scenario import (
     SITE_ANSWERS,
     THREAD,
@@ -39,6 +39,7 @@ from tests.scenario import (
     seed_items,
     start_review,
 )
+from tests.slack_limits import limit_error
 
 pytest_plugins = ["pytester"]
 

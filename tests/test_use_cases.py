@@ -22,6 +22,7 @@ from bot.core.item_form import ItemForm
 from bot.core.nudges import NudgeKind
 from bot.runtime.context import Runtime
 from bot.settings import load_settings
+from bot.slack.reading import SlackReading
 from bot.use_cases import action_items, nudges, reviews
 from storage import inbox
 from storage.db import make_engine
@@ -52,6 +53,7 @@ def rt(database_url: str, recorder: Recorder, clock: list[datetime]) -> Iterator
         # Nothing listens there: a use case that needed Slack's answer would fail loudly.
         slack=WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/", timeout=1),
         outgoing=recorder,
+        reading=SlackReading,
         clock=lambda: clock[-1],
     )
     yield rt

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from bot.runtime.context import Runtime
-from bot.slack.users import display_name
+from bot.slack.reading import display_name
 from bot.use_cases import digests, nudges
 from storage import users as user_cache
 from storage.models import SlackUser

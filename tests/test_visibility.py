@@ -12,8 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot.runtime.context import Runtime
-from bot.slack import visibility
-from bot.use_cases import digests
+from bot.use_cases import channels, digests, visibility
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import Call, FakeSlack
 from tests.scenario import add_coe, add_item, listing, make_runtime
@@ -112,25 +111,64 @@ def test_whether_someone_may_see_one_coe(seen: Bot) -> None:
 # What Slack is asked, and when ----------------------------------------------------------------
 
 
-def test_membership_and_privacy_are_asked_once_then_kept_for_a_while(
+def test_membership_and_privacy_are_asked_once_then_kept(
     seen: Bot, fake_slack: FakeSlack, clock: Clock
 ) -> None:
     listing(seen, fake_slack, "actions all", user="UBOB")
     listing(seen, fake_slack, "actions all", user="UBOB")
     assert len(fake_slack.calls_to("users.conversations")) == 1
-    # Bob is in #incident: only the channels he is not in are looked up.
+    # Bob is in #incident: only the channels he is not in are looked up, once.
     assert sorted(call["channel"] for call in fake_slack.calls_to("conversations.info")) == [
         "CPAY",
         "CSECRET",
     ]
 
-    # #payments is made private and Bob joins #secret: the lists follow once the cache expires.
-    fake_slack.channels["CPAY"].private = True
+    # Bob joins #secret: the lists follow once the membership kept in memory expires.
     fake_slack.channels["CSECRET"].members.add("UBOB")
     clock.advance(minutes=4)
     assert coes_in(listing(seen, fake_slack, "actions all", user="UBOB")) == [1, 3]
-    clock.advance(minutes=7)
-    assert coes_in(listing(seen, fake_slack, "actions all", user="UBOB")) == [1, 2]
+    clock.advance(minutes=2)
+    assert coes_in(listing(seen, fake_slack, "actions all", user="UBOB")) == [1, 2, 3]
+    assert len(fake_slack.calls_to("conversations.info")) == 2
+
+
+def made_private(channel: str) -> dict[str, object]:
+    """The message Slack posts in a channel made private (message.channels, message.groups)."""
+    return {
+        "type": "message",
+        "subtype": "channel_convert_to_private",
+        "user": "UCAROL",
+        "text": "made this channel *private*. Now, it can only be viewed or joined by invitation.",
+        "ts": "1730984822.596869",
+        "channel": channel,
+        "event_ts": "1730984822.596869",
+        "channel_type": "group",
+    }
+
+
+def test_a_channel_made_private_hides_its_coes_from_non_members_at_once(
+    seen: Bot, fake_slack: FakeSlack
+) -> None:
+    assert coes_in(listing(seen, fake_slack, "actions all", user="UBOB")) == [1, 3]
+    fake_slack.channels["CPAY"].private = True
+    status, _ = seen.slack.event(made_private("CPAY"))
+    assert status == 200
+    assert coes_in(listing(seen, fake_slack, "actions all", user="UBOB")) == [1]
+    assert len(fake_slack.calls_to("conversations.info")) == 2  # the event said it all
+
+
+def test_what_no_event_said_shows_once_the_channel_is_looked_at_again(
+    seen: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    assert coes_in(listing(seen, fake_slack, "actions all", user="UBOB")) == [1, 3]
+    # The list needed CPAY and CSECRET only; the scheduled look finds CINC never looked at.
+    assert channels.look_again(seen.rt) == 1
+    fake_slack.channels["CPAY"].private = True  # and its event was lost
+    clock.advance(hours=23)
+    assert channels.look_again(seen.rt) == 0  # each was looked at within the day
+    clock.advance(hours=2)
+    assert channels.look_again(seen.rt) == 3
+    assert coes_in(listing(seen, fake_slack, "actions all", user="UBOB")) == [1]
 
 
 def test_privacy_of_the_askers_own_channels_comes_with_their_membership(
@@ -154,11 +192,27 @@ def test_a_channel_slack_cannot_describe_counts_as_private_until_it_can(
     assert coes_in(listing(seen, fake_slack, "actions all", user="UBOB")) == [1, 3]
 
 
-def test_a_person_slack_cannot_list_channels_for_sees_only_public_ones(
+def test_a_list_waits_out_slacks_rate_limit_instead_of_leaving_channels_out(
     seen: Bot, fake_slack: FakeSlack
 ) -> None:
+    fake_slack.limit_rate("users.conversations", retry_after=1)
+    assert coes_in(listing(seen, fake_slack, "list all", user="UALICE")) == [2, 1]
+    # Asked again once Slack said, not before (the fake answers 429 again until then).
+    assert len(fake_slack.calls_to("users.conversations")) == 2
+
+
+def test_a_person_slack_will_not_list_channels_for_is_told_so_not_shown_a_short_list(
+    seen: Bot, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    fake_slack.fail_next("users.conversations", "internal_error", times=2)
+    for asked in ("actions all", "list all"):
+        answer = listing(seen, fake_slack, asked, user="UALICE")
+        assert "blocks" not in answer.params and "try again in a minute" in answer["text"]
+    # Once Slack has listed them, a later failure falls back on that list.
+    assert coes_in(listing(seen, fake_slack, "list all", user="UALICE")) == [2, 1]
+    clock.advance(minutes=6)
     fake_slack.fail_next("users.conversations", "internal_error")
-    assert coes_in(listing(seen, fake_slack, "actions all", user="UALICE")) == [1, 3]
+    assert coes_in(listing(seen, fake_slack, "list all", user="UALICE")) == [2, 1]
 
 
 def test_a_private_channel_the_bot_has_left_shows_its_coes_to_nobody(

@@ -1,13 +1,26 @@
 """Who may see a COE and its action items: decided from its channel and what we know of the reader.
 
-Pure: the shell (bot/visibility.py) asks Slack which channels the reader is in and whether a
-channel is private, and passes the answers in.
+Pure: the use cases (bot/use_cases/visibility.py) find out which channels the reader is in and
+what each channel is, and pass the answers in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ChannelFacts:
+    """What Slack says of a channel: who may read it beyond its members. None: Slack has not
+    said (yet), which counts as the unsafe answer."""
+
+    channel_id: str
+    # Everyone in the workspace but guests may read a public channel.
+    private: bool | None
+    # Shared with another organisation (Slack Connect): people outside the workspace read it.
+    ext_shared: bool | None = False
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -27,8 +40,11 @@ def person(channels: Iterable[str], guest: bool = False) -> Reader:
     return Reader(frozenset(channels), guest=guest)
 
 
-def digest_channel(channel_id: str, include_private: bool) -> Reader:
-    """The members of the channel a digest of every COE goes to."""
+def digest_channel(channel_id: str, include_private: bool, shared: bool = False) -> Reader:
+    """The members of the channel a digest of every COE goes to. A channel `shared` with
+    another organisation has readers from outside the workspace: it sees its own COEs only."""
+    if shared:
+        return Reader(frozenset({channel_id}), guest=True)
     return Reader(frozenset({channel_id}), sees_private=include_private)
 
 
@@ -63,3 +79,11 @@ def visible(
     return frozenset(
         channel for channel in channel_ids if may_see(reader, channel, private.get(channel))
     )
+
+
+def names_other_channels(into: ChannelFacts | None) -> bool:
+    """Whether a COE thread in `into`, and its document, may name COEs of the workspace's public
+    channels, which everyone in the workspace may read. Not when people of another organisation
+    read `into` (Slack Connect), nor while Slack has not said whether they do. Its own channel's
+    COEs it may always name: whoever reads the thread reads them."""
+    return into is not None and into.ext_shared is False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk.errors import SlackApiError
@@ -10,6 +11,8 @@ from sqlmodel import Session
 
 from bot.runtime.context import Runtime
 from bot.runtime.schedule import digest_trigger
+from bot.runtime.tuning import DIGEST_RETRY_AFTER
+from bot.use_cases import channels as channel_facts
 from bot.use_cases import digests, nudges
 from storage import channels
 
@@ -29,13 +32,14 @@ def build_scheduler(rt: Runtime) -> BackgroundScheduler:
     scheduler.add_job(
         run_digest,
         digest_trigger(settings.digest_cron, settings.timezone),
-        args=[rt],
+        args=[rt, scheduler],
         id="digest",
         # However late (a stalled process), the week's digest is still owed.
         misfire_grace_time=None,
     )
     # Once at start-up: posts the latest period's digest if the bot was down when it was due.
-    scheduler.add_job(run_digest, "date", args=[rt], id="digest-catch-up")
+    scheduler.add_job(run_digest, "date", args=[rt, scheduler], id="digest-catch-up")
+    scheduler.add_job(look_at_channels, "interval", minutes=1, args=[rt], id="channels")
     if settings.digest_channel:
         scheduler.add_job(check_digest_channel, "date", args=[rt], id="digest-channel-check")
     return scheduler
@@ -47,10 +51,29 @@ def run_nudges(rt: Runtime) -> None:
         log.info("Nudge sweep queued %s reminders", len(sent))
 
 
-def run_digest(rt: Runtime) -> None:
+def run_digest(rt: Runtime, scheduler: BackgroundScheduler | None = None) -> None:
+    """The digest of the latest period; again a little later if Slack would not say enough to
+    decide it."""
     run = digests.post_digests(rt)
     for sent in run.sent:
         log.info("Digest: %s", sent.line())
+    if run.unfinished and scheduler is not None:
+        log.warning("Digest for %s not decided: %s", run.period, run.skipped)
+        scheduler.add_job(
+            run_digest,
+            "date",
+            run_date=datetime.now(rt.settings.timezone) + DIGEST_RETRY_AFTER,
+            args=[rt, scheduler],
+            id="digest-retry",
+            replace_existing=True,
+        )
+
+
+def look_at_channels(rt: Runtime) -> None:
+    """What the channels holding COEs are, asked again of Slack where it was longest ago."""
+    looked = channel_facts.look_again(rt)
+    if looked:
+        log.info("Looked at %s channels again", looked)
 
 
 def check_digest_channel(rt: Runtime) -> str | None:

@@ -76,7 +76,9 @@ MODAL_OPEN_TIMEOUT = 2
 
 # Items recorded and queued per transaction: keeps a big sweep from holding the lock for long.
 NUDGE_BATCH = 200
-# users.info calls per sweep for owners whose timezone is not cached yet (Slack rate limits).
+# users.info calls per sweep (users.info is Tier 4, 100+ a minute), for owners soon to be
+# reminded whom the user cache does not know, then those it heard of over a day ago: a
+# timezone changes, an account is deactivated.
 PROFILE_LOOKUPS = 50
 # Channels whose digests are claimed and queued per transaction: a crash between two leaves the
 # later channels' digests owed. Each is read and built before its transaction, so on SQLite the
@@ -84,11 +86,24 @@ PROFILE_LOOKUPS = 50
 # ms for 300 channels). On PostgreSQL 300 made a 100k-item digest about 35 ms faster than 100
 # (fewer queries and commits; 1,000 no faster again).
 DIGEST_BATCH = 300
+# A digest to COE_DIGEST_CHANNEL that Slack would not say enough to decide is tried again after
+# this long (the reading client already waited out a Retry-After of up to 30 s).
+DIGEST_RETRY_AFTER = timedelta(minutes=5)
 
-# What Slack said about channels and people, kept per process ---------------------------------
+# What Slack said about channels and people ----------------------------------------------------
 
-# Joining or leaving a channel shows in the lists within this time.
+# A read Slack rate limited is made again after its Retry-After, this many times, if Slack asks
+# for no longer a wait than this (seconds): longer, and the read fails and its caller falls back
+# on what it knew.
+READ_RETRIES = 2
+READ_RETRY_WAIT = 30
+
+# Joining or leaving a channel shows in the lists within this time (kept per process).
 MEMBERSHIP_TTL = timedelta(minutes=5)
-# A channel made private stops showing its COEs to non-members within this time.
-PRIVACY_TTL = timedelta(minutes=10)
 GUEST_TTL = timedelta(hours=1)
+# What a channel is (private, shared, archived) is kept in the database and changed by Slack's
+# channel events; each channel holding a COE is also looked at again after this long, for what
+# no event said. conversations.info is Tier 3 (about 50 a minute): the scheduled look takes at
+# most CHANNEL_LOOKUPS of them a minute, and leaves the rest to lists and digests.
+LOOK_AT_CHANNELS_AGAIN_AFTER = timedelta(days=1)
+CHANNEL_LOOKUPS = 20

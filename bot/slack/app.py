@@ -12,6 +12,7 @@ from bot.runtime.context import Runtime
 from bot.slack import (
     action_item_listeners,
     button_listeners,
+    channel_listeners,
     command_listeners,
     home_listeners,
     thread_listeners,
@@ -40,6 +41,8 @@ def build_app(rt: Runtime) -> App:
         process_before_response=True,
     )
     command_listeners.register(app, rt)
+    # Before the thread's listener: Bolt runs the first that matches, and both take messages.
+    channel_listeners.register(app, rt)
     thread_listeners.register(app, rt)
     home_listeners.register(app, rt)
     button_listeners.register(app, rt)

@@ -10,10 +10,24 @@ from bot.slack import action_item_messages as item_views
 from bot.slack import coe_list_messages as coe_views
 from bot.slack import stored
 from bot.use_cases import action_items, coe_list, review_controls, reviews
+from bot.use_cases.reading import LookupFailed
+
+# A list that leaves out what Slack did not say would look complete and be wrong.
+UNLISTED = (
+    "Slack did not tell me just now which channels you are in, so I cannot tell which COEs "
+    "you may see. Please try again in a minute."
+)
 
 
 def run(rt: Runtime, command: dict[str, Any]) -> None:
     """Do what a stored `/coe` command asks."""
+    try:
+        _run(rt, command)
+    except LookupFailed:
+        stored.respond(rt, command, UNLISTED)
+
+
+def _run(rt: Runtime, command: dict[str, Any]) -> None:
     match parse_command(command.get("text") or ""):
         case Start(problem):
             error = reviews.start_review(

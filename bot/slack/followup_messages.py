@@ -29,7 +29,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.links import coe_ref
 from bot.slack.messages import Message, item_status_buttons
-from bot.use_cases.outgoing import NudgeContent
+from bot.use_cases.outgoing import GoneOwner, NudgeContent
 
 # Kept for the tests that count blocks per digest message.
 MAX_BLOCKS = MESSAGE_BLOCKS
@@ -66,6 +66,39 @@ def build_nudge(content: NudgeContent, kind: NudgeKind, today: date, names: Name
     return message(
         text, [section("\n".join(lines)), context(repeat), item_status_buttons(content.item_id)]
     )
+
+
+# A deactivated owner ---------------------------------------------------------------------------
+
+# Two blocks an item (its line and its buttons) within Slack's 50, with room for the rest; and
+# within its 12,000 characters of block text a message.
+GONE_ITEMS_SHOWN = 20
+GONE_ITEM_LIMIT = 400
+
+
+def build_owner_gone(gone: GoneOwner, names: Names) -> Message:
+    """To a COE's facilitator: an owner is deactivated, and their open items to give to someone
+    else, each with its buttons (the facilitator may close them)."""
+    key = coe_ref(coe_key(gone.coe_id), gone.link)
+    coe = f"{key}: {clip(neutralize(gone.problem, names), 300)}"
+    owner = f"<@{gone.owner_id}>"
+    lead = (
+        f"{owner} is deactivated in Slack, so I have stopped reminding them of their "
+        f"{len(gone.items)} open action item{'s' if len(gone.items) != 1 else ''} of *{coe}*."
+    )
+    blocks: list[Block] = [section(lead)]
+    for item_id, text, due in gone.items[:GONE_ITEMS_SHOWN]:
+        line = f"• {clip(neutralize(text, names), GONE_ITEM_LIMIT)} (due {format_day(due)})"
+        blocks += [section(line), item_status_buttons(item_id)]
+    if len(gone.items) > GONE_ITEMS_SHOWN:
+        blocks.append(context(f"…and {len(gone.items) - GONE_ITEMS_SHOWN} more."))
+    blocks.append(
+        context(
+            "To give one to someone else, add it again in the thread with its new owner "
+            "(`action: <what> @someone due <date>`), then drop this one."
+        )
+    )
+    return message(f"{lead} Please give them to someone else.", blocks)
 
 
 # Digest ---------------------------------------------------------------------------------------

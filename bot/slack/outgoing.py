@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.core.action_items import NewItem
@@ -20,10 +21,10 @@ from bot.runtime.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
 from bot.slack import action_item_messages as item_views
 from bot.slack import followup_messages as followup_views
 from bot.slack import messages, thread_posts
-from bot.slack.delivery import UPLOAD
 from bot.slack.home_messages import build_home
+from bot.slack.sending import UPLOAD
 from bot.use_cases import documents, home
-from bot.use_cases.outgoing import Nudge, QueuedPage, RenderedDigest
+from bot.use_cases.outgoing import GoneOwner, Nudge, QueuedPage, Refused, RenderedDigest
 from storage import outbox
 from storage.models import Coe
 
@@ -46,7 +47,10 @@ class SlackOutgoing:
         self, *, coe_id: int, channel_id: str, facilitator_id: str, chain: Chain, names: Names
     ) -> str:
         parent = messages.build_parent(coe_id, facilitator_id, chain, names)
-        return str(self._rt.slack.chat_postMessage(channel=channel_id, **parent)["ts"])
+        try:
+            return str(self._rt.slack.chat_postMessage(channel=channel_id, **parent)["ts"])
+        except SlackApiError as error:
+            raise Refused(str(error.response.get("error"))) from error
 
     def refresh_parent(self, coe: Coe, chain: Chain, names: Names) -> int:
         parent = messages.build_parent(_id(coe), coe.facilitator_id, chain, names)
@@ -154,6 +158,8 @@ class SlackOutgoing:
             method=UPLOAD,
             payload={"coe_id": coe_id, "user_id": user_id},
             now=self._rt.now(),
+            # Shared twice is worse than not shared: whoever asked is told (bot/slack/uploads.py).
+            resend_if_unknown=False,
         )
 
     def nudge(self, nudges: Sequence[Nudge], names: Names) -> list[int]:
@@ -170,6 +176,28 @@ class SlackOutgoing:
             payloads=payloads,
             now=self._rt.now(),
             # If the sender dies mid-send, a lost reminder beats a double one.
+            resend_if_unknown=False,
+        )
+
+    def owner_gone(
+        self, gone: GoneOwner, names: Names, *, to: str, thread: tuple[str, str | None] | None
+    ) -> int:
+        notice = followup_views.build_owner_gone(gone, names)
+        if thread is not None:
+            channel_id, thread_ts = thread
+            return thread_posts.in_thread(
+                self._rt,
+                self._in_transaction(),
+                channel_id=channel_id,
+                thread_ts=thread_ts,
+                message=notice,
+            )
+        return outbox.enqueue(
+            session=self._in_transaction(),
+            method=POST,
+            payload={"channel": to, **notice},
+            now=self._rt.now(),
+            # Told once: better missed than twice if the sender dies mid-send.
             resend_if_unknown=False,
         )
 
@@ -255,6 +283,9 @@ class SlackOutgoing:
             "title": f"{key}: {clip(document.problem, 200)}",
             "content": document.markdown,
             "initial_comment": f"{key} as a document, exported by <@{user_id}>.",
+            # Not sent to Slack: whom to tell, and about what, if it cannot be shared.
+            "user_id": user_id,
+            "key": key,
         }
 
     def _thread(

@@ -1,7 +1,8 @@
 """When Slack refuses a queued message for good, the person whose action it answered is told.
 
 A queued payload may name that person (`on_behalf_of`): the key is taken out before the call
-goes to Slack. Only refusals for size or shape are reported this way; the log has the rest.
+goes to Slack. Refusals for size or shape are reported this way, and an export Slack would not
+share (`tell_exporter`); the log has the rest.
 """
 
 from __future__ import annotations
@@ -53,6 +54,43 @@ def tell(rt: Runtime, payload: str, error: str) -> list[int]:
                 "thread_ts": report.get("thread_ts"),
                 "text": text,
             },
+            now=rt.now(),
+        )
+        session.commit()
+    return [message_id]
+
+
+# What to tell whoever exported a COE that Slack would not share, and what they can do.
+_EXPORT_REFUSED = {
+    "not_in_channel": "I am not in <#{channel}> any more. Invite me (`/invite @COE Bot`) and "
+    "export it again.",
+    "is_archived": "<#{channel}> is archived. Unarchive it and export it again, or ask whoever "
+    "runs the bot for `coe-bot export {key}`.",
+    "channel_not_found": "Slack no longer shows me <#{channel}> (deleted, or private and I was "
+    "removed). Invite me back and export it again, or ask whoever runs the bot for "
+    "`coe-bot export {key}`.",
+    "posting_to_channel_denied": "Slack does not let me post in <#{channel}>. Ask a workspace "
+    "admin, or whoever runs the bot for `coe-bot export {key}`.",
+    "unconfirmed": "Slack did not confirm that it shared it in the thread. If it is not there "
+    "in a minute, export it again (`/coe export {key}`).",
+}
+
+
+def tell_exporter(rt: Runtime, payload: dict[str, Any], error: str) -> list[int]:
+    """Queue a direct message to whoever asked for the export: why the document is not in its
+    thread, and what to do. The ids queued."""
+    if not payload.get("user_id"):
+        return []
+    reason = _EXPORT_REFUSED.get(error, _EXPORT_REFUSED["channel_not_found"])
+    key = str(payload.get("key") or "The COE")
+    text = f"I could not share {key} as a document in its thread: " + reason.format(
+        channel=payload.get("channel"), key=key
+    )
+    with Session(rt.engine) as session:
+        message_id = outbox.enqueue(
+            session=session,
+            method="chat.postMessage",
+            payload={"channel": payload["user_id"], "text": text},
             now=rt.now(),
         )
         session.commit()

@@ -77,7 +77,8 @@ def respond(rt: Runtime, body: Body, text: str, blocks: list[dict[str, Any]] | N
     url = body.get("response_url")
     if url and not _response_url_expired(rt, body):
         try:
-            response = WebhookClient(url, timeout=10).send(
+            # No retry of its own: an answer Slack got but did not confirm would show twice.
+            response = WebhookClient(url, timeout=10, retry_handlers=[]).send(
                 text=text, blocks=blocks, response_type="ephemeral", replace_original=False
             )
         except Exception as error:  # unreachable or timed out: the message may not have landed

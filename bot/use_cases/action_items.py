@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.core import action_items as core
@@ -20,8 +19,9 @@ from bot.core.item_form import FormField, ItemForm, check_form
 from bot.core.item_text import due_note, status_note, status_reply
 from bot.core.replies import ActionRequest
 from bot.runtime.context import Runtime
-from bot.slack import delivery, users, visibility
-from bot.use_cases import home
+from bot.slack import delivery
+from bot.use_cases import home, users, visibility
+from bot.use_cases.reading import LookupFailed
 from storage import action_items as store
 from storage import coes
 from storage import users as user_cache
@@ -84,11 +84,10 @@ def prepare_capture(rt: Runtime, *, author_id: str, text: str) -> Prepared:
     owner_id = draft.owner_id or author_id
     try:
         owner = users.look_up(rt, owner_id)
-    except SlackApiError as error:
-        code = error.response.get("error")
-        log.warning("users.info failed for %s: %s", owner_id, code)
+    except LookupFailed as error:
+        log.warning("users.info failed for %s: %s", owner_id, error)
         return Prepared(
-            error=f"I couldn't look <@{owner_id}> up in Slack just now ({code}), so nothing "
+            error=f"I couldn't look <@{owner_id}> up in Slack just now ({error}), so nothing "
             "was recorded. Please send the action item again."
         )
     if owner is None:

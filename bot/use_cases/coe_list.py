@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.core.coe_list import CoeSummary, open_first
 from bot.runtime.context import Runtime
-from bot.slack import visibility
+from bot.use_cases import visibility
 from storage import coe_summaries
 
 # More than fit in the pages of one answer: the rest are counted, not listed.

@@ -21,8 +21,9 @@ from bot.runtime.context import Runtime
 from bot.runtime.schedule import latest_digest_time, previous_digest_time
 from bot.runtime.tuning import DIGEST_BATCH
 from bot.settings import Settings
-from bot.slack import delivery, users, visibility
+from bot.slack import delivery
 from bot.slack.delivery import Sent
+from bot.use_cases import users, visibility
 from bot.use_cases.outgoing import RenderedDigest
 from bot.use_cases.thread_links import thread_links
 from storage import digests as store
@@ -32,6 +33,8 @@ from storage.db import read_only
 # A channel's digest of the period was posted, or the period had nothing to report for it.
 ALREADY_DONE = "already done for this period"
 NOTHING_TO_REPORT = "nothing to report"
+# Slack did not say what some channels are: nothing is decided, and a later run tries again.
+UNDESCRIBED = "not yet: Slack did not say what these channels are"
 
 # A digest's channel, and the channels whose COEs it shows.
 Target = tuple[str, frozenset[str]]
@@ -44,6 +47,8 @@ class DigestRun:
     period: str | None
     sent: list[Sent] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # Nothing was decided for the period: run again later.
+    unfinished: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,9 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
     channel whose first COE came after it; and every channel it covers is marked done for the
     period, posted to or not, so an item added mid-week waits for the next period. A digest
     Slack refuses for its channel (the bot not in it, archived, gone) is taken back, still
-    owed; an archived channel is left out from then on (bot/delivery.py). With
+    owed; an archived channel is left out until it is unarchived (bot/slack/delivery.py,
+    bot/use_cases/channels.py). With COE_DIGEST_CHANNEL, a run that cannot learn from Slack
+    which channels are private decides nothing (`unfinished`), for a later run to do. With
     `force`, post a digest now of everything, under a period of its own, whatever was posted
     before.
     """
@@ -87,9 +94,15 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
     with Session(read_only(rt.engine)) as session:
         channels = store.digest_channels(session=session, created_by=period.covers_by)
     if settings.digest_channel:
-        # Everyone in the digest channel reads it: only COEs all of them may see go in.
-        reader = visibility.digest_reader(rt, settings.digest_channel)
-        shown = visibility.visible_channels(rt, reader, channels)
+        # Everyone in the digest channel reads it: only COEs all of them may see go in. Until
+        # Slack has said who may see which, nothing is decided: a channel left out now would be
+        # left out of the period for good.
+        reader, described = visibility.digest_reader(rt, settings.digest_channel)
+        shown, unknown = visibility.sort_channels(rt, reader, channels)
+        if unknown or not described:
+            waiting = ", ".join(sorted(unknown or {settings.digest_channel}))
+            skipped = [(settings.digest_channel, f"{UNDESCRIBED} ({waiting})")]
+            return DigestRun(period=key, skipped=skipped, unfinished=True)
         targets = [(settings.digest_channel, shown)]
     else:
         targets = [(channel, frozenset({channel})) for channel in channels]

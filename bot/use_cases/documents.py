@@ -8,16 +8,16 @@ from datetime import UTC, tzinfo
 
 from sqlmodel import Session
 
-from bot.core import document, similarity, timeline
+from bot.core import document, similarity, timeline, visibility
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain, Step
 from bot.core.mechanisms import is_weak_action
 from bot.core.review_text import TERMINAL_CHANNEL, coe_key, status_line, thread_link
 from bot.core.slack_text import clip, mentioned_ids
 from bot.runtime.context import Runtime
-from bot.slack import users
+from bot.use_cases import users
 from bot.use_cases.thread_links import thread_links
-from storage import action_items, coes
+from storage import action_items, channels, coes, related
 from storage import users as user_cache
 from storage.models import ActionItem, Coe, CoeNote
 
@@ -32,9 +32,11 @@ class ForUpload:
     markdown: str
 
 
-def build(session: Session, *, coe: Coe, zone: tzinfo = UTC) -> document.CoeDocument:
+def build(
+    session: Session, *, coe: Coe, zone: tzinfo = UTC, everywhere: bool = False
+) -> document.CoeDocument:
     """The COE as recorded so far, as the document's content; the team's timeline lines are
-    read in `zone`."""
+    read in `zone`, and related COEs shown as in `similar_causes`."""
     coe_id = _id(coe)
     chain = coes.load_chain(session=session, coe=coe)
     items = action_items.list_items(session=session, coe_id=coe_id)
@@ -66,7 +68,7 @@ def build(session: Session, *, coe: Coe, zone: tzinfo = UTC) -> document.CoeDocu
         ),
         lessons=tuple(note.text for note in notes if note.kind == "lesson"),
         thread_link=None if in_terminal(coe) else coe.permalink or _thread_link(coe),
-        related=tuple(similar_causes(session, coe=coe, chain=chain)),
+        related=tuple(similar_causes(session, coe=coe, chain=chain, everywhere=everywhere)),
         names=user_cache.names(session=session, user_ids=_people(coe, chain, items, notes)),
         timeline=tuple(_timeline(session, coe, chain, items, notes, zone)),
         in_terminal=in_terminal(coe),
@@ -149,17 +151,18 @@ def _timeline(
 _ITEM_CHANGES = {"created": "added", "done": "done", "dropped": "dropped"}
 
 
-def markdown(session: Session, *, coe: Coe, zone: tzinfo = UTC) -> str:
-    return document.render_markdown(build(session, coe=coe, zone=zone))
+def markdown(session: Session, *, coe: Coe, zone: tzinfo = UTC, everywhere: bool = False) -> str:
+    return document.render_markdown(build(session, coe=coe, zone=zone, everywhere=everywhere))
 
 
 def export(rt: Runtime, coe_id: int) -> str | None:
-    """The COE as Markdown, for the command line; None when there is no such COE."""
+    """The COE as Markdown, for the command line, an operator's tool: related COEs of every
+    channel. None when there is no such COE."""
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         if coe is None or coe.status == core.Status.STARTING:
             return None
-        return markdown(session, coe=coe, zone=rt.settings.timezone)
+        return markdown(session, coe=coe, zone=rt.settings.timezone, everywhere=True)
 
 
 def queue_upload(rt: Runtime, session: Session, *, coe: Coe, user_id: str) -> list[int]:
@@ -219,12 +222,28 @@ def unaddressed_root_causes(session: Session, *, coe: Coe, chain: Chain) -> list
     return [step for step in core.root_causes(chain) if step.number not in addressed]
 
 
-def similar_causes(session: Session, *, coe: Coe, chain: Chain) -> list[document.Related]:
-    """Up to three earlier COEs whose recorded causes resemble this one's: key, cause, link."""
+def similar_causes(
+    session: Session, *, coe: Coe, chain: Chain, everywhere: bool = False
+) -> list[document.Related]:
+    """Up to three earlier COEs whose recorded causes resemble this one's: key, cause, link.
+
+    Only COEs everyone who reads this COE's channel may read (its own channel's, and those of
+    public channels unless the channel is shared with another organisation); `everywhere`, of
+    every channel, for the operator's command line.
+    """
     causes = [step.answer for step in chain.answered if step.answer]
     if not causes:
         return []
-    past = coes.past_causes(session=session, before_coe_id=_id(coe))
+    if everywhere:
+        past = coes.past_causes(session=session, before_coe_id=_id(coe))
+    else:
+        into = channels.facts(session=session, channel_ids=[coe.channel_id]).get(coe.channel_id)
+        past = related.past_causes(
+            session=session,
+            before_coe_id=_id(coe),
+            channel_id=coe.channel_id,
+            public_too=visibility.names_other_channels(into),
+        )
     found = similarity.similar_coes(
         causes, [similarity.PastCoe(coe_id, tuple(texts)) for coe_id, texts in past.items()]
     )

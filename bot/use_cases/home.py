@@ -18,7 +18,7 @@ from sqlmodel import Session
 from bot.core.action_items import ListedItem, list_order
 from bot.core.coe_list import CoeSummary, open_first
 from bot.runtime.context import Runtime
-from bot.slack import users, visibility
+from bot.use_cases import users, visibility
 from storage import action_items as items_store
 from storage import coe_summaries, inbox
 

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.core.dates import due_phrase, owner_zone
@@ -19,9 +18,11 @@ from bot.core.nudges import NudgePolicy, NudgeState, at_work, latest_today, nudg
 from bot.runtime.context import Runtime
 from bot.runtime.tuning import NUDGE_BATCH, PROFILE_LOOKUPS
 from bot.settings import Settings
-from bot.slack import delivery, users
+from bot.slack import delivery
 from bot.slack.delivery import Sent
+from bot.use_cases import gone_owners, users
 from bot.use_cases.outgoing import Nudge, NudgeContent
+from bot.use_cases.reading import LookupFailed
 from bot.use_cases.thread_links import thread_links
 from storage import nudges as store
 from storage import users as user_cache
@@ -38,10 +39,13 @@ def nudge_policy(settings: Settings) -> NudgePolicy:
 
 
 def nudge_sweep(rt: Runtime) -> list[Sent]:
-    """Remind every owner who is owed a reminder now, and send the reminders."""
-    learn_owner_zones(rt)
+    """Remind every owner who is owed a reminder now, and send the reminders; tell facilitators
+    of the owners Slack says are deactivated (who are reminded no more)."""
+    refresh_owners(rt)
+    told = gone_owners.tell_facilitators(rt)
+    delivery.deliver(rt, [sent.outbox_id for sent in told])
     queued = record_nudges(rt, on_commit=lambda ids: delivery.deliver(rt, ids))
-    return delivery.outcomes(rt, queued)
+    return delivery.outcomes(rt, told + queued)
 
 
 def record_nudges(
@@ -128,8 +132,10 @@ def _nudge(owed: store.OwedNudge, detail: store.NudgeDetail, links: Mapping[int,
     return Nudge(owed.candidate.owner_id, content, owed.kind, owed.day)
 
 
-def learn_owner_zones(rt: Runtime) -> int:
-    """Look up the owners the user cache knows nothing about, so their timezone is known.
+def refresh_owners(rt: Runtime) -> int:
+    """Look up the owners soon to be reminded whom the user cache knows nothing about, then
+    those it heard of over a day ago (a timezone changes; an account is deactivated), within
+    PROFILE_LOOKUPS a sweep; returns how many it looked up.
 
     Runs outside any transaction: a slow Slack must not hold the database. Until an owner's
     timezone is known, COE_TIMEZONE stands in for it.
@@ -137,12 +143,17 @@ def learn_owner_zones(rt: Runtime) -> int:
     now, settings = rt.now(), rt.settings
     due_by = latest_today(now) + timedelta(days=settings.nudge_due_soon_days)
     with Session(rt.engine) as session:
-        owners = store.owners_without_zone(session=session, due_by=due_by, limit=PROFILE_LOOKUPS)
+        owners = store.owners_to_look_up(
+            session=session,
+            due_by=due_by,
+            stale_before=now - user_cache.FRESH_FOR,
+            limit=PROFILE_LOOKUPS,
+        )
     learned = 0
     for owner in owners:
         try:
             person = users.look_up(rt, owner)
-        except (SlackApiError, OSError) as error:
+        except LookupFailed as error:
             log.warning("Could not look up %s for its timezone: %s", owner, error)
             continue
         if person is None:

@@ -27,6 +27,11 @@ from bot.core.review_text import Names
 from storage.models import Coe
 
 
+class Refused(Exception):
+    """Slack answered and did not do it (a method that talks to Slack at once); says Slack's
+    error code."""
+
+
 @dataclass(frozen=True)
 class NudgeContent:
     """What a reminder says about one item."""
@@ -50,6 +55,19 @@ class Nudge:
     content: NudgeContent
     kind: NudgeKind
     day: date
+
+
+@dataclass(frozen=True)
+class GoneOwner:
+    """A deactivated owner's open items of one COE, which its facilitator should give to
+    someone else: (item id, text, due) each."""
+
+    coe_id: int
+    problem: str
+    owner_id: str
+    items: tuple[tuple[int, str, date], ...]
+    # The COE's thread, so the facilitator can go back to the review.
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +97,8 @@ class Outgoing(Protocol):
     def post_parent(
         self, *, coe_id: int, channel_id: str, facilitator_id: str, chain: Chain, names: Names
     ) -> str:
-        """Post the message that anchors the COE's thread, at once; returns its ts."""
+        """Post the message that anchors the COE's thread, at once; returns its ts. Raises
+        `Refused` when Slack answers no, anything else when its answer never came."""
         ...
 
     def refresh_parent(self, coe: Coe, chain: Chain, names: Names) -> int:
@@ -151,6 +170,13 @@ class Outgoing(Protocol):
 
     def nudge(self, nudges: Sequence[Nudge], names: Names) -> list[int]:
         """A direct message to each owner, queued together; each sent at most once."""
+        ...
+
+    def owner_gone(
+        self, gone: GoneOwner, names: Names, *, to: str, thread: tuple[str, str | None] | None
+    ) -> int:
+        """Tell the facilitator `to`, by direct message, that an owner is deactivated and which
+        items to give to someone else; in the COE's `thread` (channel, ts) instead if given."""
         ...
 
     def render_digests(

@@ -10,8 +10,8 @@ from bot.core import facilitation as core
 from bot.core.facilitation import Chain, FacilitationError
 from bot.core.review_text import coe_key
 from bot.runtime.context import Runtime
-from bot.slack import delivery, visibility
-from bot.use_cases import documents
+from bot.slack import delivery
+from bot.use_cases import documents, visibility
 from bot.use_cases.review_posts import save_and_announce, thread_notice, transact
 from storage import coes
 

@@ -12,8 +12,8 @@ from bot.core import facilitation as core
 from bot.core.facilitation import Chain
 from bot.core.review_text import NO_NAMES, Names, asks_anew, new_causes, prompt_lead
 from bot.runtime.context import Runtime
-from bot.slack import delivery, users
-from bot.use_cases import documents
+from bot.slack import delivery
+from bot.use_cases import documents, users
 from storage import coes, group_commit
 from storage.models import Coe
 

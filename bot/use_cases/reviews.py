@@ -8,7 +8,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.core import facilitation as core
@@ -18,8 +17,10 @@ from bot.core.facilitation import Chain, FacilitationError
 from bot.core.review_text import coe_key, took_back
 from bot.core.slack_text import clip, neutralize
 from bot.runtime.context import Runtime
-from bot.slack import delivery, users
-from bot.use_cases import action_items, documents
+from bot.slack import delivery
+from bot.use_cases import action_items, channels, documents, users
+from bot.use_cases.outgoing import Refused
+from bot.use_cases.reading import LookupFailed
 from bot.use_cases.review_posts import (
     coe_id_of,
     enqueue_prompt,
@@ -89,6 +90,8 @@ def start_review(
         queued = delivery.take_for_sending(rt, session, ids)
         session.commit()
     delivery.send_soon(rt, queued)
+    # What the channel is decides which other COEs its thread may name (related causes).
+    channels.described(rt, [channel_id])
     # The first why does not wait for the link: until it is kept, links are made from the ts.
     permalink = _permalink(rt, channel_id, parent_ts)
     if permalink is not None:
@@ -101,9 +104,9 @@ def start_review(
 def _permalink(rt: Runtime, channel_id: str, ts: str) -> str | None:
     """Slack's link to the parent, kept for every place that names the COE; None if refused."""
     try:
-        return str(rt.slack.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"])
-    except Exception as error:
-        log.warning("No permalink for %s/%s: %r", channel_id, ts, error)
+        return rt.read().permalink(channel_id, ts)
+    except LookupFailed as error:
+        log.warning("No permalink for %s/%s: %s", channel_id, ts, error)
         return None
 
 
@@ -115,8 +118,8 @@ def _forget(rt: Runtime, coe_id: int) -> None:
 
 def _start_failed(coe_id: int, channel_id: str, error: Exception) -> str:
     """What to tell the person whose `/coe start` could not be posted; nothing was kept."""
-    if isinstance(error, SlackApiError):
-        code = error.response.get("error")
+    if isinstance(error, Refused):
+        code = str(error)
         if code in ("not_in_channel", "channel_not_found"):
             return NOT_IN_CHANNEL
         log.warning("Could not post COE-%s in %s: %s", coe_id, channel_id, code)
