@@ -27,13 +27,12 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
 from bench.harness import POSTGRES, scratch_database
-from bot.runtime import heap
+from bot.runtime import heap, jobs
 from bot.runtime.context import Runtime
 from bot.settings import load_settings
 from bot.slack import delivery
 from bot.slack.outgoing import SlackOutgoing
 from bot.slack.reading import SlackReading
-from bot.use_cases import digests
 from bot.use_cases import nudges as nudge_use_case
 from storage import nudges as store
 from storage.db import make_engine
@@ -124,7 +123,7 @@ def measure(url: str, case: Case) -> dict[str, Any]:
         sweep_again = time.perf_counter() - began
         began = time.perf_counter()
         with _queue_only():
-            digest = digests.post_digests(rt)
+            digest = jobs.digest(rt)
         digest_time = time.perf_counter() - began
     finally:
         engine.dispose()

@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 from sqlalchemy.engine import make_url
@@ -24,12 +25,14 @@ from bot.runtime.context import (
     make_reading_client,
     make_slack_client,
     system_clock,
-    wake_nobody,
 )
 from bot.runtime.tuning import WORKER_NICENESS
 from bot.settings import Settings, SettingsError, load_settings
 from storage import coe_summaries, migrate
 from storage.db import make_engine
+
+if TYPE_CHECKING:
+    from bot.runtime.worker import Worker
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,10 +133,10 @@ def _serve(settings: Settings) -> int:
 
     if make_url(settings.database_url).get_backend_name() == "sqlite":
         rt = build_runtime(settings)
-        app = build_app(rt)
+        worker = _worker(rt)
+        app = build_app(rt, notify=worker.wake)
         heap.settle()  # before the worker and the scheduler have anything in hand
-        stop_worker = _start_worker(rt)
-        serve(app, rt, on_stop=stop_worker)
+        serve(app, rt, on_stop=_start_worker(rt, worker))
         return 0
     read_fd, write_fd = os.pipe()
     # Shared with the worker, which holds back while this process acks.
@@ -143,21 +146,26 @@ def _serve(settings: Settings) -> int:
         os.close(write_fd)
         os._exit(_work(settings, read_fd, acks))
     os.close(read_fd)
-    rt = build_runtime(settings, notify=pipe_notifier(write_fd), acks=acks)
-    app = build_app(rt)
+    rt = build_runtime(settings, acks=acks)
+    app = build_app(rt, notify=pipe_notifier(write_fd))
     heap.settle()
     _exit_with(worker_pid)
     serve(app, rt, on_stop=lambda: _stop_worker(worker_pid))
     return 0
 
 
-def _start_worker(rt: Runtime) -> Callable[[], None]:
-    """Run the worker and the scheduler in this process; returns what stops them."""
-    from bot.runtime.jobs import build_scheduler
-    from bot.runtime.worker import Worker, run_in_thread
+def _worker(rt: Runtime) -> Worker:
+    from bot.runtime.worker import Worker
     from bot.slack.routes import worker_routes
 
-    worker = Worker(rt, worker_routes())  # from now on, what is stored on `rt` wakes it
+    return Worker(rt, worker_routes())
+
+
+def _start_worker(rt: Runtime, worker: Worker) -> Callable[[], None]:
+    """Run the worker and the scheduler in this process; returns what stops them."""
+    from bot.runtime.jobs import build_scheduler
+    from bot.runtime.worker import run_in_thread
+
     stop_worker = run_in_thread(worker)
     scheduler = build_scheduler(rt)
     scheduler.start()
@@ -182,8 +190,9 @@ def _work(settings: Settings, wakeups_fd: int, acks: AcksFirst) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
     heap.settle()  # before the worker and the scheduler have anything in hand
-    stop_worker = _start_worker(rt)
-    listen_for_wakeups(wakeups_fd, rt.notify, stopped)  # the worker's wake, set by _start_worker
+    worker = _worker(rt)
+    stop_worker = _start_worker(rt, worker)
+    listen_for_wakeups(wakeups_fd, worker.wake, stopped)
     stopped.wait()
     stop_worker()
     return 0
@@ -247,11 +256,11 @@ def _same_line(text: str) -> None:
 
 
 def _nudge(settings: Settings) -> int:
-    from bot.use_cases import nudges
+    from bot.runtime import jobs
 
     rt = build_runtime(settings)
     heap.settle()
-    sent = nudges.nudge_sweep(rt)
+    sent = jobs.nudge(rt)
     for message in sent:
         print(message.line())
     delivered = sum(1 for message in sent if message.status == "sent")
@@ -261,11 +270,11 @@ def _nudge(settings: Settings) -> int:
 
 def _digest(settings: Settings, scheduled: bool = False) -> int:
     """A digest now; with `scheduled`, the scheduled job's run: once per channel per period."""
-    from bot.use_cases import digests
+    from bot.runtime import jobs
 
     rt = build_runtime(settings)
     heap.settle()
-    run = digests.post_digests(rt, force=not scheduled)
+    run = jobs.digest(rt, now_for_all=not scheduled)
     if run.period is None:
         print("No digest is scheduled yet (COE_DIGEST_CRON has not fired); nothing posted")
         return 0
@@ -285,7 +294,6 @@ def _count(number: int, noun: str) -> str:
 
 def build_runtime(
     settings: Settings,
-    notify: Callable[..., None] = wake_nobody,
     clock: Callable[[], datetime] = system_clock,
     acks: AcksFirst | None = None,
     slack_timeout: int = 10,
@@ -305,7 +313,6 @@ def build_runtime(
         outgoing=SlackOutgoing,
         reading=SlackReading,
         clock=clock,
-        notify=notify,
         acks=acks or AcksFirst(),
     )
 

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.core import action_items as items
 from bot.core import facilitation as core
-from bot.core import replies
+from bot.core import questions, replies
 from bot.core.action_items import ActionItemError, Person
 from bot.core.angles import ANGLE_QUESTIONS
 from bot.core.dates import format_day
@@ -161,7 +161,7 @@ def _announce(out: Callable[[str], None], before: Chain, after: Chain) -> None:
         lead = prompt_lead(before, after, NO_NAMES)
         if lead:
             out(lead)
-        asked = core.asked(after.open_step)
+        asked = questions.asked(after.open_step)
         out(f"Why #{after.open_step.number}: {asked.text}")
         if asked.quote:
             out(f"  > {asked.quote}")

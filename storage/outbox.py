@@ -331,11 +331,6 @@ def recover_stale(
     return resent
 
 
-def failed_messages(*, session: Session) -> Sequence[OutboxMessage]:
-    statement = select(OutboxMessage).where(OutboxMessage.status.in_(("failed", "unknown")))  # type: ignore[attr-defined]
-    return session.exec(statement).all()
-
-
 def enqueue_many(
     *,
     session: Session,

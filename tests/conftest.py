@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from bot.cli import build_runtime
 from bot.runtime.context import Runtime
 from bot.runtime.server import make_http_server
-from bot.runtime.worker import Worker, run_in_thread
+from bot.runtime.worker import Worker, run_in_thread, wake_nobody
 from bot.settings import load_settings
 from bot.slack.app import build_app
 from bot.slack.routes import worker_routes
@@ -168,11 +168,23 @@ def bot_env(fake: FakeSlack, database_url: str, **extra: str) -> dict[str, str]:
     }
 
 
+class Wakeups:
+    """What the listeners call once they have stored something: the running worker's `wake`,
+    nothing while the test drives the worker by hand, or a test's own."""
+
+    def __init__(self) -> None:
+        self.to: Callable[..., None] = wake_nobody
+
+    def __call__(self, *stored: Any) -> None:
+        self.to(*stored)
+
+
 @dataclass
 class Bot:
     rt: Runtime
     slack: SlackSender
     url: str
+    wakeups: Wakeups = field(default_factory=Wakeups)
     _stop_worker: Callable[[], None] | None = field(default=None, repr=False)
 
     def start_worker(self) -> None:
@@ -180,13 +192,13 @@ class Bot:
         if self._stop_worker is None:
             # The worker runs in a thread here; `coe-bot serve` forks a process for it.
             worker = Worker(self.rt, worker_routes(), poll_seconds=0.05)
-            self.rt.notify = worker.wake
+            self.wakeups.to = worker.wake
             self._stop_worker = run_in_thread(worker)
 
     def stop_worker(self) -> None:
         """Stop the worker once what it has in hand is done: from then on the test drives it."""
         if self._stop_worker is not None:
-            self.rt.notify = lambda *stored: None
+            self.wakeups.to = wake_nobody
             self._stop_worker()
             self._stop_worker = None
 
@@ -208,7 +220,8 @@ def run_bot(
     how long it waits for Slack's answer to a call."""
     settings = load_settings(bot_env(fake, database_url, **env), serving=True)
     rt = build_runtime(settings, clock=clock, slack_timeout=slack_timeout)
-    app = build_app(rt)
+    wakeups = Wakeups()
+    app = build_app(rt, notify=wakeups)
     server = make_http_server(app, rt, host="127.0.0.1", port=0)
     thread = threading.Thread(target=_run_until_closed, args=(server,), daemon=True)
     thread.start()
@@ -217,6 +230,7 @@ def run_bot(
         rt=rt,
         slack=SlackSender(f"{url}/slack/events", fake.response_url(), new_trigger=fake.new_trigger),
         url=url,
+        wakeups=wakeups,
     )
     if worker:
         bot.start_worker()

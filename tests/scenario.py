@@ -20,7 +20,7 @@ from bot.core.action_items import ItemState, ItemStatus, NewItem, StatusAction
 from bot.core.facilitation import Chain, Status, Step
 from bot.runtime.context import Runtime
 from bot.settings import load_settings
-from bot.use_cases import reviews
+from bot.slack import thread_events
 from storage import action_items as item_store
 from storage import coes, inbox, outbox, users
 from storage.models import (
@@ -506,7 +506,7 @@ def abandon_lost_reply(bot: Bot, user: str, text: str) -> None:
             session=session, key="EvLOST", kind="lost", payload=json.dumps(body), now=bot.rt.now()
         )
         session.commit()
-    reviews.abandon_thread_event(bot.rt, "EvLOST", "boom")
+    thread_events.abandon_message(bot.rt, "EvLOST", "boom")
 
 
 def seed_items(bot: Bot, why: Step, items: Iterable[tuple[str, date]]) -> None:

@@ -83,7 +83,7 @@ def test_the_server_counts_a_request_as_acking_until_it_is_answered(
     bot = bot_without_worker
     seen_while_storing: list[bool] = []
     # The listener wakes the worker once the request is stored, before Slack has its ack.
-    bot.rt.notify = lambda *stored: seen_while_storing.append(bot.rt.acks.wait_for_quiet(0))
+    bot.wakeups.to = lambda *stored: seen_while_storing.append(bot.rt.acks.wait_for_quiet(0))
     status, _ = bot.slack.command("actions")
     assert status == 200
     assert seen_while_storing == [False]

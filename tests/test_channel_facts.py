@@ -11,9 +11,10 @@ from datetime import UTC, date, datetime
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.runtime import jobs
 from bot.runtime.context import Runtime
 from bot.runtime.jobs import run_digest
-from bot.use_cases import channels, digests
+from bot.use_cases import channels
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import BOT_USER_ID, FakeSlack
 from tests.scenario import add_coe, add_item, make_runtime, periods
@@ -53,7 +54,7 @@ def test_a_rate_limited_lookup_is_waited_out_and_the_public_channel_is_in_the_di
     payments(rt, fake_slack)
     fake_slack.limit_rate("conversations.info", retry_after=1)
 
-    run = digests.post_digests(rt)
+    run = jobs.digest(rt)
 
     assert [(sent.channel, sent.status) for sent in run.sent] == [("CDIGEST", "sent")]
     assert "Add a payments alarm" in digest_text(fake_slack, "CDIGEST")
@@ -72,7 +73,7 @@ def test_no_period_is_decided_while_slack_will_not_say_what_a_channel_is(
 
     assert fake_slack.posted("CDIGEST") == [] and periods(rt) == []
     assert scheduler.get_job("digest-retry") is not None  # and the job tries again soon
-    run = digests.post_digests(rt)
+    run = jobs.digest(rt)
     assert [(sent.channel, sent.status) for sent in run.sent] == [("CDIGEST", "sent")]
     assert "Add a payments alarm" in digest_text(fake_slack, "CDIGEST")
     assert periods(rt) == [PERIOD]
@@ -85,7 +86,7 @@ def test_a_digest_channel_shared_with_another_organisation_gets_only_its_own_coe
     fake_slack.add_channel("CDIGEST", ext_shared=True)
     add_item(rt, add_coe(rt, "CDIGEST", "The partner API was down"), "UALICE", WED, "Add a probe")
 
-    digests.post_digests(rt)
+    jobs.digest(rt)
 
     text = digest_text(fake_slack, "CDIGEST")
     assert "Add a probe" in text and "Payments failed" not in text
@@ -109,13 +110,13 @@ def test_an_archived_channel_gets_no_digest_and_an_unarchived_one_gets_it_again(
         add_item(bot.rt, add_coe(bot.rt, channel), "UALICE", WED, f"Fix {channel}")
     archive(bot, fake_slack, "CINC")
 
-    run = digests.post_digests(bot.rt)
+    run = jobs.digest(bot.rt)
 
     assert [sent.channel for sent in run.sent] == ["CDB"]
     assert fake_slack.posted("CINC") == []  # not even tried: Slack would refuse it
     archive(bot, fake_slack, "CINC", archived=False)
     clock.set(datetime(2026, 11, 30, 9, 0, 5, tzinfo=UTC))
-    assert [sent.channel for sent in digests.post_digests(bot.rt).sent] == ["CDB", "CINC"]
+    assert [sent.channel for sent in jobs.digest(bot.rt).sent] == ["CDB", "CINC"]
 
 
 def test_the_bot_joining_a_channel_has_it_looked_at_again(

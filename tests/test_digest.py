@@ -14,6 +14,7 @@ import pytest
 from apscheduler.schedulers.base import BaseScheduler
 from sqlmodel import Session
 
+from bot.runtime import jobs
 from bot.runtime.context import Runtime
 from bot.runtime.jobs import build_scheduler, check_digest_channel, run_digest, run_nudges
 from bot.runtime.schedule import latest_digest_time
@@ -84,7 +85,7 @@ def test_each_coe_channel_gets_a_digest_of_its_own_items(
 ) -> None:
     two_coes(rt)
 
-    run = digests_use_case.post_digests(rt)
+    run = jobs.digest(rt)
 
     assert run.period == PERIOD and run.skipped == []
     assert [(sent.channel, sent.status) for sent in run.sent] == [("CDB", "sent"), ("CINC", "sent")]
@@ -119,7 +120,7 @@ def test_coe_digest_channel_gets_one_digest_of_every_coe(
     rt = make_runtime(fake_slack, database_url, clock, COE_DIGEST_CHANNEL="CDIGEST")
     two_coes(rt)
 
-    run = digests_use_case.post_digests(rt)
+    run = jobs.digest(rt)
 
     assert [sent.channel for sent in run.sent] == ["CDIGEST"]
     (digest,) = posts(fake_slack)
@@ -141,7 +142,7 @@ def test_a_channel_gets_one_digest_per_period_across_runs_restarts_and_processes
 
     def run(runtime: Runtime) -> None:
         barrier.wait()
-        runs.append(digests_use_case.post_digests(runtime))
+        runs.append(jobs.digest(runtime))
 
     threads = [threading.Thread(target=run, args=(runtimes[n % 2],)) for n in range(4)]
     for thread in threads:
@@ -154,7 +155,7 @@ def test_a_channel_gets_one_digest_per_period_across_runs_restarts_and_processes
     # A restart later in the week: still nothing new.
     restarted = make_runtime(fake_slack, database_url, clock)
     clock.advance(days=2)
-    assert digests_use_case.post_digests(restarted).skipped == [
+    assert jobs.digest(restarted).skipped == [
         ("CDB", "already done for this period"),
         ("CINC", "already done for this period"),
     ]
@@ -162,7 +163,7 @@ def test_a_channel_gets_one_digest_per_period_across_runs_restarts_and_processes
 
     # The next Monday is a new period.
     clock.set(datetime(2026, 11, 30, 9, 0, 1, tzinfo=UTC))
-    assert len(digests_use_case.post_digests(restarted).sent) == 2
+    assert len(jobs.digest(restarted).sent) == 2
     assert len(posts(fake_slack)) == 4
     for runtime in (*runtimes[1:], restarted):
         runtime.engine.dispose()
@@ -172,7 +173,7 @@ def test_a_digest_missed_while_the_bot_was_down_is_posted_when_it_starts(
     rt: Runtime, fake_slack: FakeSlack, clock: Clock
 ) -> None:
     add_item(rt, add_coe(rt), "UALICE", WED)
-    digests_use_case.post_digests(rt)  # the 23rd's digest, on time
+    jobs.digest(rt)  # the 23rd's digest, on time
     # Down over two Mondays; back on Wednesday 9 December at 11:00.
     clock.set(datetime(2026, 12, 9, 11, tzinfo=UTC))
 
@@ -247,7 +248,7 @@ def test_no_digest_for_a_channel_with_nothing_to_report(rt: Runtime, fake_slack:
     old = add_coe(rt, "COLD", "All done long ago")
     add_item(rt, old, "UBOB", date(2026, 10, 1), status="done", closed_at=rt.now() - timedelta(30))
 
-    run = digests_use_case.post_digests(rt)
+    run = jobs.digest(rt)
 
     assert run.sent == [] and posts(fake_slack) == []
     assert run.skipped == [("CEMPTY", "nothing to report"), ("COLD", "nothing to report")]
@@ -260,7 +261,7 @@ def test_a_period_with_nothing_to_report_is_not_posted_later_in_the_week(
 ) -> None:
     coe = add_coe(rt, "CINC", "No items yet")
     clock.set(datetime(2026, 11, 23, 9, 0, 5, tzinfo=UTC))
-    assert digests_use_case.post_digests(rt).skipped == [("CINC", "nothing to report")]
+    assert jobs.digest(rt).skipped == [("CINC", "nothing to report")]
     # An item on Wednesday, then a restart: the catch-up has nothing owed to post.
     clock.set(datetime(2026, 11, 25, 10, tzinfo=UTC))
     add_item(rt, coe, "UALICE", WED + timedelta(days=2), "Write the runbook")
@@ -269,16 +270,14 @@ def test_a_period_with_nothing_to_report_is_not_posted_later_in_the_week(
     try:
         fake_slack.wait_for(lambda: caught_up(scheduler))
         assert digests(rt) == [] and periods(rt) == [PERIOD]
-        assert digests_use_case.post_digests(rt).skipped == [
-            ("CINC", "already done for this period")
-        ]
+        assert jobs.digest(rt).skipped == [("CINC", "already done for this period")]
     finally:
         scheduler.shutdown(wait=True)
     assert posts(fake_slack) == []
 
     # The next Monday's digest has it.
     clock.set(datetime(2026, 11, 30, 9, 0, 5, tzinfo=UTC))
-    (sent,) = digests_use_case.post_digests(rt).sent
+    (sent,) = jobs.digest(rt).sent
     assert sent.channel == "CINC" and "Write the runbook" in blocks_text(posts(fake_slack)[0])
 
 
@@ -298,9 +297,9 @@ def test_completed_items_are_those_of_the_period_however_late_the_digest(
     done("Last thing in the period", datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     done("After the digest was due", datetime(2026, 11, 24, 12, tzinfo=UTC))
 
-    digests_use_case.post_digests(rt)
+    jobs.digest(rt)
     clock.set(datetime(2026, 11, 30, 9, 0, 5, tzinfo=UTC))
-    digests_use_case.post_digests(rt)
+    jobs.digest(rt)
 
     late, next_week = (blocks_text(call) for call in posts(fake_slack, "CINC"))
     assert "2 completed in the past week" in late
@@ -317,7 +316,7 @@ def test_a_daily_digest_says_since_when_items_were_completed(
     coe = add_coe(rt)
     add_item(rt, coe, "UBOB", WED, "Done", status="done", closed_at=rt.now() - timedelta(hours=3))
 
-    digests_use_case.post_digests(rt)
+    jobs.digest(rt)
 
     text = blocks_text(posts(fake_slack, "CINC")[0])
     assert "1 completed since Tue 24 Nov 2026" in text and "Completed since Tue 24 Nov 2026" in text
@@ -335,7 +334,7 @@ def test_days_overdue_count_on_the_owners_calendar(
     # Bob's timezone is not known yet: COE_TIMEZONE stands in for it, as for his reminders.
     add_item(rt, coe, "UBOB", WED - timedelta(days=1), "Here")
 
-    digests_use_case.post_digests(rt)
+    jobs.digest(rt)
 
     (digest,) = posts(fake_slack, "CINC")
     assert "Far east (COE-1, 2 days overdue" in digest["text"]
@@ -349,9 +348,9 @@ def test_a_coe_started_after_the_scheduled_time_waits_for_the_next_digest(
     # Started on Tuesday: Monday's digest, even if posted late, was not owed to its channel.
     new = add_coe(rt, "CNEW", "Started this week", created_at=rt.now() - timedelta(days=1))
     add_item(rt, new, "UALICE", WED)
-    assert digests_use_case.post_digests(rt).sent == []
+    assert jobs.digest(rt).sent == []
     clock.set(datetime(2026, 11, 30, 9, 5, tzinfo=UTC))
-    assert [sent.channel for sent in digests_use_case.post_digests(rt).sent] == ["CNEW"]
+    assert [sent.channel for sent in jobs.digest(rt).sent] == ["CNEW"]
 
 
 def test_a_long_digest_is_posted_as_several_messages_within_slacks_block_limit(
@@ -362,7 +361,7 @@ def test_a_long_digest_is_posted_as_several_messages_within_slacks_block_limit(
     for n in range(60):
         add_item(rt, coe, owners[n % 3], WED + timedelta(days=n - 30), f"Item number {n}")
 
-    run = digests_use_case.post_digests(rt)
+    run = jobs.digest(rt)
 
     messages = posts(fake_slack, "CINC")
     assert len(messages) == len(run.sent) >= 3
@@ -386,7 +385,7 @@ def test_concurrent_digest_runs_on_postgres_post_once_per_channel(
 
     def run(runtime: Runtime) -> None:
         barrier.wait()
-        digests_use_case.post_digests(runtime)
+        jobs.digest(runtime)
 
     threads = [threading.Thread(target=run, args=(runtime,)) for runtime in runtimes]
     for thread in threads:
@@ -447,7 +446,7 @@ def test_a_digest_slack_refuses_for_the_channel_is_still_owed(
     two_coes(rt)
     fake_slack.channels_without_bot.add("CINC")
 
-    run = digests_use_case.post_digests(rt)
+    run = jobs.digest(rt)
 
     assert [(s.channel, s.status, s.error) for s in run.sent] == [
         ("CDB", "sent", None),
@@ -456,7 +455,7 @@ def test_a_digest_slack_refuses_for_the_channel_is_still_owed(
     assert digests(rt) == [("CDB", PERIOD)]  # not recorded as done where it was not posted
     # Once the bot is invited, the next run of the period (a restart, say) posts it.
     fake_slack.channels_without_bot.clear()
-    run = digests_use_case.post_digests(rt)
+    run = jobs.digest(rt)
     assert [(s.channel, s.status) for s in run.sent] == [("CINC", "sent")]
     assert run.skipped == [("CDB", "already done for this period")]
     assert digests(rt) == [("CDB", PERIOD), ("CINC", PERIOD)]
@@ -467,7 +466,7 @@ def test_an_archived_channel_gets_no_more_digests_until_a_coe_starts_there(
 ) -> None:
     two_coes(rt)
     fake_slack.archived_channels.add("CINC")
-    run = digests_use_case.post_digests(rt)
+    run = jobs.digest(rt)
     assert [(s.channel, s.status, s.error) for s in run.sent] == [
         ("CDB", "sent", None),
         ("CINC", "failed", "is_archived"),
@@ -475,16 +474,16 @@ def test_an_archived_channel_gets_no_more_digests_until_a_coe_starts_there(
 
     # Later runs leave it out: no call that Slack is bound to refuse.
     attempts = len(posts(fake_slack, "CINC"))
-    assert [s.channel for s in digests_use_case.post_digests(rt).sent] == []
+    assert [s.channel for s in jobs.digest(rt).sent] == []
     clock.set(datetime(2026, 11, 30, 9, 0, 5, tzinfo=UTC))
-    assert [s.channel for s in digests_use_case.post_digests(rt).sent] == ["CDB"]
+    assert [s.channel for s in jobs.digest(rt).sent] == ["CDB"]
     assert len(posts(fake_slack, "CINC")) == attempts
 
     # Unarchived, and a new review started there: the channel is back.
     fake_slack.archived_channels.clear()
     add_coe(rt, "CINC", "Another outage", created_at=clock() - timedelta(hours=1))
     clock.set(datetime(2026, 12, 7, 9, 0, 5, tzinfo=UTC))
-    assert [s.channel for s in digests_use_case.post_digests(rt).sent] == ["CDB", "CINC"]
+    assert [s.channel for s in jobs.digest(rt).sent] == ["CDB", "CINC"]
 
 
 @pytest.mark.parametrize(
@@ -528,7 +527,7 @@ def test_a_digest_channel_found_archived_is_named_at_start_up(
     add_item(rt, add_coe(rt), "UALICE", WED)
     assert check_digest_channel(rt) is None
     fake_slack.archived_channels.add("CDIGEST")
-    digests_use_case.post_digests(rt)
+    jobs.digest(rt)
     assert check_digest_channel(rt) == "COE_DIGEST_CHANNEL CDIGEST is archived: set another channel"
     rt.engine.dispose()
 
@@ -556,7 +555,7 @@ def test_channels_are_done_a_batch_at_a_time_each_in_order_and_once(
     old = add_coe(rt, "COLD", "All done long ago")
     add_item(rt, old, "UBOB", WED, status="done", closed_at=rt.now() - timedelta(days=30))
 
-    run = digests_use_case.post_digests(rt)
+    run = jobs.digest(rt)
 
     assert [(sent.channel, sent.status) for sent in run.sent] == [
         (f"C{n}", "sent") for n in range(5)
@@ -566,7 +565,7 @@ def test_channels_are_done_a_batch_at_a_time_each_in_order_and_once(
         (post,) = posts(fake_slack, f"C{n}")
         assert f"Fix {n}" in blocks_text(post) and f"Outage {(n + 1) % 5}" not in blocks_text(post)
     assert [channel for channel, _ in digests(rt)] == [f"C{n}" for n in range(5)]
-    assert digests_use_case.post_digests(rt).skipped == [
+    assert jobs.digest(rt).skipped == [
         *((f"C{n}", "already done for this period") for n in range(5)),
         ("CDROPPED", "already done for this period"),
         ("COLD", "already done for this period"),
@@ -595,7 +594,7 @@ def test_a_digest_is_built_before_its_transaction_so_other_writes_go_on_meanwhil
         return render(self, *args)
 
     monkeypatch.setattr(SlackOutgoing, "render_digests", render_while_another_thread_writes)
-    run = digests_use_case.post_digests(rt)
+    run = jobs.digest(rt)
 
     assert written_while_building == [True]
     assert [(sent.channel, sent.status) for sent in run.sent] == [("C0", "sent")]
@@ -621,7 +620,7 @@ def test_a_run_that_dies_between_batches_leaves_the_later_digests_owed(
 
     monkeypatch.setattr(digests_use_case, "_queue", dies_on_the_second_batch)
     with pytest.raises(RuntimeError):
-        digests_use_case.post_digests(rt)
+        jobs.digest(rt)
 
     # The first batch is posted and recorded, the channel with nothing to report is decided,
     # the second batch is neither: not half-recorded as sent.
@@ -630,7 +629,7 @@ def test_a_run_that_dies_between_batches_leaves_the_later_digests_owed(
     assert [channel for channel, _ in digests(rt)] == ["C0", "C1"] and periods(rt) == [PERIOD]
 
     monkeypatch.setattr(digests_use_case, "_queue", queue)
-    run = digests_use_case.post_digests(rt)
+    run = jobs.digest(rt)
     assert [sent.channel for sent in run.sent] == ["C2", "C3"]
     assert sorted(call["channel"] for call in posts(fake_slack)) == ["C0", "C1", "C2", "C3"]
     assert [channel for channel, _ in digests(rt)] == ["C0", "C1", "C2", "C3"]
@@ -654,8 +653,8 @@ def test_on_postgres_quiet_channels_are_recorded_and_a_second_run_posts_nothing(
             rt, old, "UBOB", date(2026, 10, 1), status="done", closed_at=rt.now() - timedelta(30)
         )
 
-        run = digests_use_case.post_digests(rt)
-        again = digests_use_case.post_digests(rt)
+        run = jobs.digest(rt)
+        again = jobs.digest(rt)
 
         assert sorted(call["channel"] for call in posts(fake_slack)) == ["CDB", "CINC"]
         assert run.skipped == [("CEMPTY", "nothing to report"), ("COLD", "nothing to report")]

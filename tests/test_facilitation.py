@@ -8,6 +8,7 @@ import pytest
 
 from bot.core.angles import Angle
 from bot.core.blame import mechanism_question
+from bot.core.corrections import revise_answer, withdraw
 from bot.core.facilitation import (
     Chain,
     FacilitationError,
@@ -20,13 +21,11 @@ from bot.core.facilitation import (
     end_chain,
     missing_angles,
     record_answer,
-    revise_answer,
     start,
     take_back,
     walk,
-    why_question,
-    withdraw,
 )
+from bot.core.questions import why_question
 from bot.core.replies import (
     ASIDE_PREFIX,
     END_PHRASES,

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.runtime import jobs
 from bot.runtime.context import Runtime
-from bot.use_cases import nudges
 from tests.conftest import Clock
 from tests.fake_slack import Call, FakeSlack
 from tests.scenario import add_coe, add_item, make_runtime
@@ -29,7 +29,7 @@ def rt(fake_slack: FakeSlack, each_database_url: str, clock: Clock) -> Iterator[
 def sweep_at(rt: Runtime, clock: Clock, day: date, hour: int = 15) -> None:
     """A sweep at `hour` UTC: working hours in London and New York."""
     clock.set(datetime(day.year, day.month, day.day, hour, tzinfo=UTC))
-    nudges.nudge_sweep(rt)
+    jobs.nudge(rt)
 
 
 def dms_to(fake: FakeSlack, user: str) -> list[Call]:

@@ -20,7 +20,7 @@ def idle_bot(fake_slack: FakeSlack, each_database_url: str, clock: Clock) -> Ite
 def handed(bot: Bot) -> list[inbox.Pending]:
     """Record what the listeners hand the worker from now on."""
     seen: list[inbox.Pending] = []
-    bot.rt.notify = lambda *stored: seen.extend(stored)
+    bot.wakeups.to = lambda *stored: seen.extend(stored)
     return seen
 
 
@@ -51,4 +51,5 @@ def test_a_thread_reply_is_handed_to_the_worker_with_what_was_stored(
     assert [(each.key, each.kind) for each in seen] == [("EvHand", "message")]
     assert seen[0].fresh is not None
     body = seen[0].fresh.request(seen[0].key, seen[0].kind).body
-    assert body["event"]["text"] == "The pool ran out of connections."
+    # Stored as the bot read it, so the worker reads it no more than once.
+    assert body["message"]["text"] == "The pool ran out of connections."

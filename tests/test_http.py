@@ -196,7 +196,7 @@ def test_the_app_refuses_a_signed_two_megabyte_body_without_reading_it(
     bot: Bot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Behind another server than waitress, the app itself checks the length.
-    wsgi = build_wsgi(build_app(bot.rt), bot.rt)
+    wsgi = build_wsgi(build_app(bot.rt, notify=bot.wakeups), bot.rt)
     answers: list[str] = []
     environ = {
         "REQUEST_METHOD": "POST",

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.runtime import jobs
 from bot.runtime.context import Runtime
 from bot.slack import delivery
 from bot.use_cases import nudges as nudge_use_case
@@ -61,7 +62,7 @@ def test_an_overdue_item_is_nudged_once_with_what_the_owner_needs(
     coe = add_coe(rt, whys=("All the servers were turned off.", "A script shut them off."))
     item = add_item(rt, coe, "UALICE", WED - timedelta(days=2), "Add a confirmation", why_number=2)
 
-    sent = nudge_use_case.nudge_sweep(rt)
+    sent = jobs.nudge(rt)
 
     assert [(s.channel, s.status) for s in sent] == [("UALICE", "sent")]
     assert sent[0].line() == f"nudge to UALICE: item {item} (COE-1, 2 days overdue): sent"
@@ -86,7 +87,7 @@ def test_an_overdue_item_is_nudged_once_with_what_the_owner_needs(
     # Later sweeps the same day send nothing, and the owner's timezone is not asked for again.
     for _ in range(3):
         clock.advance(hours=2)
-        assert nudge_use_case.nudge_sweep(rt) == []
+        assert jobs.nudge(rt) == []
     assert len(dms(fake_slack)) == 1
     assert len(fake_slack.calls_to("users.info")) == 1
 
@@ -100,7 +101,7 @@ def test_overdue_items_are_nudged_each_working_day_in_the_owners_own_hours(
 
     def sweep_at(day: date, hour: int) -> list[str]:
         at(clock, day, hour)
-        return [sent.channel for sent in nudge_use_case.nudge_sweep(rt)]
+        return [sent.channel for sent in jobs.nudge(rt)]
 
     thursday, saturday, monday = date(2026, 11, 26), date(2026, 11, 28), date(2026, 11, 30)
     assert sweep_at(WED, 10) == ["UALICE"]  # London 10:00, New York 05:00, Tokyo 19:00
@@ -127,7 +128,7 @@ def test_due_soon_is_sent_once_then_overdue_each_working_day(
     kinds = []
     for day in range(24, 31):  # Tuesday 24 to Monday 30
         at(clock, date(2026, 11, day), 11)
-        nudge_use_case.nudge_sweep(rt)
+        jobs.nudge(rt)
         kinds.append([kind for _, sent_day, kind in nudges(rt) if sent_day.day == day])
     assert kinds == [[], ["due_soon"], [], [], [], [], ["overdue"]]
     assert get_item(rt, item).due_soon_nudged
@@ -140,11 +141,9 @@ def test_the_due_soon_window_is_configurable(
 ) -> None:
     rt = make_runtime(fake_slack, database_url, clock, COE_NUDGE_DUE_SOON_DAYS="0")
     add_item(rt, add_coe(rt), "UALICE", date(2026, 11, 26))
-    assert nudge_use_case.nudge_sweep(rt) == []
+    assert jobs.nudge(rt) == []
     clock.advance(days=1)
-    assert [s.what for s in nudge_use_case.nudge_sweep(rt)] == [
-        "nudge to UALICE: item 1 (COE-1, due today)"
-    ]
+    assert [s.what for s in jobs.nudge(rt)] == ["nudge to UALICE: item 1 (COE-1, due today)"]
 
 
 def test_working_hours_and_days_are_configurable(
@@ -154,9 +153,9 @@ def test_working_hours_and_days_are_configurable(
         fake_slack, database_url, clock, COE_WORKING_HOURS="06:00-08:00", COE_WORKING_DAYS="sat"
     )
     add_item(rt, add_coe(rt), "UALICE", date(2026, 11, 20))
-    assert nudge_use_case.nudge_sweep(rt) == []  # Wednesday 10:00
+    assert jobs.nudge(rt) == []  # Wednesday 10:00
     at(clock, date(2026, 11, 28), 7)
-    assert len(nudge_use_case.nudge_sweep(rt)) == 1
+    assert len(jobs.nudge(rt)) == 1
 
 
 def test_an_owner_whose_timezone_is_unknown_is_reminded_in_coe_timezone(
@@ -169,9 +168,9 @@ def test_an_owner_whose_timezone_is_unknown_is_reminded_in_coe_timezone(
     add_user(rt, "UDAVE", "Mars/Olympus_Mons")  # a name this system cannot read
     add_item(rt, coe, "UDAVE", date(2026, 11, 20))
     at(clock, WED, 14)  # 09:00 in New York, 23:00 in Tokyo
-    assert nudge_use_case.nudge_sweep(rt) == []
+    assert jobs.nudge(rt) == []
     at(clock, date(2026, 11, 26), 1)  # 10:00 on Thursday in Tokyo
-    assert sorted(sent.channel for sent in nudge_use_case.nudge_sweep(rt)) == ["UBOB", "UDAVE"]
+    assert sorted(sent.channel for sent in jobs.nudge(rt)) == ["UBOB", "UDAVE"]
 
 
 def test_an_owner_slack_does_not_know_is_asked_about_once_and_not_nudged(
@@ -181,7 +180,7 @@ def test_an_owner_slack_does_not_know_is_asked_about_once_and_not_nudged(
     sent = []
     for hour in (10, 12, 14):
         at(clock, WED, hour)
-        sent += nudge_use_case.nudge_sweep(rt)
+        sent += jobs.nudge(rt)
     assert [call["user"] for call in fake_slack.calls_to("users.info")] == ["UGONE"]
     # Only the COE's facilitator hears of it, once, to give the item to someone else.
     assert [s.channel for s in sent] == ["UALICE"]
@@ -195,12 +194,12 @@ def test_nudges_stop_when_the_item_is_done_or_dropped_and_not_when_the_coe_ends(
     live = add_item(rt, ended, "UALICE", date(2026, 11, 20), "Still open")
     add_item(rt, ended, "UALICE", date(2026, 11, 20), "Done", status="done", closed_at=rt.now())
     add_item(rt, ended, "UALICE", date(2026, 11, 20), "Dropped", status="dropped")
-    nudge_use_case.nudge_sweep(rt)
+    jobs.nudge(rt)
     assert ["Still open" in dm["text"] for dm in dms(fake_slack)] == [True]
 
     close_item(rt, live, "done", at=rt.now())
     clock.advance(days=1)
-    assert nudge_use_case.nudge_sweep(rt) == []
+    assert jobs.nudge(rt) == []
     assert len(dms(fake_slack)) == 1
 
 
@@ -211,7 +210,7 @@ def test_snoozed_items_wait_until_the_snooze_runs_out(rt: Runtime, clock: Clock)
 
     def nudged_on(day: date) -> list[int]:
         at(clock, day, 10)
-        nudge_use_case.nudge_sweep(rt)
+        jobs.nudge(rt)
         return [item for item, nudge_day, _ in nudges(rt) if nudge_day == day]
 
     assert nudged_on(WED) == [ends_today]
@@ -233,7 +232,7 @@ def test_two_sweeps_at_once_nudge_each_item_once(
 
     def sweep(runtime: Runtime) -> None:
         barrier.wait()
-        results.append(nudge_use_case.nudge_sweep(runtime))
+        results.append(jobs.nudge(runtime))
 
     threads = [threading.Thread(target=sweep, args=(r,)) for r in (rt, other, rt, other)]
     for thread in threads:
@@ -258,7 +257,7 @@ def test_a_crash_between_recording_and_sending_never_nudges_twice(
 
     restarted = make_runtime(fake_slack, database_url, clock)
     clock.advance(minutes=15)
-    assert nudge_use_case.nudge_sweep(restarted) == []
+    assert jobs.nudge(restarted) == []
     clock.advance(minutes=5)
     delivery.deliver_due(restarted)
     assert dms(fake_slack) == []
@@ -267,7 +266,7 @@ def test_a_crash_between_recording_and_sending_never_nudges_twice(
 
     # The next working day is a new day.
     clock.advance(days=1)
-    assert len(nudge_use_case.nudge_sweep(restarted)) == 1
+    assert len(jobs.nudge(restarted)) == 1
     restarted.engine.dispose()
 
 
@@ -276,10 +275,10 @@ def test_a_dm_slack_fails_is_retried_by_the_outbox_not_nudged_again(
 ) -> None:
     add_item(rt, add_coe(rt), "UALICE", date(2026, 11, 20))
     fake_slack.fail_next("chat.postMessage", "internal_error")
-    (sent,) = nudge_use_case.nudge_sweep(rt)
+    (sent,) = jobs.nudge(rt)
     assert (sent.status, sent.error) == ("pending", "internal_error")
     clock.advance(minutes=15)
-    assert nudge_use_case.nudge_sweep(rt) == []
+    assert jobs.nudge(rt) == []
     delivery.deliver_due(rt)
     assert len(dms(fake_slack)) == 2  # the failed attempt and its retry
     assert [row.status for row in outbox_rows(rt)] == ["sent"]
@@ -299,7 +298,7 @@ def test_concurrent_sweeps_on_postgres_nudge_each_item_once(
 
     def sweep(runtime: Runtime) -> None:
         barrier.wait()
-        counts.append(len(nudge_use_case.nudge_sweep(runtime)))
+        counts.append(len(jobs.nudge(runtime)))
 
     threads = [threading.Thread(target=sweep, args=(r,)) for r in runtimes]
     for thread in threads:

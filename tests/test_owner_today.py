@@ -7,8 +7,8 @@ import json
 from datetime import UTC, date, datetime
 
 from bot.core.commands import ListActions
-from bot.use_cases import action_items, digests, home
-from bot.use_cases import nudges as nudge_use_case
+from bot.runtime import jobs
+from bot.use_cases import action_items, home
 from tests.conftest import Clock
 from tests.fake_slack import FakeSlack
 from tests.scenario import add_coe, add_item, add_user, make_runtime, nudges
@@ -28,10 +28,10 @@ def test_reminder_list_home_and_digest_agree_on_an_owners_today(
     coe = add_coe(rt)
     item = add_item(rt, coe, "UODD", DUE, "Add an alarm")
 
-    nudge_use_case.nudge_sweep(rt)
+    jobs.nudge(rt)
     listed = action_items.list_for(rt, asker_id="UODD", query=ListActions())
     shown, _ = home.current(rt, "UODD")
-    digests.post_digests(rt)
+    jobs.digest(rt)
 
     # It is Thursday for the owner in all four: the item is a day late, not due today.
     assert nudges(rt) == [(item, date(2026, 11, 26), "overdue")]

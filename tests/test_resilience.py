@@ -8,8 +8,7 @@ from sqlmodel import Session, select
 
 from bot.runtime.context import Runtime
 from bot.runtime.worker import REQUEST_ATTEMPTS, RETRY_DELAY, Route, Worker
-from bot.slack import delivery
-from bot.use_cases import reviews
+from bot.slack import delivery, thread_events
 from storage import inbox, outbox
 from storage.models import InboxEvent
 from tests.conftest import Bot, Clock
@@ -50,7 +49,7 @@ def test_replies_waiting_together_are_recorded_in_the_order_they_were_written(
                 "thread_ts": THREAD,
             },
         }
-        assert reviews.keep_thread_event(quiet, body)
+        assert thread_events.keep_message(quiet, body)
     quiet.engine.dispose()
     bot.start_worker()
     fake_slack.wait_for(lambda: len(prompts(fake_slack)) == len(texts) + 1)

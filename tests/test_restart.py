@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from bot.use_cases import reviews
+from bot.slack import thread_events
 from storage import coes
 from storage.models import InboxEvent
 from tests.conftest import Bot, Clock
@@ -144,7 +143,7 @@ def test_a_reply_kept_by_a_process_that_died_before_handling_it_is_handled_by_th
             "thread_ts": THREAD,
         },
     }
-    assert reviews.keep_thread_event(dead, body)
+    assert thread_events.keep_message(dead, body)
     dead.engine.dispose()  # it dies without waking any worker
 
     # The running worker finds it on its next poll of the database.
@@ -162,4 +161,4 @@ def test_a_reply_kept_by_a_process_that_died_before_handling_it_is_handled_by_th
         events = session.exec(select(InboxEvent).where(InboxEvent.kind == "message")).all()
     assert [step.answer for step in chain.answered] == ANSWERS[:2]
     assert all(event.processed_at is not None for event in events)
-    assert json.loads(events[0].payload)["event_id"] == "EvORPHAN"
+    assert events[0].event_id == "EvORPHAN"

@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.core.facilitation import Step
+from bot.runtime import jobs
 from bot.runtime.context import Runtime
 from bot.slack import delivery, stored, thread_posts
 from bot.slack.blocks import (
@@ -22,7 +23,6 @@ from bot.slack.blocks import (
     split_messages,
     text_length,
 )
-from bot.use_cases import digests, nudges
 from storage import outbox
 from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock
@@ -185,10 +185,10 @@ def test_a_40000_character_action_item_is_confirmed_listed_and_nudged_within_lim
     bot.slack.action("coe_item_drop", "1", user="UCAROL")
     fake_slack.wait_for_calls("views.open", 1)
     clock.set(datetime(2026, 12, 7, 1, 0, tzinfo=UTC))  # Monday, 10:00 in Tokyo
-    nudges.nudge_sweep(bot.rt)
+    jobs.nudge(bot.rt)
     [dm] = [call for call in fake_slack.posted() if call["channel"] == "UCAROL"]
     assert "Add an alarm" in dm["text"]
-    digests.post_digests(bot.rt, force=True)
+    jobs.digest(bot.rt, now_for_all=True)
     assert fake_slack.posted("CINC")[-1]["text"].startswith("COE action items")
     accepted(fake_slack)
 
@@ -221,7 +221,7 @@ def test_a_digest_of_many_long_items_is_split_into_messages_slack_takes(
         add_item(rt, coe, owners[n % 3], WED + timedelta(days=n % 9), f"{n}: " + LONG[:2_500])
         for n in range(60)
     ]
-    run = digests.post_digests(rt)
+    run = jobs.digest(rt)
     posted = fake_slack.posted("CINC")
     # Fifty blocks would hold 24 items; 1,000 characters each, a message holds ten.
     assert len(posted) == len(run.sent) >= 6

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from bot.runtime import jobs
 from bot.runtime.context import Runtime
 from bot.slack import delivery
-from bot.use_cases import nudges
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import FakeSlack
 from tests.scenario import (
@@ -40,7 +40,7 @@ def test_a_nudge_slack_took_but_never_answered_is_not_posted_again(
     add_item(rt, add_coe(rt), "UALICE", date(2026, 11, 20), "Add an alarm")
     fake_slack.lose_answer("chat.postMessage", channel="UALICE")
 
-    (sent,) = nudges.nudge_sweep(rt)
+    (sent,) = jobs.nudge(rt)
 
     assert len(fake_slack.posted("UALICE")) == 1 and fake_slack.unanswered == 1
     assert sent.status == "unknown"

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session
 
+from bot.runtime import jobs
 from bot.runtime.context import Runtime
 from bot.slack.reading import display_name
-from bot.use_cases import digests, nudges
 from storage import users as user_cache
 from storage.models import SlackUser
 from tests.conftest import Bot, Clock
@@ -237,7 +237,7 @@ def test_a_nudge_quotes_the_item_its_coe_and_its_why_without_pings(
     rt: Runtime, fake_slack: FakeSlack
 ) -> None:
     with_hostile_item(rt, WED - timedelta(days=2))
-    nudges.nudge_sweep(rt)
+    jobs.nudge(rt)
     [dm] = [call for call in fake_slack.posted() if call["channel"] == "UBOB"]
     assert pings_in(dm.params) == []
     assert SAFE in dm["text"] and f"Addresses why #1: {SAFE}" in json.dumps(dm["blocks"])
@@ -250,7 +250,7 @@ def test_the_digest_quotes_items_and_problems_without_pings(
     with_hostile_item(rt, WED + timedelta(days=3))
     done_in_period = rt.now() - timedelta(days=3)
     add_item(rt, coe, "UALICE", WED, f"Done {HOSTILE}", status="done", closed_at=done_in_period)
-    digests.post_digests(rt)
+    jobs.digest(rt)
     posted: list[Call] = fake_slack.posted("CINC")
     # The digest's own mention of each owner is the point of it: that one stays.
     broadcasts = ("<!channel>", "<!subteam", "<!here>")

@@ -11,8 +11,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.runtime import jobs
 from bot.runtime.context import Runtime
-from bot.use_cases import channels, digests, visibility
+from bot.use_cases import channels, visibility
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import Call, FakeSlack
 from tests.scenario import add_coe, add_item, listing, make_runtime
@@ -253,7 +254,7 @@ def test_the_digest_channel_gets_private_coes_only_when_allowed(
     )
     world(fake_slack, rt)
 
-    digests.post_digests(rt)
+    jobs.digest(rt)
 
     text = digest_text(fake_slack, "CDIGEST")
     listed = sorted({int(number) for number in re.findall(r"COE-(\d+)", text)})
@@ -267,7 +268,7 @@ def test_a_private_channel_that_is_the_digest_channel_sees_its_own_coes(
     rt = make_runtime(fake_slack, database_url, clock, COE_DIGEST_CHANNEL="CSECRET")
     world(fake_slack, rt)
 
-    digests.post_digests(rt)
+    jobs.digest(rt)
 
     text = digest_text(fake_slack, "CSECRET")
     assert "Payroll" in text and "Payments failed" in text
@@ -279,7 +280,7 @@ def test_each_coes_own_channel_still_gets_its_own_digest(
     rt = make_runtime(fake_slack, database_url, clock)
     world(fake_slack, rt)
 
-    digests.post_digests(rt)
+    jobs.digest(rt)
 
     assert "Payroll" in digest_text(fake_slack, "CSECRET")
     assert "Payroll" not in digest_text(fake_slack, "CINC")

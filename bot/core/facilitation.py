@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from bot.core import angles, blame, questions
+from bot.core import angles, blame
 from bot.core.replies import AlsoCause, Answer, AskWhy, EndChain, Reply, Undo
 
 
@@ -211,7 +211,7 @@ def end_branch(chain: Chain, *, offer_angles: bool = True) -> Chain:
     (detection, blast radius, process), the bot offers those as new branches (`OFFERING`).
     """
     if chain.status is Status.OFFERING:
-        return _done(chain)
+        return done(chain)
     if chain.status is not Status.ASKING:
         raise FacilitationError("This chain is already complete.")
     if not chain.answered:
@@ -229,7 +229,7 @@ def end_branch(chain: Chain, *, offer_angles: bool = True) -> Chain:
         return replace(closed, steps=(*steps, next_question(closed, unexplored)))
     if offer_angles and not angles_offered(closed) and missing_angles(closed):
         return replace(closed, status=Status.OFFERING)
-    return _done(closed)
+    return done(closed)
 
 
 def angles_offered(chain: Chain) -> bool:
@@ -264,7 +264,8 @@ def next_unexplored(chain: Chain) -> Step | None:
     return None
 
 
-def _done(chain: Chain) -> Chain:
+def done(chain: Chain) -> Chain:
+    """The chain complete: its answers, and no open why."""
     return replace(chain, status=Status.CHAIN_DONE, steps=chain.answered, asked=chain.highest)
 
 
@@ -276,7 +277,7 @@ def end_chain(chain: Chain) -> Chain:
         raise FacilitationError(
             "No answer has been recorded yet, so there is no chain to close. Answer Why #1 first."
         )
-    return _done(chain)
+    return done(chain)
 
 
 def take_back(chain: Chain, answer_ts: str | None = None) -> Chain:
@@ -314,73 +315,6 @@ def take_back(chain: Chain, answer_ts: str | None = None) -> Chain:
     return replace(chain, status=Status.ASKING, steps=steps, asked=chain.highest)
 
 
-def withdraw(chain: Chain, answer_ts: str) -> Chain:
-    """A reply the team says was no answer (a `:x:` on it): out of the tree, as if never taken.
-
-    The latest answer goes as `undo` takes it back, and its question is asked again. An earlier
-    one leaves its place to what was answered about it: people answer the question in front of
-    them, so the first answer given to "why did <it> happen?" answered its question, and the
-    others are causes beside that one.
-    """
-    target = next((step for step in chain.answered if step.answer_ts == answer_ts), None)
-    if target is None:
-        raise FacilitationError("That message is not an answer in this chain.")
-    if target is chain.latest_answer:
-        return take_back(chain, answer_ts=answer_ts)
-    below = sorted(chain.children(target.number), key=lambda step: step.number)
-    answered = [step for step in below if step.answer is not None]
-    gone = {step.number for step in below if step.answer is None} | {target.number}
-    moved: dict[int, Step] = {}
-    if answered:
-        first, *beside = answered
-        gone = (gone - {target.number}) | {first.number}
-        moved[target.number] = replace(
-            target,
-            answer=first.answer,
-            author=first.author,
-            answer_ts=first.answer_ts,
-            human_error=first.human_error,
-            branch_done=first.branch_done,
-        )
-        for step in chain.steps:
-            if step.parent == first.number:
-                moved[step.number] = replace(step, parent=target.number)
-        for step in beside:
-            moved[step.number] = replace(
-                step, parent=target.parent, subject=target.subject, question=target.question
-            )
-    steps = tuple(moved.get(step.number, step) for step in chain.steps if step.number not in gone)
-    kept = replace(chain, steps=steps, asked=chain.highest)
-    if kept.status is not Status.ASKING or kept.open_step is not None:
-        return kept
-    unexplored = next_unexplored(kept)
-    if unexplored is None:
-        return _done(kept)
-    return replace(kept, steps=(*steps, next_question(kept, unexplored)))
-
-
-def revise_answer(chain: Chain, answer_ts: str, text: str) -> Chain:
-    """Apply an edit of an answer's message; the whys asked about it quote the new text."""
-    target = next((step for step in chain.steps if step.answer_ts == answer_ts), None)
-    if target is None:
-        raise FacilitationError("That message is not an answer in this chain.")
-    revised = replace(target, answer=text, human_error=blame.blames_a_person(text))
-    steps = []
-    for step in chain.steps:
-        if step.number == target.number:
-            step = revised
-        elif step.parent == target.number:
-            step = replace(step, subject=text)
-            if step.answer is None and step.question == _default_follow_up(
-                replace(target, number=step.number)
-            ):
-                step = replace(
-                    step, question=_default_follow_up(replace(revised, number=step.number))
-                )
-        steps.append(step)
-    return replace(chain, steps=tuple(steps))
-
-
 def next_question(chain: Chain, about: Step) -> Step:
     """The why to ask about answer `about`: for a human error, the mechanism behind it."""
     number = _next_number(chain, about)
@@ -388,11 +322,11 @@ def next_question(chain: Chain, about: Step) -> Step:
         number,
         about.answer or "",
         parent=about.number,
-        question=_default_follow_up(replace(about, number=number)),
+        question=default_follow_up(replace(about, number=number)),
     )
 
 
-def _default_follow_up(step: Step) -> str | None:
+def default_follow_up(step: Step) -> str | None:
     """The mechanism question asked as why #`step.number` after a blame answer, else None."""
     if not step.human_error:
         return None
@@ -426,26 +360,6 @@ def _ts(ts: str | None) -> Decimal:
 
 
 # Wording ---------------------------------------------------------------------------------------
-
-
-def asked(step: Step) -> questions.Question:
-    """The question for `step` as it is asked: the stored one, or one made from its subject in
-    the subject's own words (the problem as it stands when it is a question)."""
-    if step.question:
-        return questions.Question(step.question)
-    if step.parent is None:
-        return questions.about_problem(step.subject)
-    return questions.about_answer(step.subject, step.number)
-
-
-def question_text(step: Step) -> str:
-    """The question itself, as asked."""
-    return asked(step).text
-
-
-def why_question(step: Step) -> str:
-    """The question for `step` as posted, numbered."""
-    return f"Why #{step.number}: {question_text(step)}"
 
 
 def depth(chain: Chain, step: Step) -> int:

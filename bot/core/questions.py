@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.core.judgement import lexicon
 from bot.core.slack_text import clip
+
+if TYPE_CHECKING:
+    # What a why is; the chain imports this module's wording (blame's quotes), not the reverse.
+    from bot.core.facilitation import Step
 
 # How much of an answer a question quotes, restated or under it.
 QUOTE_LIMIT = 150
@@ -213,3 +218,26 @@ def _join(*parts: str) -> str:
 
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+# The question of a why -------------------------------------------------------------------
+
+
+def asked(step: Step) -> Question:
+    """The question for `step` as it is asked: the stored one, or one made from its subject in
+    the subject's own words (the problem as it stands when it is a question)."""
+    if step.question:
+        return Question(step.question)
+    if step.parent is None:
+        return about_problem(step.subject)
+    return about_answer(step.subject, step.number)
+
+
+def question_text(step: Step) -> str:
+    """The question itself, as asked."""
+    return asked(step).text
+
+
+def why_question(step: Step) -> str:
+    """The question for `step` as posted, numbered."""
+    return f"Why #{step.number}: {question_text(step)}"

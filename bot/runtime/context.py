@@ -1,12 +1,13 @@
-"""What every use case runs with: settings, the engine, the Slack clients, the outgoing and
-reading ports and the clock."""
+"""One process's runtime: what the use cases run with (bot/use_cases/context.py), and what the
+process itself needs to deliver what they queue."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
@@ -18,10 +19,20 @@ from sqlmodel import Session
 
 from bot.runtime import keep_alive
 from bot.runtime.acks_first import AcksFirst
+from bot.runtime.cache import TtlCache
 from bot.runtime.senders import Senders, Urgency
-from bot.runtime.tuning import MARKS_AT_ONCE, READ_RETRIES, READ_RETRY_WAIT, SENDERS
+from bot.runtime.tuning import (
+    MARKS_AT_ONCE,
+    READ_RETRIES,
+    READ_RETRY_WAIT,
+    SENDERS,
+    TRANSACT_ATTEMPTS,
+)
 from bot.settings import Settings
-from bot.slack.cache import TtlCache
+from storage import group_commit
+from storage.coes import ConcurrentChange
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from bot.use_cases.outgoing import Outgoing
@@ -40,11 +51,16 @@ def _not_reading(rt: Runtime) -> Reading:
     raise RuntimeError("This runtime reads nothing: build it with a `reading` (bot/slack).")
 
 
-def wake_nobody(*stored: object) -> None:
-    """The `notify` of a runtime whose listeners have no worker to wake."""
-
-
 @dataclass
+class InHand:
+    """The outbox messages this process is sending (never given back as a dead sender's), and
+    when it last gave back those a dead sender left (bot/slack/delivery.py)."""
+
+    sending: set[int] = field(default_factory=set)
+    recovered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Runtime:
     settings: Settings
     engine: Engine
@@ -58,18 +74,10 @@ class Runtime:
     # What the bot reads from Slack (bot/use_cases/reading.py), given by the wiring.
     reading: Callable[[Runtime], Reading] = _not_reading
     clock: Callable[[], datetime] = system_clock
-    # What the listeners call once they have stored something, with the stored requests
-    # (inbox.Pending) the worker may start on at once. A Worker built on this runtime makes it
-    # its own `wake`; a serving process whose worker runs elsewhere passes its notifier here.
-    # Left as is, nothing is woken: a runtime with no listeners (a one-off command) needs none.
-    notify: Callable[..., None] = wake_nobody
     # Slack's answers about channels and people (bot/use_cases/visibility.py), per process.
     cache: TtlCache = field(default_factory=TtlCache)
-    # When this process last gave back the outbox messages a dead sender left, and the ones it
-    # is sending itself, which are never given back (bot/delivery.py).
-    outbox_recovered_at: datetime | None = None
-    sending: set[int] = field(default_factory=set)
-    # The threads that make those sends (bot/delivery.py), started as they are needed.
+    in_hand: InHand = field(default_factory=InHand)
+    # The threads that make those sends (bot/slack/delivery.py), started as they are needed.
     senders: Senders = field(
         default_factory=lambda: Senders(SENDERS, at_once={Urgency.MARK: MARKS_AT_ONCE})
     )
@@ -87,6 +95,15 @@ class Runtime:
     def now(self) -> datetime:
         """The current time in UTC, the way the database stores it."""
         return self.clock().astimezone(UTC)
+
+    def transact(self, apply: Callable[[Session], T]) -> T:
+        """`apply` in a transaction, committed; again from scratch, a few times, when another
+        transition of the same COE won the race. On SQLite, transactions that arrive together
+        share one commit (storage/group_commit.py); on PostgreSQL each has its own."""
+        for _ in range(TRANSACT_ATTEMPTS - 1):
+            with contextlib.suppress(ConcurrentChange):
+                return group_commit.transact_together(self.engine, apply)
+        return group_commit.transact_together(self.engine, apply)
 
 
 def make_slack_client(settings: Settings, timeout: int = 10) -> WebClient:

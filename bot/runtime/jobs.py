@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
+from bot.core.digest import Window
 from bot.runtime.context import Runtime
-from bot.runtime.schedule import digest_trigger
-from bot.runtime.tuning import DIGEST_RETRY_AFTER
+from bot.runtime.schedule import digest_trigger, latest_digest_time, previous_digest_time
+from bot.settings import Settings
+from bot.slack import delivery
 from bot.use_cases import channels as channel_facts
 from bot.use_cases import digests, nudges
+from bot.use_cases.digests import DigestRun, Period
+from bot.use_cases.limits import DIGEST_RETRY_AFTER
+from bot.use_cases.outgoing import Sent
 from storage import channels
 
 log = logging.getLogger(__name__)
@@ -45,8 +50,41 @@ def build_scheduler(rt: Runtime) -> BackgroundScheduler:
     return scheduler
 
 
+def nudge(rt: Runtime) -> list[Sent]:
+    """One nudge sweep, each batch sent once committed; what became of each message."""
+    queued = nudges.nudge_sweep(rt, on_commit=lambda ids: delivery.deliver(rt, ids))
+    return delivery.outcomes(rt, queued)
+
+
+def digest(rt: Runtime, *, now_for_all: bool = False) -> DigestRun:
+    """The digest of the latest scheduled period (`now_for_all`: of the past week, now), each
+    batch sent once committed; with what became of each message."""
+    period = digest_period(rt.settings, rt.now(), now_for_all=now_for_all)
+    run = digests.post_digests(rt, period, on_commit=lambda ids: delivery.deliver(rt, ids))
+    run.sent = delivery.outcomes(rt, run.sent)
+    return run
+
+
+def digest_period(settings: Settings, now: datetime, *, now_for_all: bool = False) -> Period | None:
+    """The period a digest run posts for: the latest scheduled one, from the one before it (None
+    before the schedule ever fired); with `now_for_all`, the past week, as a period of its own."""
+    zone = settings.timezone
+    if now_for_all:
+        window = Window.week_to(now.astimezone(zone))
+        end = window.end.astimezone(UTC)
+        # A period of its own, down to the microsecond: two run in the same second must not take
+        # the second for done.
+        return Period(f"manual {end:%Y-%m-%dT%H:%M:%S.%fZ}", window)
+    fire = latest_digest_time(settings.digest_cron, zone, now)
+    if fire is None:
+        return None
+    previous = previous_digest_time(settings.digest_cron, zone, fire)
+    window = Window(previous, fire) if previous else Window.week_to(fire)
+    return Period(f"{fire.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}", window)
+
+
 def run_nudges(rt: Runtime) -> None:
-    sent = nudges.nudge_sweep(rt)
+    sent = nudge(rt)
     if sent:
         log.info("Nudge sweep queued %s reminders", len(sent))
 
@@ -54,7 +92,7 @@ def run_nudges(rt: Runtime) -> None:
 def run_digest(rt: Runtime, scheduler: BackgroundScheduler | None = None) -> None:
     """The digest of the latest period; again a little later if Slack would not say enough to
     decide it."""
-    run = digests.post_digests(rt)
+    run = digest(rt)
     for sent in run.sent:
         log.info("Digest: %s", sent.line())
     if run.unfinished and scheduler is not None:

@@ -19,6 +19,8 @@ GC_YOUNGEST_THRESHOLD = 10_000
 
 # The worker -----------------------------------------------------------------------------------
 
+# Tries at a transition whose COE another transition changed meanwhile (optimistic locking).
+TRANSACT_ATTEMPTS = 5
 # Tries at a stored request that keeps failing before its sender is told it was not recorded.
 REQUEST_ATTEMPTS = 5
 RETRY_DELAY = timedelta(seconds=10)
@@ -72,24 +74,6 @@ PARENT_UPDATES_APART = timedelta(seconds=1.5)
 # A modal opened before the ack must beat the trigger's three seconds, ack included.
 MODAL_OPEN_TIMEOUT = 2
 
-# The follow-up ----------------------------------------------------------------------------------
-
-# Items recorded and queued per transaction: keeps a big sweep from holding the lock for long.
-NUDGE_BATCH = 200
-# users.info calls per sweep (users.info is Tier 4, 100+ a minute), for owners soon to be
-# reminded whom the user cache does not know, then those it heard of over a day ago: a
-# timezone changes, an account is deactivated.
-PROFILE_LOOKUPS = 50
-# Channels whose digests are claimed and queued per transaction: a crash between two leaves the
-# later channels' digests owed. Each is read and built before its transaction, so on SQLite the
-# write lock, which the acks wait for, is held for the claims and the queueing alone (about 20
-# ms for 300 channels). On PostgreSQL 300 made a 100k-item digest about 35 ms faster than 100
-# (fewer queries and commits; 1,000 no faster again).
-DIGEST_BATCH = 300
-# A digest to COE_DIGEST_CHANNEL that Slack would not say enough to decide is tried again after
-# this long (the reading client already waited out a Retry-After of up to 30 s).
-DIGEST_RETRY_AFTER = timedelta(minutes=5)
-
 # What Slack said about channels and people ----------------------------------------------------
 
 # A read Slack rate limited is made again after its Retry-After, this many times, if Slack asks
@@ -97,13 +81,3 @@ DIGEST_RETRY_AFTER = timedelta(minutes=5)
 # on what it knew.
 READ_RETRIES = 2
 READ_RETRY_WAIT = 30
-
-# Joining or leaving a channel shows in the lists within this time (kept per process).
-MEMBERSHIP_TTL = timedelta(minutes=5)
-GUEST_TTL = timedelta(hours=1)
-# What a channel is (private, shared, archived) is kept in the database and changed by Slack's
-# channel events; each channel holding a COE is also looked at again after this long, for what
-# no event said. conversations.info is Tier 3 (about 50 a minute): the scheduled look takes at
-# most CHANNEL_LOOKUPS of them a minute, and leaves the rest to lists and digests.
-LOOK_AT_CHANNELS_AGAIN_AFTER = timedelta(days=1)
-CHANNEL_LOOKUPS = 20

@@ -41,6 +41,15 @@ from storage.db import read_only
 log = logging.getLogger(__name__)
 
 
+# What the listeners call once they have stored something, with the stored requests
+# (inbox.Pending) the worker may start on at once: a worker's `wake`, here or in another process.
+Notify = Callable[..., None]
+
+
+def wake_nobody(*stored: object) -> None:
+    """The `notify` of listeners with no worker to wake (it polls)."""
+
+
 @dataclass(frozen=True)
 class Route:
     """How the worker handles one kind of stored request."""
@@ -95,8 +104,6 @@ class Worker:
         self._queued: dict[str, list[tuple[str, str, inbox.Pending]]] = {}
         self._delivering = threading.Lock()
         self._last_pass = 0.0
-        # The listeners on this runtime wake this worker: built, it is wired, never forgotten.
-        rt.notify = self.wake
 
     def wake(self, *stored: inbox.Pending) -> None:
         """Handle these stored requests now; with none, look for what was stored or queued."""

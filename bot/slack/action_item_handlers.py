@@ -9,7 +9,7 @@ from typing import Any
 from bot.core.action_items import StatusAction
 from bot.runtime.context import Runtime
 from bot.slack import action_item_messages as views
-from bot.slack import stored
+from bot.slack import delivery, stored
 from bot.slack.item_forms import MODAL_TITLES, item_form
 from bot.slack.messages import ActionId
 from bot.slack.stored_request import OPENED, user_id
@@ -34,13 +34,14 @@ def open_add_form(rt: Runtime, body: Body, action: Body) -> None:
 
 def add_item(rt: Runtime, body: Body) -> None:
     view = body["view"]
-    action_items.add_from_modal(
+    outcome = action_items.add_from_modal(
         rt,
         coe_id=int(view["private_metadata"]),
         actor_id=user_id(body),
         form=item_form(view),
         view_id=str(view.get("id", "")),
     )
+    delivery.deliver(rt, outcome.message_ids)
 
 
 def abandon_form(rt: Runtime, key: str, error: str) -> None:
@@ -48,9 +49,10 @@ def abandon_form(rt: Runtime, key: str, error: str) -> None:
     request = stored.load(rt, key)
     if request is not None:
         body = request.body
-        action_items.report_unrecorded_form(
+        told = action_items.report_unrecorded_form(
             rt, coe_id=int(body["view"]["private_metadata"]), actor_id=user_id(body)
         )
+        delivery.deliver(rt, told)
 
 
 def set_due(rt: Runtime, body: Body, action: Body) -> None:
@@ -62,7 +64,7 @@ def set_due(rt: Runtime, body: Body, action: Body) -> None:
     outcome = action_items.set_due(
         rt, item_id=item_id, actor_id=user_id(body), due=date.fromisoformat(str(picked))
     )
-    stored.respond(rt, body, outcome.message)
+    stored.answer(rt, body, outcome)
 
 
 def mark_done(rt: Runtime, body: Body, action: Body) -> None:
@@ -104,6 +106,7 @@ def _change(rt: Runtime, body: Body, action: Body, status: StatusAction) -> None
     outcome = action_items.change_status(
         rt, item_id=int(action["value"]), actor_id=user_id(body), action=status
     )
+    delivery.deliver(rt, outcome.message_ids)
     if (body.get("view") or {}).get("type") == "home":
         # The Home has no response_url: the refreshed Home shows where the item stands.
         home.refresh(rt, user_id(body))

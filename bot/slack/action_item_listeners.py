@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.action_items import StatusAction
 from bot.runtime.context import Runtime
+from bot.runtime.worker import Notify
 from bot.slack import action_item_messages as views
 from bot.slack.item_forms import MODAL_TITLES, item_form
 from bot.slack.keep import keep
@@ -24,7 +25,7 @@ from storage.inbox import RequestKind
 log = logging.getLogger(__name__)
 
 
-def register(app: App, rt: Runtime) -> None:
+def register(app: App, rt: Runtime, notify: Notify) -> None:
     """The modals' submissions; their validation answers in the modal, so it runs before the ack."""
 
     def submit_add_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -34,7 +35,7 @@ def register(app: App, rt: Runtime) -> None:
         if errors:
             ack(response_action="errors", errors=views.form_errors(errors))
             return
-        keep(rt, RequestKind.VIEW, body)
+        keep(rt, notify, RequestKind.VIEW, body)
         ack()
 
     def submit_drop_form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -45,12 +46,11 @@ def register(app: App, rt: Runtime) -> None:
             actor_id=user_id(body),
             action=StatusAction.DROP,
             reason=views.form_value(view["state"]["values"], views.REASON),
-            send_now=False,
         )
         if not outcome.ok:
             ack(response_action="errors", errors={views.REASON: outcome.message})
             return
-        rt.notify()  # the thread note is queued; the worker sends it
+        notify()  # the thread note is queued; the worker sends it
         ack(response_action="update", view=views.build_result_modal("Dropped", outcome.message))
 
     app.view(views.ADD_ITEM_CALLBACK)(submit_add_form)

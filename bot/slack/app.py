@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.runtime.context import Runtime
+from bot.runtime.worker import Notify, wake_nobody
 from bot.slack import (
     action_item_listeners,
     button_listeners,
@@ -22,8 +23,9 @@ from bot.slack.stored_request import SORRY
 log = logging.getLogger(__name__)
 
 
-def build_app(rt: Runtime) -> App:
-    """Every listener acks in the request thread after storing what the worker should do.
+def build_app(rt: Runtime, notify: Notify = wake_nobody) -> App:
+    """Every listener acks in the request thread after storing what the worker should do, and
+    calls `notify` with what it stored (a worker's `wake`, here or in another process).
 
     Listeners leave calling Slack to the worker (bot/worker.py, with the handlers of
     routes.py), once the ack has gone out; the one exception opens a modal while the click's
@@ -40,13 +42,13 @@ def build_app(rt: Runtime) -> App:
         # for the ack every 10 ms, which is most of a bare Bolt app's response time.
         process_before_response=True,
     )
-    command_listeners.register(app, rt)
+    command_listeners.register(app, rt, notify)
     # Before the thread's listener: Bolt runs the first that matches, and both take messages.
-    channel_listeners.register(app, rt)
-    thread_listeners.register(app, rt)
-    home_listeners.register(app, rt)
-    button_listeners.register(app, rt)
-    action_item_listeners.register(app, rt)
+    channel_listeners.register(app, rt, notify)
+    thread_listeners.register(app, rt, notify)
+    home_listeners.register(app, rt, notify)
+    button_listeners.register(app, rt, notify)
+    action_item_listeners.register(app, rt, notify)
     app.error(_on_error)
     return app
 

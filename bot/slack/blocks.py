@@ -16,14 +16,12 @@ Block = dict[str, Any]
 # Slack's limits. Over them, Slack refuses the whole call (`invalid_blocks`, `msg_too_long`,
 # `msg_blocks_too_long`).
 MESSAGE_BLOCKS = 50
-VIEW_BLOCKS = 100
 SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
 HEADER_LIMIT = 150
 BUTTON_LIMIT = 75
 OPTION_LIMIT = 75
 OPTIONS_MAX = 100
-MESSAGE_TEXT_LIMIT = 40_000
 # All the text in one message's blocks together (Slack says "about 12,000 characters").
 BLOCK_TEXT_LIMIT = 12_000
 # What the builders aim for, a little under Slack's figure.

@@ -12,6 +12,7 @@ from slack_bolt import Ack, App
 
 from bot.runtime.context import Runtime, make_slack_client
 from bot.runtime.tuning import MODAL_OPEN_TIMEOUT
+from bot.runtime.worker import Notify
 from bot.slack.action_item_listeners import open_loading_modal
 from bot.slack.item_forms import MODAL_TITLES
 from bot.slack.keep import keep
@@ -21,15 +22,15 @@ from storage.inbox import RequestKind
 Body = dict[str, Any]
 
 
-def register(app: App, rt: Runtime) -> None:
+def register(app: App, rt: Runtime, notify: Notify) -> None:
     modals = make_slack_client(rt.settings, timeout=MODAL_OPEN_TIMEOUT)
 
     def keep_click(ack: Ack, body: Body) -> None:
-        keep(rt, RequestKind.ACTION, body)
+        keep(rt, notify, RequestKind.ACTION, body)
         ack()
 
     def open_modal_and_keep(ack: Ack, body: Body) -> None:
-        keep(rt, RequestKind.ACTION, open_loading_modal(modals, body))
+        keep(rt, notify, RequestKind.ACTION, open_loading_modal(modals, body))
         ack()
 
     for action_id in ActionId:

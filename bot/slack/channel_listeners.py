@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.runtime.context import Runtime
+from bot.runtime.worker import Notify
 from bot.use_cases import channels
 from bot.use_cases.channels import ChannelEvent
 
@@ -36,7 +37,7 @@ READERS: dict[str, Callable[[Event], ChannelEvent]] = {
 CONVERSIONS = {"channel_convert_to_private": True, "channel_convert_to_public": False}
 
 
-def register(app: App, rt: Runtime) -> None:
+def register(app: App, rt: Runtime, notify: Notify) -> None:
     def keep(ack: Ack, event: Event) -> None:
         channels.note(rt, READERS[str(event["type"])](event))
         ack()

@@ -8,7 +8,7 @@ from bot.core.commands import Export, ListActions, ListCoes, SetClosed, Start, p
 from bot.runtime.context import Runtime
 from bot.slack import action_item_messages as item_views
 from bot.slack import coe_list_messages as coe_views
-from bot.slack import stored
+from bot.slack import delivery, stored
 from bot.use_cases import action_items, coe_list, review_controls, reviews
 from bot.use_cases.reading import LookupFailed
 
@@ -30,15 +30,18 @@ def run(rt: Runtime, command: dict[str, Any]) -> None:
 def _run(rt: Runtime, command: dict[str, Any]) -> None:
     match parse_command(command.get("text") or ""):
         case Start(problem):
-            error = reviews.start_review(
+            started = reviews.start_review(
                 rt,
                 team_id=command.get("team_id", ""),
                 channel_id=command["channel_id"],
                 user_id=command["user_id"],
                 problem=problem,
             )
-            if error:
-                stored.respond(rt, command, error)
+            if isinstance(started, str):
+                stored.respond(rt, command, started)
+                return
+            delivery.deliver(rt, started.message_ids)
+            reviews.after_start(rt, started)
         case ListActions() as query:
             listing = action_items.list_for(rt, asker_id=command["user_id"], query=query)
             answer = item_views.build_listing(listing)
@@ -52,10 +55,10 @@ def _run(rt: Runtime, command: dict[str, Any]) -> None:
         case Export(coe_id):
             _export(rt, command, coe_id)
         case SetClosed(coe_id, closed):
-            answer = review_controls.set_closed(
+            done = review_controls.set_closed(
                 rt, coe_id=coe_id, user_id=command["user_id"], closed=closed
             )
-            stored.respond(rt, command, answer)
+            stored.answer(rt, command, done)
 
 
 def _export(rt: Runtime, command: dict[str, Any], coe_id: int | None) -> None:
@@ -66,5 +69,5 @@ def _export(rt: Runtime, command: dict[str, Any], coe_id: int | None) -> None:
                 rt, command, "This channel has no COE yet. Name one: `/coe export COE-12`."
             )
             return
-    error = review_controls.export_to_thread(rt, coe_id=coe_id, user_id=command["user_id"])
-    stored.respond(rt, command, error or f"Uploading COE-{coe_id} to its thread as a document.")
+    done = review_controls.export_to_thread(rt, coe_id=coe_id, user_id=command["user_id"])
+    stored.answer(rt, command, done, f"Uploading COE-{coe_id} to its thread as a document.")

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 
 from bot.core.commands import USAGE, Help, Invalid, ListCoes, Start, parse_command
 from bot.runtime.context import Runtime
+from bot.runtime.worker import Notify
 from bot.slack.keep import keep
 from storage.inbox import RequestKind
 
@@ -21,7 +22,7 @@ IN_A_DM = (
 LIST_IN_A_DM = "COEs are kept by channel: run `/coe list` in one, or `/coe list all` for yours."
 
 
-def register(app: App, rt: Runtime) -> None:
+def register(app: App, rt: Runtime, notify: Notify) -> None:
     def acknowledge(ack: Ack, body: dict[str, Any]) -> None:
         """Answer at once what needs neither Slack nor the database; keep the rest for later."""
         match parse_command(body.get("text") or ""):
@@ -34,7 +35,7 @@ def register(app: App, rt: Runtime) -> None:
             case ListCoes(everyone=False) if _is_direct_message(body):
                 ack(text=LIST_IN_A_DM)
             case _:
-                keep(rt, RequestKind.COMMAND, body)
+                keep(rt, notify, RequestKind.COMMAND, body)
                 ack()
 
     app.command("/coe")(acknowledge)

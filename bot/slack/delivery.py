@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import Connection
@@ -23,6 +23,7 @@ from bot.runtime.tuning import (
 )
 from bot.slack import sending
 from bot.slack.sending import REACTIONS, Taken
+from bot.use_cases.outgoing import Sent
 from storage import coes, group_commit, outbox
 from storage.db import read_only
 
@@ -48,21 +49,6 @@ def take_for_sending(rt: Runtime, session: Session, message_ids: Sequence[int]) 
         session=session, message_ids=message_ids, now=now, live_since=now - SENDING_HOLD
     )
     return Queued(message_ids, claimed)
-
-
-@dataclass(frozen=True)
-class Sent:
-    """A Slack message a run queued, and what became of it by the time the run ended."""
-
-    outbox_id: int
-    channel: str
-    what: str
-    status: str = "queued"
-    error: str | None = None
-
-    def line(self) -> str:
-        outcome = self.status if self.error is None else f"{self.status} ({self.error})"
-        return f"{self.what}: {outcome}"
 
 
 def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
@@ -92,6 +78,13 @@ def deliver(rt: Runtime, message_ids: Sequence[int]) -> None:
             _wait_for_other_senders(rt, [each for each in chunk if each not in taken])
 
 
+def all_sent() -> Future[None]:
+    """What `send_soon` returns for nothing to send: done already."""
+    done: Future[None] = Future()
+    done.set_result(None)
+    return done
+
+
 def send_soon(rt: Runtime, queued: Queued) -> Future[None]:
     """Hand what a transaction took for sending to the senders, and return without waiting;
     what it returns is done once Slack has answered its posts (not its marks and updates,
@@ -103,7 +96,7 @@ def send_soon(rt: Runtime, queued: Queued) -> Future[None]:
     """
     # In hand from now, not from when a sender takes them: while they wait for a thread, the
     # outbox pass must not give them back as a dead sender's.
-    rt.sending.update(message.id for message in queued.claimed)
+    rt.in_hand.sending.update(message.id for message in queued.claimed)
     posts = []
     for message in queued.claimed:
         sent = rt.senders.submit(_send_alone, rt, message, urgency=_urgency(message))
@@ -141,13 +134,13 @@ def _send_side_by_side(rt: Runtime, firsts: Sequence[outbox.Claimed]) -> None:
     messages = list(firsts)
     while messages:
         in_hand = [message.id for message in messages]
-        rt.sending.update(in_hand)
+        rt.in_hand.sending.update(in_hand)
         try:
             outcomes = _send_all(rt, messages)
             taken = [(m, o) for m, o in outcomes if not isinstance(o, Exception)]
             messages = _record(rt, taken)
         finally:
-            rt.sending.difference_update(in_hand)
+            rt.in_hand.sending.difference_update(in_hand)
         # What was sent is recorded first: a lane that failed does not undo the others.
         for _, outcome in outcomes:
             if isinstance(outcome, Exception):
@@ -243,13 +236,13 @@ def _claim(rt: Runtime, message_ids: Sequence[int]) -> list[outbox.Claimed]:
 def deliver_due(rt: Runtime) -> int:
     """Send everything due, including retries and messages a dead process left mid-send."""
     now = rt.now()
-    last = rt.outbox_recovered_at
+    last = rt.in_hand.recovered_at
     with Session(rt.engine) as session:
         if last is None or not timedelta(0) <= now - last < RECOVER_EVERY:
             outbox.recover_stale(
-                session=session, claimed_before=now - STALE_CLAIM, in_hand=rt.sending.copy()
+                session=session, claimed_before=now - STALE_CLAIM, in_hand=rt.in_hand.sending.copy()
             )
-            rt.outbox_recovered_at = now
+            rt.in_hand.recovered_at = now
         ids = outbox.due_ids(session=session, now=now, live_since=now - SENDING_HOLD)
         session.commit()
     deliver(rt, ids)

@@ -8,12 +8,13 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.runtime.context import Runtime
+from bot.runtime.worker import Notify
 from bot.slack.stored_request import RECEIVED
 from storage import inbox
 from storage.inbox import RequestKind
 
 
-def keep(rt: Runtime, kind: RequestKind, body: dict[str, Any]) -> None:
+def keep(rt: Runtime, notify: Notify, kind: RequestKind, body: dict[str, Any]) -> None:
     """Store a command or interaction for the worker, then wake it. Runs before the ack."""
     key = f"{kind}:{body.get('trigger_id') or body.get('view', {}).get('id')}"
     now = rt.now()
@@ -22,4 +23,4 @@ def keep(rt: Runtime, kind: RequestKind, body: dict[str, Any]) -> None:
         kept = inbox.keep(session=session, key=key, kind=kind, payload=payload, now=now)
         session.commit()
     if kept:
-        rt.notify(inbox.Pending(key, kind, None, fresh=inbox.Fresh(payload, now)))
+        notify(inbox.Pending(key, kind, None, fresh=inbox.Fresh(payload, now)))

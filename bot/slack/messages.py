@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core import facilitation as core
+from bot.core import questions
 from bot.core.angles import ANGLE_QUESTIONS, Angle
 from bot.core.chatter import ASIDE_PREFIX
 from bot.core.facilitation import Chain, Step
@@ -80,7 +81,7 @@ def build_parent(
 def prompt_question(step: Step, names: Names = NO_NAMES) -> tuple[str, str | None]:
     """The numbered question, and the answer it asks about when the question does not say it
     in its own words; each safe to post."""
-    asked = core.asked(step)
+    asked = questions.asked(step)
     question = neutralize(f"Why #{step.number}: {clip(asked.text, QUOTE_LIMIT)}", names)
     quote = neutralize(" ".join(asked.quote.split()), names) if asked.quote else None
     return question, quote

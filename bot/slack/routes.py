@@ -4,18 +4,17 @@ form; the listeners that store them are registered in app.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import Any
 
 from bot.runtime.context import Runtime
 from bot.runtime.worker import Route
 from bot.slack import action_item_handlers as items
-from bot.slack import command_handlers, stored, thread_listeners
+from bot.slack import command_handlers, stored, thread_events
 from bot.slack import review_button_handlers as review_buttons
 from bot.slack.action_item_messages import ADD_ITEM_CALLBACK
 from bot.slack.messages import ActionId
-from bot.use_cases import home, reviews
-from storage.inbox import RequestKind, StoredRequest
+from bot.use_cases import home
+from storage.inbox import RequestKind
 
 Body = dict[str, Any]
 
@@ -39,7 +38,7 @@ def worker_routes() -> dict[str, Route]:
     clicks run once."""
     return {
         RequestKind.MESSAGE: Route(
-            reviews.process_thread_event, abandon=reviews.abandon_thread_event
+            thread_events.handle_message, abandon=thread_events.abandon_message
         ),
         RequestKind.COMMAND: Route(stored.claimed(command_handlers.run), interactive=True),
         RequestKind.ACTION: Route(stored.claimed(_press), interactive=True),
@@ -47,18 +46,8 @@ def worker_routes() -> dict[str, Route]:
             stored.retried(_submit), abandon=items.abandon_form, interactive=True
         ),
         RequestKind.HOME: Route(home.process_opened),
-        RequestKind.REACTION: Route(_take_back),
+        RequestKind.REACTION: Route(thread_events.handle_reaction),
     }
-
-
-def _take_back(rt: Runtime, request: StoredRequest) -> Future[None] | None:
-    found = thread_listeners.reaction(request.body)
-    if found is None:
-        return None
-    channel_id, message_ts, user_id = found
-    return reviews.withdraw_answer(
-        rt, event_id=request.key, channel_id=channel_id, message_ts=message_ts, user_id=user_id
-    )
 
 
 def _press(rt: Runtime, body: Body) -> None:

@@ -15,6 +15,7 @@ from bot.runtime.context import Runtime
 from bot.slack import delivery
 from bot.slack.blocks import clip
 from bot.slack.stored_request import RECEIVED, SORRY, user_id
+from bot.use_cases.outcome import Outcome
 from storage import inbox, outbox
 from storage.inbox import StoredRequest
 
@@ -68,6 +69,15 @@ def load(rt: Runtime, key: str) -> StoredRequest | None:
     """The stored request, for a route told that the worker gave up on it."""
     with Session(rt.engine) as session:
         return inbox.load(session=session, event_id=key)
+
+
+def answer(rt: Runtime, body: Body, outcome: Outcome, done: str = "") -> None:
+    """Send what a use case queued, then tell the person who asked what it said (`done` when
+    it succeeded and said nothing)."""
+    delivery.deliver(rt, outcome.message_ids)
+    text = outcome.message or (done if outcome.ok else "")
+    if text:
+        respond(rt, body, text)
 
 
 def respond(rt: Runtime, body: Body, text: str, blocks: list[dict[str, Any]] | None = None) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,9 +18,9 @@ from bot.core.facilitation import Chain, Status, Step
 from bot.core.item_form import FormField, ItemForm, check_form
 from bot.core.item_text import due_note, status_note, status_reply
 from bot.core.replies import ActionRequest
-from bot.runtime.context import Runtime
-from bot.slack import delivery
 from bot.use_cases import home, users, visibility
+from bot.use_cases.context import Context
+from bot.use_cases.outcome import Outcome
 from bot.use_cases.reading import LookupFailed
 from storage import action_items as store
 from storage import coes
@@ -43,19 +43,6 @@ class Prepared:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What a use case did: the message for the person who asked and the Slack calls it owes.
-
-    `errors` are per form field; `ok` is False when nothing changed.
-    """
-
-    ok: bool
-    message: str = ""
-    message_ids: list[int] = field(default_factory=list)
-    errors: dict[FormField, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class ItemList:
     """`/coe actions`: whose open items were asked for, overdue first, and how many in all."""
 
@@ -67,15 +54,10 @@ class ItemList:
     names: Mapping[str, str]
 
 
-def send(rt: Runtime, message_ids: Sequence[int]) -> None:
-    """Send what a use case queued, once the person who asked has had their answer."""
-    delivery.deliver(rt, message_ids)
-
-
 # Capture from a thread -----------------------------------------------------------------------
 
 
-def prepare_capture(rt: Runtime, *, author_id: str, text: str) -> Prepared:
+def prepare_capture(rt: Context, *, author_id: str, text: str) -> Prepared:
     """Read the line and look the owner up in Slack; runs before the transaction it feeds."""
     try:
         draft = core.parse_action(text)
@@ -96,7 +78,7 @@ def prepare_capture(rt: Runtime, *, author_id: str, text: str) -> Prepared:
 
 
 def capture(
-    rt: Runtime,
+    rt: Context,
     session: Session,
     *,
     coe: Coe,
@@ -124,7 +106,7 @@ def recorded_from(session: Session, *, coe: Coe, source_ts: str) -> bool:
 
 
 def _record(
-    rt: Runtime, session: Session, coe: Coe, item: NewItem, author_id: str, source_ts: str
+    rt: Context, session: Session, coe: Coe, item: NewItem, author_id: str, source_ts: str
 ) -> list[int]:
     coe_id = _coe_id(coe)
     row = store.create_item(
@@ -147,7 +129,7 @@ def _record(
 
 
 def fill_add_form(
-    rt: Runtime, *, coe_id: int, user_id: str, view_id: str, why_number: int | None = None
+    rt: Context, *, coe_id: int, user_id: str, view_id: str, why_number: int | None = None
 ) -> str | None:
     """Put the "Add action item" form in the modal the click opened, for why #`why_number`
     (the latest answer when None); or return why not."""
@@ -171,7 +153,7 @@ def fill_add_form(
     return None
 
 
-def check_modal(rt: Runtime, *, coe_id: int, form: ItemForm) -> dict[FormField, str]:
+def check_modal(rt: Context, *, coe_id: int, form: ItemForm) -> dict[FormField, str]:
     """Errors to show in the submitted modal, by field; runs before the ack, so no Slack call.
 
     An owner never looked up is taken as a person in the COE's timezone for now; the worker
@@ -191,7 +173,7 @@ def check_modal(rt: Runtime, *, coe_id: int, form: ItemForm) -> dict[FormField, 
 
 
 def add_from_modal(
-    rt: Runtime, *, coe_id: int, actor_id: str, form: ItemForm, view_id: str
+    rt: Context, *, coe_id: int, actor_id: str, form: ItemForm, view_id: str
 ) -> Outcome:
     """Record a submitted modal after looking its owner up; runs after the ack.
 
@@ -217,37 +199,33 @@ def add_from_modal(
     return Outcome(True, message_ids=ids)
 
 
-def report_unrecorded_form(rt: Runtime, *, coe_id: int, actor_id: str) -> None:
+def report_unrecorded_form(rt: Context, *, coe_id: int, actor_id: str) -> list[int]:
     """The form could not be recorded even after retries: say so to the person who sent it."""
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         if coe is None:
-            return
+            return []
         text = (
             "Sorry, I could not record the action item from your form (Slack or the database "
             "kept failing). Nothing was saved; please add it again."
         )
         ids = [_enqueue_ephemeral(rt, session, coe, actor_id, text)]
         session.commit()
-    send(rt, ids)
+    return ids
 
 
 # Status -------------------------------------------------------------------------------------
 
 
 def change_status(
-    rt: Runtime,
+    rt: Context,
     *,
     item_id: int,
     actor_id: str,
     action: StatusAction,
     reason: str | None = None,
-    send_now: bool = True,
 ) -> Outcome:
-    """Done, snooze a week or drop, by the owner or the COE's facilitator only.
-
-    With `send_now` False the thread note is left for `send`, for a caller still answering Slack.
-    """
+    """Done, snooze a week or drop, by the owner or the COE's facilitator only."""
     with Session(rt.engine) as session:
         found = _load_item(session, item_id, lock=True)
         if found is None:
@@ -282,26 +260,26 @@ def change_status(
         ids = [say.note(coe, note, on_behalf_of=actor_id, what="the note of your change")]
         coe_id = _coe_id(coe)
         session.commit()
-    if send_now:
-        send(rt, ids)
     return Outcome(True, status_reply(coe_id, note), message_ids=ids)
 
 
-def set_due(rt: Runtime, *, item_id: int, actor_id: str, due: date) -> Outcome:
+def set_due(rt: Context, *, item_id: int, actor_id: str, due: date) -> Outcome:
     """Give an open item a due date (the date picker), by its owner or the COE's facilitator."""
     with Session(rt.engine) as session:
         found = _load_item(session, item_id, lock=True)
         if found is None:
             return Outcome(False, GONE)
         item, coe = found
-        ids = _set_due(rt, session, item, coe, actor_id, due)
+        try:
+            ids = _set_due(rt, session, item, coe, actor_id, due)
+        except ActionItemError as error:
+            return Outcome(False, str(error))
         session.commit()
-    send(rt, ids)
     return Outcome(True, f"The action item is now due {format_day(due)}.", message_ids=ids)
 
 
 def date_latest(
-    rt: Runtime, session: Session, *, coe: Coe, author_id: str, phrase: str
+    rt: Context, session: Session, *, coe: Coe, author_id: str, phrase: str
 ) -> list[int]:
     """`due <date>` in a thread: the date of the writer's latest item without one, in the
     caller's transaction; raises `ActionItemError` with why not."""
@@ -316,7 +294,7 @@ def date_latest(
 
 
 def _set_due(
-    rt: Runtime, session: Session, item: ActionItem, coe: Coe, actor_id: str, due: date
+    rt: Context, session: Session, item: ActionItem, coe: Coe, actor_id: str, due: date
 ) -> list[int]:
     if not core.may_change(actor_id, item.owner_id, coe.facilitator_id):
         raise ActionItemError(core.who_may_change(item.owner_id, coe.facilitator_id))
@@ -330,7 +308,7 @@ def _set_due(
     return [rt.say(session).note(coe, note, on_behalf_of=actor_id, what="the note of your change")]
 
 
-def fill_drop_form(rt: Runtime, *, item_id: int, user_id: str, view_id: str) -> str | None:
+def fill_drop_form(rt: Context, *, item_id: int, user_id: str, view_id: str) -> str | None:
     """Ask for the reason in the modal the click opened; or return why the user can't drop it."""
     with Session(rt.engine) as session:
         found = _load_item(session, item_id)
@@ -355,7 +333,7 @@ def _load_item(session: Session, item_id: int, lock: bool = False) -> tuple[Acti
 # Lists --------------------------------------------------------------------------------------
 
 
-def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> ItemList:
+def list_for(rt: Context, *, asker_id: str, query: ListActions) -> ItemList:
     """`/coe actions [@someone|all]`: open items, overdue first."""
     owner_id = None if query.everyone else (query.owner_id or asker_id)
     # Others' items show where the asker may see their COE; one's own items show wherever they
@@ -384,7 +362,7 @@ def list_for(rt: Runtime, *, asker_id: str, query: ListActions) -> ItemList:
 # Shared steps -------------------------------------------------------------------------------
 
 
-def _enqueue_ephemeral(rt: Runtime, session: Session, coe: Coe, user_id: str, text: str) -> int:
+def _enqueue_ephemeral(rt: Context, session: Session, coe: Coe, user_id: str, text: str) -> int:
     return rt.say(session).tell_privately(
         channel_id=coe.channel_id, thread_ts=coe.parent_ts, user_id=user_id, text=text
     )

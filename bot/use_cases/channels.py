@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.core.visibility import ChannelFacts
-from bot.runtime.context import Runtime
-from bot.runtime.tuning import CHANNEL_LOOKUPS, LOOK_AT_CHANNELS_AGAIN_AFTER
+from bot.use_cases.context import Context
+from bot.use_cases.limits import CHANNEL_LOOKUPS, LOOK_AT_CHANNELS_AGAIN_AFTER
 from bot.use_cases.reading import LookupFailed
 from storage import channels as store
 
@@ -40,7 +40,7 @@ class Described:
     unknown: frozenset[str]
 
 
-def note(rt: Runtime, event: ChannelEvent) -> None:
+def note(rt: Context, event: ChannelEvent) -> None:
     """Keep what a channel event says; runs before the ack, so no Slack call."""
     changed = {
         name: value
@@ -58,7 +58,7 @@ def note(rt: Runtime, event: ChannelEvent) -> None:
         session.commit()
 
 
-def described(rt: Runtime, channel_ids: Iterable[str]) -> Described:
+def described(rt: Context, channel_ids: Iterable[str]) -> Described:
     """What Slack says of these channels: as kept, and asked now for those it never described.
 
     Asks Slack: never inside a transaction, never before an ack.
@@ -79,7 +79,7 @@ def described(rt: Runtime, channel_ids: Iterable[str]) -> Described:
     return Described(kept, frozenset(unknown))
 
 
-def look_again(rt: Runtime) -> int:
+def look_again(rt: Context) -> int:
     """Ask Slack again about the channels holding COEs that it described longest ago (or never),
     as many as the rate limit leaves room for; returns how many it described."""
     with Session(rt.engine) as session:
@@ -92,7 +92,7 @@ def look_again(rt: Runtime) -> int:
     return sum(1 for channel in due if _look(rt, channel) is not None)
 
 
-def _look(rt: Runtime, channel_id: str) -> ChannelFacts | None:
+def _look(rt: Context, channel_id: str) -> ChannelFacts | None:
     """Ask Slack about the channel and keep the answer; None when Slack did not answer."""
     try:
         found = rt.read().channel(channel_id)

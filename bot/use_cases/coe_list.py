@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.core.coe_list import CoeSummary, open_first
-from bot.runtime.context import Runtime
 from bot.use_cases import visibility
+from bot.use_cases.context import Context
 from storage import coe_summaries
 
 # More than fit in the pages of one answer: the rest are counted, not listed.
@@ -26,7 +26,7 @@ class CoeList:
     total: int
 
 
-def list_coes(rt: Runtime, *, asker_id: str, channel_id: str, everyone: bool) -> CoeList:
+def list_coes(rt: Context, *, asker_id: str, channel_id: str, everyone: bool) -> CoeList:
     """`/coe list` (this channel) or `/coe list all`."""
     if everyone:
         reader = visibility.reader(rt, asker_id)

@@ -17,14 +17,10 @@ from sqlmodel import Session
 from bot.core import digest as digest_core
 from bot.core.dates import owner_today
 from bot.core.digest import CoeProgress, DigestItem
-from bot.runtime.context import Runtime
-from bot.runtime.schedule import latest_digest_time, previous_digest_time
-from bot.runtime.tuning import DIGEST_BATCH
-from bot.settings import Settings
-from bot.slack import delivery
-from bot.slack.delivery import Sent
 from bot.use_cases import users, visibility
-from bot.use_cases.outgoing import RenderedDigest
+from bot.use_cases.context import Context
+from bot.use_cases.limits import DIGEST_BATCH
+from bot.use_cases.outgoing import OnCommit, RenderedDigest, Sent, deliver_nothing
 from bot.use_cases.thread_links import thread_links
 from storage import digests as store
 from storage import users as user_cache
@@ -52,8 +48,9 @@ class DigestRun:
 
 
 @dataclass(frozen=True)
-class _Period:
-    """The period a run posts for: its key in the `digest` table and its window."""
+class Period:
+    """The period a run posts for: its key in the `digest` table and its window (the latest
+    scheduled one, from bot/runtime/schedule.py; or, for a digest now, the past week)."""
 
     key: str
     window: digest_core.Window
@@ -67,7 +64,9 @@ class _Period:
         return self.window.start.astimezone(UTC)
 
 
-def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
+def post_digests(
+    rt: Context, period: Period | None, on_commit: OnCommit = deliver_nothing
+) -> DigestRun:
     """Post the digest of the latest scheduled period to every channel still owed it.
 
     The scheduled job, the catch-up at start-up and `coe-bot digest` all run this: a channel gets
@@ -78,19 +77,13 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
     Slack refuses for its channel (the bot not in it, archived, gone) is taken back, still
     owed; an archived channel is left out until it is unarchived (bot/slack/delivery.py,
     bot/use_cases/channels.py). With COE_DIGEST_CHANNEL, a run that cannot learn from Slack
-    which channels are private decides nothing (`unfinished`), for a later run to do. With
-    `force`, post a digest now of everything, under a period of its own, whatever was posted
-    before.
+    which channels are private decides nothing (`unfinished`), for a later run to do. With no
+    `period` (none scheduled yet), nothing is posted. `on_commit` gets what each transaction
+    queued.
     """
-    now, settings = rt.now(), rt.settings
-    window = _digest_window(settings, now, force)
-    if window is None:
+    if period is None:
         return DigestRun(period=None)
-    end = window.end.astimezone(UTC)
-    # A forced digest is a period of its own, down to the microsecond: two run in the same
-    # second must not take the second for done.
-    key = f"manual {end:%Y-%m-%dT%H:%M:%S.%fZ}" if force else f"{end:%Y-%m-%dT%H:%M:%SZ}"
-    period = _Period(key, window)
+    now, settings, key = rt.now(), rt.settings, period.key
     with Session(read_only(rt.engine)) as session:
         channels = store.digest_channels(session=session, created_by=period.covers_by)
     if settings.digest_channel:
@@ -110,8 +103,7 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
     owed = [target for target in targets if target[0] not in outcome]
     for start in range(0, len(owed), DIGEST_BATCH):
         posted = _post_batch(rt, owed[start : start + DIGEST_BATCH], period, now)
-        # Each batch is sent once committed; posts to one channel still go in order.
-        delivery.deliver(rt, [s.outbox_id for sent in posted.values() for s in _queued(sent)])
+        on_commit([s.outbox_id for sent in posted.values() for s in _queued(sent)])
         outcome.update(posted)
     run = DigestRun(period=key)
     for channel, _ in targets:
@@ -119,24 +111,11 @@ def post_digests(rt: Runtime, *, force: bool = False) -> DigestRun:
             run.skipped.append((channel, done))
         else:
             run.sent.extend(done)
-    run.sent = delivery.outcomes(rt, run.sent)
     return run
 
 
-def _digest_window(settings: Settings, now: datetime, force: bool) -> digest_core.Window | None:
-    """The latest scheduled period, from the digest before it; the past week when forced."""
-    if force:
-        return digest_core.Window.week_to(now.astimezone(settings.timezone))
-    cron, zone = settings.digest_cron, settings.timezone
-    fire = latest_digest_time(cron, zone, now)
-    if fire is None:
-        return None
-    previous = previous_digest_time(cron, zone, fire)
-    return digest_core.Window(previous, fire) if previous else digest_core.Window.week_to(fire)
-
-
 def _quiet_targets(
-    rt: Runtime, targets: Sequence[Target], period: _Period, now: datetime
+    rt: Context, targets: Sequence[Target], period: Period, now: datetime
 ) -> dict[str, str]:
     """The targets with nothing to report, decided once per period, and why each is skipped.
 
@@ -168,7 +147,7 @@ def _quiet_targets(
 
 
 def _post_batch(
-    rt: Runtime, batch: Sequence[Target], period: _Period, now: datetime
+    rt: Context, batch: Sequence[Target], period: Period, now: datetime
 ) -> dict[str, list[Sent] | str]:
     """Build these channels' digests, then claim and queue them in one transaction; for each
     channel, what it queued, or why there is none to post.
@@ -202,7 +181,7 @@ def _post_batch(
 
 
 def _build(
-    rt: Runtime, session: Session, batch: Sequence[Target], period: _Period, now: datetime
+    rt: Context, session: Session, batch: Sequence[Target], period: Period, now: datetime
 ) -> dict[str, digest_core.Digest]:
     """The digest of each channel of the batch that has something to report."""
     zone = rt.settings.timezone
@@ -269,7 +248,7 @@ def _in_scope(
 
 
 def _queue(
-    rt: Runtime,
+    rt: Context,
     session: Session,
     rendered: Mapping[str, RenderedDigest],
     digest_ids: Mapping[str, int],

@@ -8,14 +8,14 @@ from datetime import UTC, tzinfo
 
 from sqlmodel import Session
 
-from bot.core import document, similarity, timeline, visibility
+from bot.core import document, questions, similarity, timeline, visibility
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain, Step
 from bot.core.mechanisms import is_weak_action
 from bot.core.review_text import TERMINAL_CHANNEL, coe_key, status_line, thread_link
 from bot.core.slack_text import clip, mentioned_ids
-from bot.runtime.context import Runtime
 from bot.use_cases import users
+from bot.use_cases.context import Context
 from bot.use_cases.thread_links import thread_links
 from storage import action_items, channels, coes, related
 from storage import users as user_cache
@@ -94,7 +94,7 @@ def _causes(chain: Chain, parent: int | None) -> tuple[document.Cause, ...]:
     return tuple(
         document.Cause(
             number=step.number,
-            question=core.question_text(step),
+            question=questions.question_text(step),
             answer=step.answer or "",
             author_id=step.author or "",
             human_error=step.human_error,
@@ -155,7 +155,7 @@ def markdown(session: Session, *, coe: Coe, zone: tzinfo = UTC, everywhere: bool
     return document.render_markdown(build(session, coe=coe, zone=zone, everywhere=everywhere))
 
 
-def export(rt: Runtime, coe_id: int) -> str | None:
+def export(rt: Context, coe_id: int) -> str | None:
     """The COE as Markdown, for the command line, an operator's tool: related COEs of every
     channel. None when there is no such COE."""
     with Session(rt.engine) as session:
@@ -165,7 +165,7 @@ def export(rt: Runtime, coe_id: int) -> str | None:
         return markdown(session, coe=coe, zone=rt.settings.timezone, everywhere=True)
 
 
-def queue_upload(rt: Runtime, session: Session, *, coe: Coe, user_id: str) -> list[int]:
+def queue_upload(rt: Context, session: Session, *, coe: Coe, user_id: str) -> list[int]:
     """Queue the document's upload to the COE's thread, in the caller's transaction.
 
     The file is written when it is sent (from `for_upload`): by then the names of everyone in
@@ -174,7 +174,7 @@ def queue_upload(rt: Runtime, session: Session, *, coe: Coe, user_id: str) -> li
     return [rt.say(session).upload_document(coe_id=_id(coe), user_id=user_id)]
 
 
-def for_upload(rt: Runtime, coe_id: int) -> ForUpload:
+def for_upload(rt: Context, coe_id: int) -> ForUpload:
     """The COE's document as it stands now, with everyone it names looked up; calls Slack, so
     no transaction may be open."""
     with Session(rt.engine) as session:

@@ -12,15 +12,14 @@ from itertools import groupby
 
 from sqlmodel import Session
 
-from bot.runtime.context import Runtime
-from bot.slack.delivery import Sent
 from bot.use_cases import users
-from bot.use_cases.outgoing import GoneOwner
+from bot.use_cases.context import Context
+from bot.use_cases.outgoing import GoneOwner, Sent
 from bot.use_cases.thread_links import thread_links
 from storage import gone_owners as store
 
 
-def tell_facilitators(rt: Runtime) -> list[Sent]:
+def tell_facilitators(rt: Context) -> list[Sent]:
     """Tell each COE's facilitator of its open items whose owner is deactivated, once; what it
     queued."""
     with Session(rt.engine) as session:

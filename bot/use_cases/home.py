@@ -17,8 +17,8 @@ from sqlmodel import Session
 
 from bot.core.action_items import ListedItem, list_order
 from bot.core.coe_list import CoeSummary, open_first
-from bot.runtime.context import Runtime
 from bot.use_cases import users, visibility
+from bot.use_cases.context import Context
 from storage import action_items as items_store
 from storage import coe_summaries, inbox
 
@@ -40,7 +40,7 @@ class Home:
     recent_total: int
 
 
-def queue_refresh(rt: Runtime, session: Session, user_id: str) -> int:
+def queue_refresh(rt: Context, session: Session, user_id: str) -> int:
     """Queue a fresh Home for `user_id` in the caller's transaction; a pending one is reused.
 
     Left to the worker's next outbox pass rather than sent inline: the person who clicked or
@@ -49,14 +49,14 @@ def queue_refresh(rt: Runtime, session: Session, user_id: str) -> int:
     return rt.say(session).publish_home(user_id)
 
 
-def refresh(rt: Runtime, user_id: str) -> None:
+def refresh(rt: Context, user_id: str) -> None:
     """Queue a fresh Home for `user_id`, in a transaction of its own."""
     with Session(rt.engine) as session:
         queue_refresh(rt, session, user_id)
         session.commit()
 
 
-def keep_opened(rt: Runtime, body: dict[str, Any]) -> bool:
+def keep_opened(rt: Context, body: dict[str, Any]) -> bool:
     """Store an `app_home_opened` event of the Home tab before it is acknowledged; no Slack call."""
     event = body.get("event") or {}
     event_id = body.get("event_id")
@@ -74,7 +74,7 @@ def keep_opened(rt: Runtime, body: dict[str, Any]) -> bool:
     return kept
 
 
-def process_opened(rt: Runtime, request: inbox.StoredRequest) -> None:
+def process_opened(rt: Context, request: inbox.StoredRequest) -> None:
     """The worker's half of a Home opened: queue its publish, once per stored event."""
     with Session(rt.engine) as session:
         if inbox.claim(session=session, event_id=request.key, now=rt.now()):
@@ -82,7 +82,7 @@ def process_opened(rt: Runtime, request: inbox.StoredRequest) -> None:
         session.commit()
 
 
-def current(rt: Runtime, user_id: str) -> tuple[Home, Mapping[str, str]]:
+def current(rt: Context, user_id: str) -> tuple[Home, Mapping[str, str]]:
     """`user_id`'s Home as it stands, and the names of the people it mentions; calls Slack, so
     no transaction may be open."""
     reader = visibility.reader(rt, user_id)
@@ -113,7 +113,7 @@ def current(rt: Runtime, user_id: str) -> tuple[Home, Mapping[str, str]]:
     return home, names
 
 
-def _my_items(rt: Runtime, session: Session, user_id: str) -> list[ListedItem]:
+def _my_items(rt: Context, session: Session, user_id: str) -> list[ListedItem]:
     """The person's open items, overdue first; theirs wherever they are, as in `/coe actions`."""
     rows = items_store.open_items(session=session, owner_id=user_id)
     today = users.today_of(rt, session, user_id)

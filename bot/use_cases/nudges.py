@@ -8,20 +8,18 @@ sends the message and everyone else skips it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
 from sqlmodel import Session
 
 from bot.core.dates import due_phrase, owner_zone
 from bot.core.nudges import NudgePolicy, NudgeState, at_work, latest_today, nudge_due
-from bot.runtime.context import Runtime
-from bot.runtime.tuning import NUDGE_BATCH, PROFILE_LOOKUPS
 from bot.settings import Settings
-from bot.slack import delivery
-from bot.slack.delivery import Sent
 from bot.use_cases import gone_owners, users
-from bot.use_cases.outgoing import Nudge, NudgeContent
+from bot.use_cases.context import Context
+from bot.use_cases.limits import NUDGE_BATCH, PROFILE_LOOKUPS
+from bot.use_cases.outgoing import Nudge, NudgeContent, OnCommit, Sent, deliver_nothing
 from bot.use_cases.reading import LookupFailed
 from bot.use_cases.thread_links import thread_links
 from storage import nudges as store
@@ -38,19 +36,17 @@ def nudge_policy(settings: Settings) -> NudgePolicy:
     )
 
 
-def nudge_sweep(rt: Runtime) -> list[Sent]:
-    """Remind every owner who is owed a reminder now, and send the reminders; tell facilitators
-    of the owners Slack says are deactivated (who are reminded no more)."""
+def nudge_sweep(rt: Context, on_commit: OnCommit = deliver_nothing) -> list[Sent]:
+    """Queue a reminder for every owner who is owed one now, and tell facilitators of the owners
+    Slack says are deactivated (who are reminded no more); `on_commit` gets what each
+    transaction queued."""
     refresh_owners(rt)
     told = gone_owners.tell_facilitators(rt)
-    delivery.deliver(rt, [sent.outbox_id for sent in told])
-    queued = record_nudges(rt, on_commit=lambda ids: delivery.deliver(rt, ids))
-    return delivery.outcomes(rt, told + queued)
+    on_commit([sent.outbox_id for sent in told])
+    return told + record_nudges(rt, on_commit)
 
 
-def record_nudges(
-    rt: Runtime, on_commit: Callable[[list[int]], None] = lambda ids: None
-) -> list[Sent]:
+def record_nudges(rt: Context, on_commit: OnCommit = deliver_nothing) -> list[Sent]:
     """Decide who is owed a reminder, record it and queue the DM; `on_commit` gets each batch.
 
     The nudge row and the queued DM commit together, before anything is sent: if the process
@@ -89,7 +85,7 @@ def _decide(
     return None if kind is None else store.OwedNudge(candidate, local.date(), kind)
 
 
-def _record_batch(rt: Runtime, owed: Sequence[store.OwedNudge], now: datetime) -> list[Sent]:
+def _record_batch(rt: Context, owed: Sequence[store.OwedNudge], now: datetime) -> list[Sent]:
     """Record a batch of reminders and queue their DMs, in one transaction."""
     with Session(rt.engine) as session:
         details = store.nudge_details(session=session, item_ids=[o.candidate.item_id for o in owed])
@@ -132,7 +128,7 @@ def _nudge(owed: store.OwedNudge, detail: store.NudgeDetail, links: Mapping[int,
     return Nudge(owed.candidate.owner_id, content, owed.kind, owed.day)
 
 
-def refresh_owners(rt: Runtime) -> int:
+def refresh_owners(rt: Context) -> int:
     """Look up the owners soon to be reminded whom the user cache knows nothing about, then
     those it heard of over a day ago (a timezone changes; an account is deactivated), within
     PROFILE_LOOKUPS a sweep; returns how many it looked up.

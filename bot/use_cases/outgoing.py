@@ -12,7 +12,7 @@ Slack must see filled within seconds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -30,6 +30,30 @@ from storage.models import Coe
 class Refused(Exception):
     """Slack answered and did not do it (a method that talks to Slack at once); says Slack's
     error code."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A Slack message a run queued, and what became of it by the time the run ended (the
+    runtime fills in `status` and `error` once it has delivered)."""
+
+    outbox_id: int
+    channel: str
+    what: str
+    status: str = "queued"
+    error: str | None = None
+
+    def line(self) -> str:
+        outcome = self.status if self.error is None else f"{self.status} ({self.error})"
+        return f"{self.what}: {outcome}"
+
+
+# What a use case hands over once its transaction commits: the outbox ids it queued.
+OnCommit = Callable[[list[int]], None]
+
+
+def deliver_nothing(message_ids: list[int]) -> None:
+    """The `on_commit` of a caller that delivers afterwards, or not at all."""
 
 
 @dataclass(frozen=True)

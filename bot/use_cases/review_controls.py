@@ -9,35 +9,35 @@ from sqlmodel import Session
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain, FacilitationError
 from bot.core.review_text import coe_key
-from bot.runtime.context import Runtime
-from bot.slack import delivery
 from bot.use_cases import documents, visibility
-from bot.use_cases.review_posts import save_and_announce, thread_notice, transact
+from bot.use_cases.context import Context
+from bot.use_cases.outcome import Outcome
+from bot.use_cases.review_posts import save_and_announce, thread_notice
 from storage import coes
 
 
-def end_chain_by_button(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
-    """The "out of ideas" button on a why: this branch is done; returns an error, or None."""
+def end_chain_by_button(rt: Context, *, coe_id: int, user_id: str) -> Outcome:
+    """The "out of ideas" button on a why: this branch is done."""
     return _by_button(rt, coe_id, core.end_branch)
 
 
-def finish_by_button(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
+def finish_by_button(rt: Context, *, coe_id: int, user_id: str) -> Outcome:
     """ "No, we're done" on the offered angles: the chain is complete."""
     return _by_button(rt, coe_id, core.end_chain)
 
 
-def ask_angle_by_button(rt: Runtime, *, coe_id: int, angle: str, user_id: str) -> str | None:
+def ask_angle_by_button(rt: Context, *, coe_id: int, angle: str, user_id: str) -> Outcome:
     """One of the offered angles: its question as a new branch."""
     try:
         picked = core.angles.Angle(angle)
     except ValueError:
-        return "I don't know that angle."
+        return Outcome(False, "I don't know that angle.")
     return _by_button(rt, coe_id, lambda chain: core.ask_angle(chain, picked))
 
 
-def export_to_thread(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
-    """Upload the COE document to its thread; returns an error to show the user, or None."""
-    missing = f"There is no {coe_key(coe_id)} that you can see."
+def export_to_thread(rt: Context, *, coe_id: int, user_id: str) -> Outcome:
+    """Queue the COE document's upload to its thread; refused if the user may not see it."""
+    missing = Outcome(False, f"There is no {coe_key(coe_id)} that you can see.")
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         channel_id = coe.channel_id if coe and coe.status != core.Status.STARTING else None
@@ -49,22 +49,23 @@ def export_to_thread(rt: Runtime, *, coe_id: int, user_id: str) -> str | None:
         assert coe is not None
         ids = documents.queue_upload(rt, session, coe=coe, user_id=user_id)
         session.commit()
-    delivery.deliver(rt, ids)
-    return None
+    return Outcome(True, message_ids=ids)
 
 
-def set_closed(rt: Runtime, *, coe_id: int, user_id: str, closed: bool) -> str:
-    """`/coe close` and `/coe reopen`, by the facilitator; returns what to tell the user."""
+def set_closed(rt: Context, *, coe_id: int, user_id: str, closed: bool) -> Outcome:
+    """`/coe close` and `/coe reopen`, by the facilitator."""
     key = coe_key(coe_id)
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
         if coe is None or coe.status == core.Status.STARTING:
-            return f"There is no {key}. `/coe list` shows this channel's COEs."
+            return Outcome(False, f"There is no {key}. `/coe list` shows this channel's COEs.")
         if coe.facilitator_id != user_id:
             verb = "close" if closed else "reopen"
-            return f"Only {key}'s facilitator, <@{coe.facilitator_id}>, can {verb} it."
+            return Outcome(
+                False, f"Only {key}'s facilitator, <@{coe.facilitator_id}>, can {verb} it."
+            )
         if (coe.closed_at is not None) == closed:
-            return f"{key} is already {'closed' if closed else 'open'}."
+            return Outcome(False, f"{key} is already {'closed' if closed else 'open'}.")
         coes.set_closed(
             session=session,
             coe=coe,
@@ -79,17 +80,16 @@ def set_closed(rt: Runtime, *, coe_id: int, user_id: str, closed: bool) -> str:
         )
         ids = [thread_notice(rt, session, coe, note)]
         session.commit()
-    delivery.deliver(rt, ids)
-    return f"{key} is now {'closed' if closed else 'open'}."
+    return Outcome(True, f"{key} is now {'closed' if closed else 'open'}.", ids)
 
 
-def latest_in_channel(rt: Runtime, channel_id: str) -> int | None:
+def latest_in_channel(rt: Context, channel_id: str) -> int | None:
     """The channel's most recent COE, for `/coe export` without an id."""
     with Session(rt.engine) as session:
         return coes.latest_in_channel(session=session, channel_id=channel_id)
 
 
-def _by_button(rt: Runtime, coe_id: int, transition: Callable[[Chain], Chain]) -> str | None:
+def _by_button(rt: Context, coe_id: int, transition: Callable[[Chain], Chain]) -> Outcome:
     def apply(session: Session) -> list[int]:
         coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
         if coe is None or coe.status == core.Status.STARTING:
@@ -100,8 +100,6 @@ def _by_button(rt: Runtime, coe_id: int, transition: Callable[[Chain], Chain]) -
         return save_and_announce(rt, session, coe, chain, transition(chain))
 
     try:
-        ids = transact(rt, apply)
+        return Outcome(True, message_ids=rt.transact(apply))
     except FacilitationError as error:
-        return str(error)
-    delivery.deliver(rt, ids)
-    return None
+        return Outcome(False, str(error))

@@ -3,23 +3,19 @@ angles, the tree of causes, reactions on answers and the parent's status line.""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable
-
 from sqlmodel import Session
 
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain
 from bot.core.review_text import NO_NAMES, Names, asks_anew, new_causes, prompt_lead
-from bot.runtime.context import Runtime
-from bot.slack import delivery
 from bot.use_cases import documents, users
-from storage import coes, group_commit
+from bot.use_cases.context import Context
+from storage import coes
 from storage.models import Coe
 
 
 def save_and_announce(
-    rt: Runtime,
+    rt: Context,
     session: Session,
     coe: Coe,
     before: Chain,
@@ -59,7 +55,7 @@ def names_for(session: Session, chain: Chain) -> dict[str, str]:
 
 
 def _answer_reactions(
-    rt: Runtime, session: Session, coe: Coe, before: Chain, after: Chain, message_deleted: bool
+    rt: Context, session: Session, coe: Coe, before: Chain, after: Chain, message_deleted: bool
 ) -> list[int]:
     """A mark on each message taken as an answer, taken off when the answer is taken back."""
     old = {s.answer_ts for s in before.answered if s.answer_ts}
@@ -70,12 +66,12 @@ def _answer_reactions(
     return ids
 
 
-def reaction(rt: Runtime, session: Session, coe: Coe, ts: str, remove: bool = False) -> int:
+def reaction(rt: Context, session: Session, coe: Coe, ts: str, remove: bool = False) -> int:
     return rt.say(session).mark_answer(coe, ts, remove=remove)
 
 
 def enqueue_prompt(
-    rt: Runtime,
+    rt: Context,
     session: Session,
     coe: Coe,
     chain: Chain,
@@ -92,26 +88,8 @@ def enqueue_prompt(
     )
 
 
-def thread_notice(rt: Runtime, session: Session, coe: Coe, text: str) -> int:
+def thread_notice(rt: Context, session: Session, coe: Coe, text: str) -> int:
     return rt.say(session).note(coe, text)
-
-
-def transact(
-    rt: Runtime, apply: Callable[[Session], list[int]], attempts: int = 5
-) -> delivery.Queued:
-    """Run `apply` in a transaction, again from scratch when another transition won the race.
-
-    The due messages it queued are taken for sending in the same transaction (`deliver`). On
-    SQLite the transaction is shared with the worker's others at the same moment.
-    """
-
-    def run(session: Session) -> delivery.Queued:
-        return delivery.take_for_sending(rt, session, apply(session))
-
-    for _ in range(attempts - 1):
-        with contextlib.suppress(coes.ConcurrentChange):
-            return group_commit.transact_together(rt.engine, run)
-    return group_commit.transact_together(rt.engine, run)
 
 
 def reload(session: Session, coe_id: int) -> Coe:

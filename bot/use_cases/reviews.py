@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any
 
 from sqlmodel import Session
 
+from bot.core import corrections, replies
 from bot.core import facilitation as core
-from bot.core import replies
 from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
 from bot.core.review_text import coe_key, took_back
 from bot.core.slack_text import clip, neutralize
-from bot.runtime.context import Runtime
-from bot.slack import delivery
 from bot.use_cases import action_items, channels, documents, users
+from bot.use_cases.context import Context
 from bot.use_cases.outgoing import Refused
 from bot.use_cases.reading import LookupFailed
 from bot.use_cases.review_posts import (
@@ -29,9 +25,8 @@ from bot.use_cases.review_posts import (
     reload,
     save_and_announce,
     thread_notice,
-    transact,
 )
-from storage import coes, group_commit, inbox
+from storage import coes, inbox
 from storage.models import Coe
 
 log = logging.getLogger(__name__)
@@ -57,10 +52,21 @@ class ThreadMessage:
 # Starting -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Started:
+    """A COE opened: its parent message is posted, and why #1 queued (`message_ids`)."""
+
+    coe_id: int
+    channel_id: str
+    parent_ts: str
+    message_ids: list[int]
+
+
 def start_review(
-    rt: Runtime, *, team_id: str, channel_id: str, user_id: str, problem: str
-) -> str | None:
-    """Open a COE in the channel; returns an error to show the user, or None."""
+    rt: Context, *, team_id: str, channel_id: str, user_id: str, problem: str
+) -> Started | str:
+    """Open a COE in the channel: post its parent message and queue why #1; or the error to
+    show the user, with nothing kept."""
     users.learn_mentioned(rt, problem)
     chain = core.start(problem)
     with Session(rt.engine) as session:
@@ -87,21 +93,23 @@ def start_review(
         coes.mark_started(session=session, coe=coe, parent_ts=parent_ts)
         rows = coes.save_chain(session=session, coe=coe, chain=chain, now=rt.now())
         ids = [enqueue_prompt(rt, session, coe, chain, rows, names=names)]
-        queued = delivery.take_for_sending(rt, session, ids)
         session.commit()
-    delivery.send_soon(rt, queued)
-    # What the channel is decides which other COEs its thread may name (related causes).
-    channels.described(rt, [channel_id])
-    # The first why does not wait for the link: until it is kept, links are made from the ts.
-    permalink = _permalink(rt, channel_id, parent_ts)
+    return Started(coe_id, channel_id, parent_ts, ids)
+
+
+def after_start(rt: Context, started: Started) -> None:
+    """What a new COE learns from Slack once its first why is on its way: what its channel is
+    (which decides the other COEs its thread may name), and its permalink (until it is kept,
+    links are made from the parent's ts)."""
+    channels.described(rt, [started.channel_id])
+    permalink = _permalink(rt, started.channel_id, started.parent_ts)
     if permalink is not None:
         with Session(rt.engine) as session:
-            coes.set_permalink(session=session, coe_id=coe_id, permalink=permalink)
+            coes.set_permalink(session=session, coe_id=started.coe_id, permalink=permalink)
             session.commit()
-    return None
 
 
-def _permalink(rt: Runtime, channel_id: str, ts: str) -> str | None:
+def _permalink(rt: Context, channel_id: str, ts: str) -> str | None:
     """Slack's link to the parent, kept for every place that names the COE; None if refused."""
     try:
         return rt.read().permalink(channel_id, ts)
@@ -110,7 +118,7 @@ def _permalink(rt: Runtime, channel_id: str, ts: str) -> str | None:
         return None
 
 
-def _forget(rt: Runtime, coe_id: int) -> None:
+def _forget(rt: Context, coe_id: int) -> None:
     with Session(rt.engine) as session:
         coes.delete_coe(session=session, coe_id=coe_id)
         session.commit()
@@ -132,123 +140,71 @@ def _start_failed(coe_id: int, channel_id: str, error: Exception) -> str:
     )
 
 
-# Thread events --------------------------------------------------------------------------------
+# Thread messages ------------------------------------------------------------------------------
 
 
-def parse_thread_message(event: dict[str, Any]) -> ThreadMessage | None:
-    """Pick a human message event in a thread out of a Slack event; None for anything else."""
-    subtype = event.get("subtype")
-    if subtype == "message_deleted":
-        kind, message = "deleted", event.get("previous_message") or {}
-    elif subtype == "message_changed":
-        kind, message = "edited", event.get("message") or {}
-    elif subtype in (None, "file_share", "thread_broadcast"):
-        kind, message = "reply", event
-    else:
-        return None
-    thread_ts, ts = message.get("thread_ts"), message.get("ts")
-    if message.get("bot_id") or message.get("subtype") == "bot_message":
-        return None
-    if not thread_ts or not ts or thread_ts == ts or not message.get("user"):
-        return None
-    return ThreadMessage(
-        kind=kind,
-        channel_id=str(event.get("channel", "")),
-        thread_ts=str(thread_ts),
-        ts=str(ts),
-        user_id=str(message["user"]),
-        text=str(message.get("text") or ""),
-    )
+def prepare(
+    rt: Context, message: ThreadMessage, reply: replies.Reply | None
+) -> action_items.Prepared | None:
+    """What a thread message needs from Slack, looked up before its transaction: the owner of an
+    `action:` line, and the names of the people it mentions, which quotes of it show instead of
+    pinging them."""
+    prepared = None
+    if message.kind != "deleted" and isinstance(reply, replies.ActionRequest):
+        prepared = action_items.prepare_capture(rt, author_id=message.user_id, text=reply.text)
+    users.learn_mentioned(rt, message.text)
+    return prepared
 
 
-def keep_thread_event(rt: Runtime, body: dict[str, Any]) -> inbox.Pending | None:
-    """Store a COE thread message before it is acknowledged; None if not ours or already kept.
-
-    Runs before the ack, so it is one statement, shared with the listeners storing at the same
-    moment (one commit for them all), and no Slack call.
-    """
-    message = parse_thread_message(body.get("event") or {})
-    event_id = body.get("event_id")
-    if message is None or not event_id:
-        return None
-    thread_key = f"{message.channel_id}:{message.thread_ts}"
-    payload, now = json.dumps(body), rt.now()
-    kept = group_commit.write_together(
-        rt.engine,
-        lambda session: inbox.keep_if_coe_thread(
-            session=session,
-            event_id=event_id,
-            payload=payload,
-            channel_id=message.channel_id,
-            thread_ts=message.thread_ts,
-            message_ts=message.ts,
-            now=now,
-        ),
-    )
-    if not kept:
-        return None
-    fresh = inbox.Fresh(payload, now)
-    return inbox.Pending(event_id, inbox.RequestKind.MESSAGE, thread_key, message.ts, fresh)
-
-
-def process_thread_event(rt: Runtime, request: inbox.StoredRequest) -> Future[None]:
-    """Apply a stored thread event exactly once, then hand what it owes Slack to the senders;
-    returns what is done once Slack has answered."""
-    event_id = request.key
-    message = parse_thread_message(request.body.get("event") or {})
-    # Slack calls are made here, never inside the transaction: the owner's timezone, and the
-    # names of the people the reply mentions, which quotes of it show instead of pinging them.
-    prepared = _prepare_action(rt, message)
-    if message is not None:
-        users.learn_mentioned(rt, message.text)
-    ids = transact(
-        rt, lambda session: _apply_thread_message(rt, session, event_id, message, prepared)
-    )
-    return delivery.send_soon(rt, ids)
+def take_message(
+    rt: Context,
+    session: Session,
+    event_id: str,
+    message: ThreadMessage,
+    reply: replies.Reply | None,
+    prepared: action_items.Prepared | None,
+) -> list[int]:
+    """A stored thread message, applied once, in the caller's transaction; what it queued."""
+    return _apply_thread_message(rt, session, event_id, message, reply, prepared)
 
 
 class AnswerNotYetRecorded(Exception):
     """A :x: on a reply still waiting to be processed: tried again once it is."""
 
 
-def withdraw_answer(
-    rt: Runtime, *, event_id: str, channel_id: str, message_ts: str, user_id: str
-) -> Future[None]:
-    """A :x: on a reply the bot took as an answer: take it back, as `undo` does for it."""
-
-    def apply(session: Session) -> list[int]:
-        if not inbox.claim(session=session, event_id=event_id, now=rt.now()):
-            return []
-        coe_id = coes.answer_in(session=session, channel_id=channel_id, answer_ts=message_ts)
-        if coe_id is None:
-            if inbox.reply_waiting(session=session, channel_id=channel_id, message_ts=message_ts):
-                raise AnswerNotYetRecorded(message_ts)
-            return []  # a :x: on conversation, or on a message the bot never took
-        coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
-        if coe is None or coe.closed_at is not None:
-            return []
-        chain = coes.load_chain(session=session, coe=coe)
-        try:
-            new = core.withdraw(chain, message_ts)
-        except FacilitationError:
-            return []
-        ids = save_and_announce(rt, session, coe, chain, new)
-        if new.open_step == chain.open_step or new.open_step is None:
-            taken = next(s for s in chain.answered if s.answer_ts == message_ts)
-            names = names_for(session, chain)
-            ids.append(thread_notice(rt, session, coe, took_back(taken.answer or "", names)))
-        return ids
-
-    return delivery.send_soon(rt, transact(rt, apply))
+def take_back_by_reaction(
+    rt: Context, session: Session, *, event_id: str, channel_id: str, message_ts: str
+) -> list[int]:
+    """A :x: on a reply the bot took as an answer: take it back, as `undo` does for it, in the
+    caller's transaction; what it queued."""
+    if not inbox.claim(session=session, event_id=event_id, now=rt.now()):
+        return []
+    coe_id = coes.answer_in(session=session, channel_id=channel_id, answer_ts=message_ts)
+    if coe_id is None:
+        if inbox.reply_waiting(session=session, channel_id=channel_id, message_ts=message_ts):
+            raise AnswerNotYetRecorded(message_ts)
+        return []  # a :x: on conversation, or on a message the bot never took
+    coe = coes.get_coe(session=session, coe_id=coe_id, lock=True)
+    if coe is None or coe.closed_at is not None:
+        return []
+    chain = coes.load_chain(session=session, coe=coe)
+    try:
+        new = corrections.withdraw(chain, message_ts)
+    except FacilitationError:
+        return []
+    ids = save_and_announce(rt, session, coe, chain, new)
+    if new.open_step == chain.open_step or new.open_step is None:
+        taken = next(s for s in chain.answered if s.answer_ts == message_ts)
+        names = names_for(session, chain)
+        ids.append(thread_notice(rt, session, coe, took_back(taken.answer or "", names)))
+    return ids
 
 
-def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:
+def not_recorded(rt: Context, message: ThreadMessage) -> list[int]:
     """The reply could not be recorded even after retries: tell its author, not just the log."""
+    if message.kind != "reply":
+        return []
     with Session(rt.engine) as session:
-        request = inbox.load(session=session, event_id=event_id)
-        message = parse_thread_message(request.body.get("event") or {}) if request else None
-        if message is None or message.kind != "reply":
-            return
         quoted = clip(neutralize(message.text, users.names_in(session, message.text)), 200)
         text = (
             f"Sorry, I could not record your reply “{quoted}” "
@@ -256,26 +212,18 @@ def abandon_thread_event(rt: Runtime, event_id: str, error: str) -> None:
         )
         ids = _ephemeral(rt, session, message, text)
         session.commit()
-    delivery.deliver(rt, ids)
-
-
-def _prepare_action(rt: Runtime, message: ThreadMessage | None) -> action_items.Prepared | None:
-    if message is None or message.kind == "deleted":
-        return None
-    reply = replies.read_reply(message.text)
-    if not isinstance(reply, replies.ActionRequest):
-        return None
-    return action_items.prepare_capture(rt, author_id=message.user_id, text=reply.text)
+    return ids
 
 
 def _apply_thread_message(
-    rt: Runtime,
+    rt: Context,
     session: Session,
     event_id: str,
-    message: ThreadMessage | None,
-    prepared: action_items.Prepared | None = None,
+    message: ThreadMessage,
+    reply: replies.Reply | None,
+    prepared: action_items.Prepared | None,
 ) -> list[int]:
-    if not inbox.claim(session=session, event_id=event_id, now=rt.now()) or message is None:
+    if not inbox.claim(session=session, event_id=event_id, now=rt.now()):
         return []
     coe = coes.find_coe_by_thread(
         session=session, channel_id=message.channel_id, thread_ts=message.thread_ts, lock=True
@@ -286,8 +234,7 @@ def _apply_thread_message(
     if message.kind == "deleted":
         return _take_back_deleted(rt, session, coe, chain, message)
     if message.kind == "edited":
-        return _revise(rt, session, coe, chain, message, prepared)
-    reply = replies.read_reply(message.text)
+        return _revise(rt, session, coe, chain, message, reply, prepared)
     follow_up = replies.ActionRequest | replies.DueDate | replies.Export
     if coe.closed_at is not None and not isinstance(reply, follow_up):
         return _closed(rt, session, coe, message, reply)
@@ -298,7 +245,7 @@ def _apply_thread_message(
 
 
 def _apply_reply(
-    rt: Runtime,
+    rt: Context,
     session: Session,
     coe: Coe,
     chain: Chain,
@@ -326,7 +273,7 @@ def _apply_reply(
 
 
 def _capture(
-    rt: Runtime,
+    rt: Context,
     session: Session,
     coe: Coe,
     chain: Chain,
@@ -348,7 +295,7 @@ def _capture(
 
 
 def _closed(
-    rt: Runtime, session: Session, coe: Coe, message: ThreadMessage, reply: replies.Reply | None
+    rt: Context, session: Session, coe: Coe, message: ThreadMessage, reply: replies.Reply | None
 ) -> list[int]:
     """A closed COE keeps following up on its items but takes no more answers."""
     if isinstance(reply, replies.Answer | replies.Aside) or reply is None:
@@ -361,7 +308,7 @@ def _closed(
 
 
 def _keep_note(
-    rt: Runtime, session: Session, coe: Coe, message: ThreadMessage, kind: str, text: str
+    rt: Context, session: Session, coe: Coe, message: ThreadMessage, kind: str, text: str
 ) -> list[int]:
     kept = coes.add_note(
         session=session,
@@ -376,7 +323,7 @@ def _keep_note(
 
 
 def _take_back_deleted(
-    rt: Runtime, session: Session, coe: Coe, chain: Chain, message: ThreadMessage
+    rt: Context, session: Session, coe: Coe, chain: Chain, message: ThreadMessage
 ) -> list[int]:
     try:
         new = core.take_back(chain, answer_ts=message.ts)
@@ -388,16 +335,17 @@ def _take_back_deleted(
 
 
 def _revise(
-    rt: Runtime,
+    rt: Context,
     session: Session,
     coe: Coe,
     chain: Chain,
     message: ThreadMessage,
+    reply: replies.Reply | None,
     prepared: action_items.Prepared | None,
 ) -> list[int]:
     """An edited answer is recorded as edited; an edited `action:` line that was refused is
     read again."""
-    if isinstance(request := replies.read_reply(message.text), replies.ActionRequest):
+    if isinstance(request := reply, replies.ActionRequest):
         if action_items.recorded_from(session, coe=coe, source_ts=message.ts):
             return []
         try:
@@ -405,14 +353,14 @@ def _revise(
         except ActionItemError as error:
             return _ephemeral(rt, session, message, str(error))
     try:
-        new = core.revise_answer(chain, message.ts, message.text)
+        new = corrections.revise_answer(chain, message.ts, message.text)
     except FacilitationError:
         return []
     coes.save_chain(session=session, coe=coe, chain=new, now=rt.now())
     return []
 
 
-def _ephemeral(rt: Runtime, session: Session, message: ThreadMessage, text: str) -> list[int]:
+def _ephemeral(rt: Context, session: Session, message: ThreadMessage, text: str) -> list[int]:
     say = rt.say(session)
     return [
         say.tell_privately(

@@ -12,8 +12,8 @@ from sqlmodel import Session
 from bot.core.action_items import Person
 from bot.core.dates import owner_today
 from bot.core.slack_text import mentioned_ids
-from bot.runtime.context import Runtime
-from bot.runtime.tuning import GUEST_TTL
+from bot.use_cases.context import Context
+from bot.use_cases.limits import GUEST_TTL
 from bot.use_cases.reading import LookupFailed, SlackPerson
 from storage import users
 from storage.models import SlackUser
@@ -21,7 +21,7 @@ from storage.models import SlackUser
 log = logging.getLogger(__name__)
 
 
-def look_up(rt: Runtime, user_id: str) -> Person | None:
+def look_up(rt: Context, user_id: str) -> Person | None:
     """The user as Slack describes them; None when Slack knows no such user.
 
     Asks Slack when the kept entry is over a day old, so never call it inside a transaction.
@@ -34,7 +34,7 @@ def look_up(rt: Runtime, user_id: str) -> Person | None:
     return _fetch(rt, user_id)
 
 
-def learn_names(rt: Runtime, user_ids: Iterable[str]) -> None:
+def learn_names(rt: Context, user_ids: Iterable[str]) -> None:
     """Look up the users among these whose name is not kept yet, so quotes can show it.
 
     Asks Slack: never inside a transaction, never before an ack. A lookup that fails is left
@@ -52,7 +52,7 @@ def learn_names(rt: Runtime, user_ids: Iterable[str]) -> None:
             log.warning("Could not look up %s for their name: %s", user_id, error)
 
 
-def learn_mentioned(rt: Runtime, *texts: str | None) -> None:
+def learn_mentioned(rt: Context, *texts: str | None) -> None:
     """`learn_names` for the users mentioned in `texts`."""
     learn_names(rt, mentioned_ids(texts))
 
@@ -62,20 +62,20 @@ def names_in(session: Session, *texts: str | None) -> dict[str, str]:
     return users.names(session=session, user_ids=mentioned_ids(texts))
 
 
-def today_of(rt: Runtime, session: Session, user_id: str) -> date:
+def today_of(rt: Context, session: Session, user_id: str) -> date:
     """The calendar day it is for `user_id`, by the kept timezone (COE_TIMEZONE if none)."""
     cached = users.get_user(session=session, user_id=user_id)
     return owner_today(rt.now(), cached.tz if cached else None, rt.settings.timezone)
 
 
-def known(rt: Runtime, user_id: str) -> Person | None:
+def known(rt: Context, user_id: str) -> Person | None:
     """The user as last kept, however old; None if never looked up. Never asks Slack."""
     with Session(rt.engine) as session:
         cached = users.get_user(session=session, user_id=user_id)
         return _person(cached) if cached else None
 
 
-def is_guest(rt: Runtime, user_id: str) -> bool:
+def is_guest(rt: Context, user_id: str) -> bool:
     """Whether `user_id` is a guest, as Slack said within the hour; a person Slack cannot
     describe is taken for one."""
     cached = rt.cache.get(("guest", user_id))
@@ -89,7 +89,7 @@ def is_guest(rt: Runtime, user_id: str) -> bool:
     return _note(rt, person) if person is not None else True
 
 
-def _fetch(rt: Runtime, user_id: str) -> Person | None:
+def _fetch(rt: Context, user_id: str) -> Person | None:
     try:
         found = rt.read().person(user_id)
     except LookupFailed as error:
@@ -111,13 +111,13 @@ def _fetch(rt: Runtime, user_id: str) -> Person | None:
     return Person(user_id, found.tz, found.is_bot, found.deleted)
 
 
-def _note(rt: Runtime, person: SlackPerson) -> bool:
+def _note(rt: Context, person: SlackPerson) -> bool:
     """Remember for a while whether `person` is a guest; returns it."""
     rt.cache.put(("guest", person.user_id), person.guest, now=rt.now(), ttl=GUEST_TTL)
     return person.guest
 
 
-def _stale_or_raise(rt: Runtime, user_id: str, error: LookupFailed) -> Person:
+def _stale_or_raise(rt: Context, user_id: str, error: LookupFailed) -> Person:
     with Session(rt.engine) as session:
         cached = users.get_user(session=session, user_id=user_id)
         if cached is None:

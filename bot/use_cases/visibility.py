@@ -15,15 +15,15 @@ from collections.abc import Iterable
 
 from bot.core import visibility as core
 from bot.core.visibility import Reader
-from bot.runtime.context import Runtime
-from bot.runtime.tuning import MEMBERSHIP_TTL
 from bot.use_cases import channels, users
+from bot.use_cases.context import Context
+from bot.use_cases.limits import MEMBERSHIP_TTL
 from bot.use_cases.reading import LookupFailed
 
 log = logging.getLogger(__name__)
 
 
-def reader(rt: Runtime, user_id: str) -> Reader:
+def reader(rt: Context, user_id: str) -> Reader:
     """The person `user_id` as a reader: the channels they are in, and whether they are a guest.
 
     Raises `LookupFailed` when Slack does not say which channels they are in.
@@ -31,7 +31,7 @@ def reader(rt: Runtime, user_id: str) -> Reader:
     return core.person(_channels_of(rt, user_id), guest=users.is_guest(rt, user_id))
 
 
-def digest_reader(rt: Runtime, channel_id: str) -> tuple[Reader, bool]:
+def digest_reader(rt: Context, channel_id: str) -> tuple[Reader, bool]:
     """The members of `channel_id`, where the digest of every COE goes, and whether Slack has
     said who they are (shared with another organisation or not)."""
     known = channels.described(rt, [channel_id])
@@ -42,7 +42,7 @@ def digest_reader(rt: Runtime, channel_id: str) -> tuple[Reader, bool]:
 
 
 def sort_channels(
-    rt: Runtime, who: Reader, channel_ids: Iterable[str]
+    rt: Context, who: Reader, channel_ids: Iterable[str]
 ) -> tuple[frozenset[str], frozenset[str]]:
     """Those of `channel_ids` whose COEs `who` may see, and those whose privacy decides but
     Slack could not be asked about just now (not among the first)."""
@@ -52,17 +52,17 @@ def sort_channels(
     return core.visible(who, candidates, private), known.unknown
 
 
-def visible_channels(rt: Runtime, who: Reader, channel_ids: Iterable[str]) -> frozenset[str]:
+def visible_channels(rt: Context, who: Reader, channel_ids: Iterable[str]) -> frozenset[str]:
     """Those of `channel_ids` whose COEs `who` may see."""
     return sort_channels(rt, who, channel_ids)[0]
 
 
-def may_see(rt: Runtime, user_id: str, channel_id: str) -> bool:
+def may_see(rt: Context, user_id: str, channel_id: str) -> bool:
     """Whether `user_id` may see a COE held in `channel_id` (and its action items)."""
     return channel_id in visible_channels(rt, reader(rt, user_id), [channel_id])
 
 
-def _channels_of(rt: Runtime, user_id: str) -> frozenset[str]:
+def _channels_of(rt: Context, user_id: str) -> frozenset[str]:
     key = ("channels", user_id)
     cached = rt.cache.get(key)
     if cached is not None and cached.fresh(rt.now()):
