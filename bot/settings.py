@@ -40,6 +40,9 @@ class Settings:
     working_hours: tuple[time, time]
     working_days: frozenset[int]
     log_level: str = "INFO"
+    # For `python -m bench` only: machinery switched off to measure what it buys
+    # (COE_BENCH_WITHOUT, names as in MACHINERY).
+    without: frozenset[str] = frozenset()
 
     @property
     def socket_mode(self) -> bool:
@@ -81,6 +84,7 @@ def load_settings(
         log_level=log_level,
         working_hours=_hours(env),
         working_days=_days(env),
+        without=_without(env),
     )
 
 
@@ -176,6 +180,21 @@ def _days(env: Mapping[str, str]) -> frozenset[int]:
         start, end = _DAYS.index(first), _DAYS.index(last or first)
         days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)])
     return frozenset(days)
+
+
+# What `python -m bench` can switch off, each in one place, to measure it (bench/README.md).
+MACHINERY = frozenset(
+    {"group_commit", "senders", "mark_pacing", "acks_first", "keep_alive", "gc", "caches"}
+)
+
+
+def _without(env: Mapping[str, str]) -> frozenset[str]:
+    raw = _optional(env, "COE_BENCH_WITHOUT") or ""
+    names = frozenset(name.strip() for name in raw.split(",") if name.strip())
+    if names - MACHINERY:
+        unknown = ", ".join(sorted(names - MACHINERY))
+        raise SettingsError(f"COE_BENCH_WITHOUT names no machinery: {unknown}")
+    return names
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")

@@ -171,3 +171,11 @@ def test_env_example_loads_as_valid_settings_once_filled_in() -> None:
         load_settings(env, serving=True)
     env.update(SLACK_BOT_TOKEN="xoxb-filled-in", SLACK_SIGNING_SECRET="filled-in")
     load_settings(env, serving=True)
+
+
+def test_machinery_switched_off_for_measuring_must_be_named_rightly() -> None:
+    assert load_settings(GOOD).without == frozenset()
+    settings = load_settings({**GOOD, "COE_BENCH_WITHOUT": "caches, gc"})
+    assert settings.without == {"caches", "gc"}
+    with pytest.raises(SettingsError, match="COE_BENCH_WITHOUT names no machinery: cashes"):
+        load_settings({**GOOD, "COE_BENCH_WITHOUT": "cashes"})

@@ -26,13 +26,17 @@ class TtlCache:
     fails can still fall back on what Slack said before.
     """
 
-    def __init__(self, max_entries: int = 20_000) -> None:
+    def __init__(self, max_entries: int = 20_000, keeping: bool = True) -> None:
+        # `keeping` False: nothing is kept (to measure what keeping buys).
+        self._keeping = keeping
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, Entry] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Entry | None:
         """The entry for `key`, fresh or not; None if there is none."""
+        if not self._keeping:
+            return None
         with self._lock:
             return self._entries.get(key)
 

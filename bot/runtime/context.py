@@ -14,7 +14,7 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from bot.runtime import keep_alive
@@ -102,8 +102,24 @@ class Runtime:
         share one commit (storage/group_commit.py); on PostgreSQL each has its own."""
         for _ in range(TRANSACT_ATTEMPTS - 1):
             with contextlib.suppress(ConcurrentChange):
-                return group_commit.transact_together(self.engine, apply)
-        return group_commit.transact_together(self.engine, apply)
+                return self._transact_once(apply)
+        return self._transact_once(apply)
+
+    def _transact_once(self, apply: Callable[[Session], T]) -> T:
+        if "group_commit" not in self.settings.without:
+            return group_commit.transact_together(self.engine, apply)
+        with Session(self.engine) as session:
+            result = apply(session)
+            session.commit()
+            return result
+
+    def write_together(self, work: Callable[[Connection], T]) -> T:
+        """A small write (no Slack call in it) committed with the others arriving at the same
+        moment: one commit for a burst of stored requests, or of records of what Slack took."""
+        if "group_commit" not in self.settings.without:
+            return group_commit.write_together(self.engine, work)
+        with self.engine.begin() as connection:
+            return work(connection)
 
 
 def make_slack_client(settings: Settings, timeout: int = 10) -> WebClient:
@@ -115,7 +131,8 @@ def make_slack_client(settings: Settings, timeout: int = 10) -> WebClient:
     outbox knows which messages may be sent twice). Every client in the process reuses its
     connections to Slack.
     """
-    keep_alive.install()
+    if "keep_alive" not in settings.without:
+        keep_alive.install()
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
@@ -128,7 +145,8 @@ def make_reading_client(settings: Settings, timeout: int = 10) -> WebClient:
     """A Web API client for reads, which Slack rate limits hardest (Tier 3, about 50 a minute):
     a call Slack answered with 429 is made again after its `Retry-After`, and one that got no
     answer at once. A read changes nothing in Slack, so asking twice is harmless."""
-    keep_alive.install()
+    if "keep_alive" not in settings.without:
+        keep_alive.install()
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,

@@ -24,7 +24,7 @@ from bot.runtime.tuning import (
 from bot.slack import sending
 from bot.slack.sending import REACTIONS, Taken
 from bot.use_cases.outgoing import Sent
-from storage import coes, group_commit, outbox
+from storage import coes, outbox
 from storage.db import read_only
 
 log = logging.getLogger(__name__)
@@ -97,9 +97,13 @@ def send_soon(rt: Runtime, queued: Queued) -> Future[None]:
     # In hand from now, not from when a sender takes them: while they wait for a thread, the
     # outbox pass must not give them back as a dead sender's.
     rt.in_hand.sending.update(message.id for message in queued.claimed)
+    if "senders" in rt.settings.without:
+        for message in queued.claimed:
+            _send_alone(rt, message)
+        return all_sent()
     posts = []
     for message in queued.claimed:
-        sent = rt.senders.submit(_send_alone, rt, message, urgency=_urgency(message))
+        sent = rt.senders.submit(_send_alone, rt, message, urgency=_urgency(rt, message))
         if message.channel is not None and message.method not in REACTIONS:
             posts.append(sent)
     return all_done(posts)
@@ -117,7 +121,9 @@ def _send_alone(rt: Runtime, message: outbox.Claimed) -> None:
         log.exception("Sending outbox message %s failed", message.id)
 
 
-def _urgency(message: outbox.Claimed) -> Urgency:
+def _urgency(rt: Runtime, message: outbox.Claimed) -> Urgency:
+    if "mark_pacing" in rt.settings.without:
+        return Urgency.POST
     if message.why_step_id is not None:
         return Urgency.WAITED_ON
     return Urgency.MARK if message.method in REACTIONS else Urgency.POST
@@ -152,7 +158,7 @@ def _send_all(
 ) -> list[tuple[outbox.Claimed, Taken | Exception | None]]:
     """Each message with what Slack took of it (None: not taken, and that is recorded), or
     what its send raised."""
-    if rt.senders.is_current():
+    if rt.senders.is_current() or "senders" in rt.settings.without:
         return [(message, _attempt(rt, message)) for message in messages]
     # This thread waits on them: none may queue behind the marks held to a few at once.
     others = [
@@ -204,7 +210,7 @@ def _record(
             )
         return claimed
 
-    claimed = group_commit.write_together(rt.engine, record)
+    claimed = rt.write_together(record)
     return sorted(claimed, key=lambda message: message.id)
 
 

@@ -15,7 +15,7 @@ from bot.runtime.context import Runtime
 from bot.slack import delivery, stored
 from bot.use_cases import reviews
 from bot.use_cases.reviews import ThreadMessage
-from storage import group_commit, inbox
+from storage import inbox
 from storage.inbox import StoredRequest
 
 Body = dict[str, Any]
@@ -61,8 +61,7 @@ def keep_message(rt: Runtime, body: Body) -> inbox.Pending | None:
     if message is None or not event_id:
         return None
     payload, now = json.dumps({"message": dataclasses.asdict(message)}), rt.now()
-    kept = group_commit.write_together(
-        rt.engine,
+    kept = rt.write_together(
         lambda session: inbox.keep_if_coe_thread(
             session=session,
             event_id=event_id,
@@ -135,8 +134,7 @@ def keep_reaction(rt: Runtime, body: Body) -> inbox.Pending | None:
         return None
     channel_id, message_ts, _ = found
     payload, now = json.dumps(body), rt.now()
-    return group_commit.write_together(
-        rt.engine,
+    return rt.write_together(
         lambda session: inbox.keep_if_coe_channel(
             session=session,
             event_id=str(event_id),
