@@ -83,12 +83,14 @@ def latency(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[s
     rows: list[dict[str, Any]] = []
     with ExitStack() as stack:
         bots = []
-        for name, database, root in _bots(args):
+        for name, database, root, without in _bots(args):
             slack = stack.enter_context(started(SlowSlack()))
             url = stack.enter_context(scratch_database(database or "sqlite", args.postgres))
             profile = args.profile / f"{name.replace(' ', '-')}.txt" if args.profile else None
             server = stack.enter_context(
-                running(COE_BOT if database else NAIVE_BOT, slack, url, profile, root)
+                running(
+                    COE_BOT if database else NAIVE_BOT, slack, url, profile, root, without=without
+                )
             )
             bots.append(Bot(name, server, slack))
         for level in args.levels:
@@ -107,13 +109,18 @@ def latency(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[s
     return report.with_ratios(rows), memory
 
 
-def _bots(args: argparse.Namespace) -> list[tuple[str, str | None, Path]]:
-    """(name, database or None for the naive bot, checkout to run it from)."""
-    bots: list[tuple[str, str | None, Path]] = [("naive", None, ROOT)]
+def _bots(args: argparse.Namespace) -> list[tuple[str, str | None, Path, str]]:
+    """(name, database or None for the naive bot, checkout to run it from, machinery off)."""
+    bots: list[tuple[str, str | None, Path, str]] = [("naive", None, ROOT, "")]
     for database in args.db:
         if args.compare_with:
-            bots.append((f"before {database}", database, args.compare_with))
-        bots.append((f"coe-bot {database}", database, ROOT))
+            label = args.compare_with.resolve().name
+            bots.append((f"{label} {database}", database, args.compare_with, ""))
+        bots.append((f"coe-bot {database}", database, ROOT, ""))
+        for without in args.without:
+            # "-": nothing off, the same bot again, to show how far two runs differ by chance.
+            label = "again" if without == "-" else f"-{without}"
+            bots.append((f"{label} {database}", database, ROOT, without.strip("-")))
     return bots
 
 
@@ -176,6 +183,14 @@ def _arguments() -> argparse.Namespace:
         type=Path,
         metavar="CHECKOUT",
         help="also run coe-bot from this other checkout (say, before a change), in the same run",
+    )
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="NAME[,NAME]",
+        help="also run coe-bot without this machinery (bot/settings.py MACHINERY); repeatable;"
+        " '-' runs it again with everything, to show the noise",
     )
     parser.add_argument(
         "--profile",

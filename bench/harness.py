@@ -38,12 +38,13 @@ def running(
     root: Path = ROOT,
     app_token: str | None = None,
     ready: Callable[[], bool] | None = None,
+    without: str = "",
 ) -> Iterator[Server]:
     """Start `python <args>` serving Slack's requests over HTTP on a free loopback port.
 
     With `profile`, under py-spy, which writes the collapsed stacks of its processes there.
     `root` is the checkout to run it from. With `app_token`, in Socket Mode instead: it is up
-    once `ready()`.
+    once `ready()`. `without`: the machinery coe-bot runs without (COE_BENCH_WITHOUT).
     """
     port = free_port()
     env = {
@@ -56,6 +57,7 @@ def running(
         # Waitress warns about its queue at every burst: that is the point of a burst.
         "LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(root),
+        "COE_BENCH_WITHOUT": without,
     }
     env.pop("SLACK_APP_TOKEN", None)
     if app_token is not None:

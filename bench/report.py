@@ -48,12 +48,15 @@ def print_cpu(rows: list[dict[str, Any]]) -> None:
     """The bots' own CPU per request: steadier than latency on a machine shared with others."""
     bots = list(dict.fromkeys(row["bot"] for row in rows))
     print("\nCPU the bot used per request, ms (its processes; not PostgreSQL's)")
-    print(f"{'sessions':>8}  {'load':<7}" + "".join(f"{bot:>22}" for bot in bots))
+    width = max(22, *(len(bot) + 2 for bot in bots))
+    print(f"{'sessions':>8}  {'load':<7}" + "".join(f"{bot:>{width}}" for bot in bots))
     cells: dict[tuple[int, str], dict[str, float]] = {}
     for row in rows:
         cells.setdefault((row["level"], row["load"]), {})[row["bot"]] = row["cpu_ms_per_request"]
     for (level, load), by_bot in cells.items():
-        figures = "".join(f"{by_bot[bot]:>22.1f}" if bot in by_bot else " " * 22 for bot in bots)
+        figures = "".join(
+            f"{by_bot[bot]:>{width}.1f}" if bot in by_bot else " " * width for bot in bots
+        )
         print(f"{level:>8}  {load:<7}{figures}")
 
 
