@@ -20,6 +20,21 @@ from bench.slack import SlowSlack
 from tests.slack_requests import SlackSender
 
 TIMEOUT = 180.0
+# What a team would answer: coe-bot records only what reads as a cause (not chatter), and a
+# made-up string ("steady cause 1") can read as chatter and rightly get no why.
+CAUSES = (
+    "the deploy pipeline skipped the canary stage for config changes",
+    "the alert threshold sat above the error rate we actually saw",
+    "the failover runbook still described the old database hosts",
+    "the retry loop had no backoff so every client hammered the queue",
+    "the health check only looked at the load balancer, not the workers",
+    "the config change went out to every region at once",
+)
+
+
+def cause(number: int) -> str:
+    """The answer a session gives to why #`number`: not the same as the answers before it."""
+    return CAUSES[number % len(CAUSES)]
 
 
 @dataclass
@@ -92,7 +107,7 @@ def steady(bot: Bot, sessions: list[Session], rounds: int, pace: float, seed: in
         time.sleep(max(0.0, began + offset - time.monotonic()))
         with lock:
             sent.append((session, session.asked + number + 1, time.monotonic()))
-        return _reply(bot, session, f"steady cause {number}")
+        return _reply(bot, session, cause(session.asked + number))
 
     with ThreadPoolExecutor(max_workers=min(64, len(plan))) as pool:
         acks = list(pool.map(answer, plan))
@@ -105,8 +120,8 @@ def burst(bot: Bot, sessions: list[Session], rounds: int) -> Samples:
     """Every session answers in the same instant; the next round once every "why?" is in."""
     samples = Samples()
     with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
-        for number in range(rounds):
-            acks, whys = _all_at_once(bot, sessions, pool, f"burst cause {number}")
+        for _ in range(rounds):
+            acks, whys = _all_at_once(bot, sessions, pool, cause(sessions[0].asked))
             samples.acks += acks
             samples.whys += whys
     return samples

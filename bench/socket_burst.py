@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from typing import Any
 
 from bench.harness import running, scratch_database, started, stats
-from bench.load import TIMEOUT
+from bench.load import TIMEOUT, cause
 from bench.slack import SlowSlack
 from bench.socket_mode import SocketModeServer
 from tests.fake_slack import TEAM_ID
@@ -41,7 +41,7 @@ def run(database: str, sessions: int, rounds: int, postgres: str) -> dict[str, A
         acks: list[float] = []
         whys: list[float] = []
         for number in range(2, rounds + 2):
-            sent, round_acks = _burst(socket, threads, f"burst cause {number}")
+            sent, round_acks = _burst(socket, threads, cause(number))
             acks += round_acks
             posted = slack.wait_for_whys(list(threads.items()), number, TIMEOUT)
             whys += [(posted[key] - sent[key]) * 1000 for key in threads.items()]
