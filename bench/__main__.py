@@ -59,6 +59,7 @@ def main() -> int:
         results["latency"], results["memory"] = latency(args)
         report.print_latency(results["latency"])
         report.print_cpu(results["latency"])
+        report.print_calls(results["latency"])
         report.print_memory(results["memory"])
     if args.socket_sessions:
         results["socket_mode"] = [
@@ -117,9 +118,11 @@ def _bots(args: argparse.Namespace) -> list[tuple[str, str | None, Path, str]]:
             label = args.compare_with.resolve().name
             bots.append((f"{label} {database}", database, args.compare_with, ""))
         bots.append((f"coe-bot {database}", database, ROOT, ""))
+        again = 0
         for without in args.without:
             # "-": nothing off, the same bot again, to show how far two runs differ by chance.
-            label = "again" if without == "-" else f"-{without}"
+            again += without == "-"
+            label = f"again{'' if again == 1 else again}" if without == "-" else f"-{without}"
             bots.append((f"{label} {database}", database, ROOT, without.strip("-")))
     return bots
 
@@ -138,12 +141,13 @@ def _level(bot: Bot, level: int, rounds: int, pace: float) -> list[dict[str, Any
         ("steady", lambda: load.steady(bot, sessions, rounds, pace)),
         ("burst", lambda: load.burst(bot, sessions, rounds)),
     ):
-        cpu = bot.server.cpu_seconds()
+        cpu, calls = bot.server.cpu_seconds(), len(bot.slack.calls)
         samples = run()
         # What the bot put off (coe-bot refreshes a COE's parent message two seconds after a
         # change) is done before the next load, and counted in this one.
         time.sleep(SETTLE_SECONDS)
         cpu = bot.server.cpu_seconds() - cpu
+        calls = len(bot.slack.calls) - calls
         rows.append(
             {
                 "bot": bot.name,
@@ -152,6 +156,7 @@ def _level(bot: Bot, level: int, rounds: int, pace: float) -> list[dict[str, Any
                 "ack": stats(samples.acks),
                 "why": stats(samples.whys),
                 "cpu_ms_per_request": cpu * 1000 / max(1, len(samples.acks)),
+                "slack_calls_per_request": calls / max(1, len(samples.acks)),
             }
         )
     bot.server.sample_memory()

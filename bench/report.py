@@ -46,13 +46,24 @@ def print_latency(rows: list[dict[str, Any]]) -> None:
 
 def print_cpu(rows: list[dict[str, Any]]) -> None:
     """The bots' own CPU per request: steadier than latency on a machine shared with others."""
+    title = "CPU the bot used per request, ms (its processes; not PostgreSQL's)"
+    _print_per_bot(rows, "cpu_ms_per_request", title)
+
+
+def print_calls(rows: list[dict[str, Any]]) -> None:
+    """The Slack Web API calls the bot made per request: what a real workspace rate limits."""
+    _print_per_bot(rows, "slack_calls_per_request", "Slack Web API calls per request")
+
+
+def _print_per_bot(rows: list[dict[str, Any]], key: str, title: str) -> None:
     bots = list(dict.fromkeys(row["bot"] for row in rows))
-    print("\nCPU the bot used per request, ms (its processes; not PostgreSQL's)")
     width = max(22, *(len(bot) + 2 for bot in bots))
+    print(f"\n{title}")
     print(f"{'sessions':>8}  {'load':<7}" + "".join(f"{bot:>{width}}" for bot in bots))
     cells: dict[tuple[int, str], dict[str, float]] = {}
     for row in rows:
-        cells.setdefault((row["level"], row["load"]), {})[row["bot"]] = row["cpu_ms_per_request"]
+        if key in row:
+            cells.setdefault((row["level"], row["load"]), {})[row["bot"]] = row[key]
     for (level, load), by_bot in cells.items():
         figures = "".join(
             f"{by_bot[bot]:>{width}.1f}" if bot in by_bot else " " * width for bot in bots
