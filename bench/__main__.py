@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from bench import followup, load, report, socket_burst
-from bench.harness import POSTGRES, ROOT, running, scratch_database, started, stats
+from bench.harness import (
+    POSTGRES,
+    ROOT,
+    certificate,
+    running,
+    scratch_database,
+    started,
+    stats,
+)
 from bench.load import Bot
 from bench.slack import SlowSlack
 
@@ -83,9 +91,10 @@ def latency(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[s
     """Every load at every level, bot after bot at each level, so all share the same moment."""
     rows: list[dict[str, Any]] = []
     with ExitStack() as stack:
+        tls = stack.enter_context(certificate()) if args.tls else None
         bots = []
         for name, database, root, without in _bots(args):
-            slack = stack.enter_context(started(SlowSlack()))
+            slack = stack.enter_context(started(SlowSlack(tls=tls)))
             url = stack.enter_context(scratch_database(database or "sqlite", args.postgres))
             profile = args.profile / f"{name.replace(' ', '-')}.txt" if args.profile else None
             server = stack.enter_context(
@@ -188,6 +197,11 @@ def _arguments() -> argparse.Namespace:
         type=Path,
         metavar="CHECKOUT",
         help="also run coe-bot from this other checkout (say, before a change), in the same run",
+    )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="the fake Slack answers over TLS, as Slack does (with a certificate made for the run)",
     )
     parser.add_argument(
         "--without",

@@ -243,3 +243,27 @@ def stats(samples_ms: Sequence[float]) -> dict[str, float]:
         "p99": percentile(samples_ms, 99),
         "max": max(samples_ms, default=math.nan),
     }
+
+
+@contextmanager
+def certificate() -> Iterator[tuple[Path, Path]]:
+    """A certificate for 127.0.0.1 and its key, made for this run, and trusted by every
+    process the run starts from now on (SSL_CERT_FILE)."""
+    with tempfile.TemporaryDirectory(prefix="coe-bench-tls-") as scratch:
+        cert, key = Path(scratch) / "cert.pem", Path(scratch) / "key.pem"
+        command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1"
+        command += " -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1"
+        subprocess.run(
+            [*command.split(), "-keyout", str(key), "-out", str(cert)],
+            check=True,
+            capture_output=True,
+        )
+        previous = os.environ.get("SSL_CERT_FILE")
+        os.environ["SSL_CERT_FILE"] = str(cert)
+        try:
+            yield cert, key
+        finally:
+            if previous is None:
+                os.environ.pop("SSL_CERT_FILE", None)
+            else:
+                os.environ["SSL_CERT_FILE"] = previous

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from tests.fake_slack import Call, FakeSlack
@@ -21,11 +24,28 @@ class SlowSlack(FakeSlack):
     """
 
     delay: float = 0.05
+    # A certificate chain and key: answer over TLS, as Slack does (the bot must trust the
+    # certificate: SSL_CERT_FILE).
+    tls: tuple[Path, Path] | None = None
     # (channel, thread_ts, why number) -> when it was posted (time.monotonic)
     whys: dict[tuple[str, str, int], float] = field(default_factory=dict)
     # channel -> the thread of its COE, read off the first "why?" posted in it
     threads: dict[str, str] = field(default_factory=dict)
     _posted: threading.Condition = field(default_factory=threading.Condition)
+
+    def _listen(self, server: ThreadingHTTPServer) -> None:
+        if self.tls is None:
+            return
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*self.tls)
+        # The handshake on the connection's own thread, not on the one accepting them all.
+        server.socket = context.wrap_socket(
+            server.socket, server_side=True, do_handshake_on_connect=False
+        )
+
+    @property
+    def scheme(self) -> str:
+        return "http" if self.tls is None else "https"
 
     def _before_answer(self, path: str) -> None:
         if path.startswith("/api/"):

@@ -132,11 +132,15 @@ class FakeSlack:
                 pass
 
         self._server = _Server(("127.0.0.1", 0), Handler)
+        self._listen(self._server)
         # A short poll interval so that `stop()` returns promptly at the end of every test.
         threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         ).start()
         return self
+
+    def _listen(self, server: ThreadingHTTPServer) -> None:
+        """Called once the server is bound, before it serves (the bench's Slack speaks TLS)."""
 
     def _before_answer(self, path: str) -> None:
         """Called as each request comes in, before it is answered (a slower Slack waits here)."""
@@ -149,7 +153,11 @@ class FakeSlack:
     @property
     def base_url(self) -> str:
         assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def scheme(self) -> str:
+        return "http"
 
     @property
     def api_url(self) -> str:
