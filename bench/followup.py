@@ -14,6 +14,7 @@ more items closed long ago: the sweep and digest should cost what they cost at 1
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Iterator
@@ -86,7 +87,10 @@ def run(database: str, sizes: list[int], postgres: str = POSTGRES) -> list[dict[
 
 
 def measure(url: str, case: Case) -> dict[str, Any]:
-    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-bench", "DATABASE_URL": url})
+    env = {"SLACK_BOT_TOKEN": "xoxb-bench", "DATABASE_URL": url}
+    # COE_BENCH_WITHOUT=gc measures the sweep and the digest without the heap's settings.
+    env["COE_BENCH_WITHOUT"] = os.environ.get("COE_BENCH_WITHOUT", "")
+    settings = load_settings(env)
     engine = make_engine(settings.database_url)
     SQLModel.metadata.create_all(engine)
     try:
@@ -101,7 +105,7 @@ def measure(url: str, case: Case) -> dict[str, Any]:
             clock=lambda: NOW,
         )
         # As `coe-bot serve`, `nudge` and `digest` set their process once started.
-        heap.settle()
+        heap.settle(settings)
         with Session(engine) as session:
             zone_days = nudge_use_case.zones_at_work(
                 store.known_zones(session=session),

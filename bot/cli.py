@@ -27,8 +27,8 @@ from bot.runtime.context import (
     make_slack_client,
     system_clock,
 )
-from bot.runtime.senders import Senders, Urgency
-from bot.runtime.tuning import MARKS_AT_ONCE, SENDERS, WORKER_NICENESS
+from bot.runtime.senders import Senders
+from bot.runtime.tuning import SENDERS, WORKER_NICENESS
 from bot.settings import Settings, SettingsError, load_settings
 from storage import coe_summaries, migrate
 from storage.db import make_engine
@@ -123,7 +123,7 @@ def _db_upgrade(settings: Settings) -> int:
 
 
 def _serve(settings: Settings) -> int:
-    """Listeners ack and store; a worker does everything else (bot/worker.py).
+    """Listeners ack and store; a worker does everything else (bot/runtime/worker.py).
 
     On PostgreSQL the worker is a forked process of its own, so that no burst of work can hold
     an ack behind the interpreter lock. SQLite allows one writer at a time, and two processes
@@ -137,7 +137,7 @@ def _serve(settings: Settings) -> int:
         rt = build_runtime(settings)
         worker = _worker(rt)
         app = build_app(rt, notify=worker.wake)
-        _settle(settings)  # before the worker and the scheduler have anything in hand
+        heap.settle(settings)  # before the worker and the scheduler have anything in hand
         serve(app, rt, on_stop=_start_worker(rt, worker))
         return 0
     read_fd, write_fd = os.pipe()
@@ -150,7 +150,7 @@ def _serve(settings: Settings) -> int:
     os.close(read_fd)
     rt = build_runtime(settings, acks=acks)
     app = build_app(rt, notify=pipe_notifier(write_fd))
-    _settle(settings)
+    heap.settle(settings)
     _exit_with(worker_pid)
     serve(app, rt, on_stop=lambda: _stop_worker(worker_pid))
     return 0
@@ -185,14 +185,14 @@ def _work(settings: Settings, wakeups_fd: int, acks: AcksFirst) -> int:
 
     # The serving process acks; this one does the work that can wait a moment. When the two
     # want the same CPU, the ack goes first: this process runs at a lower priority and starts
-    # no request while the other is acking (bot/acks_first.py).
+    # no request while the other is acking (bot/runtime/acks_first.py).
     if "acks_first" not in settings.without:
         os.nice(WORKER_NICENESS)
     rt = build_runtime(settings, acks=acks)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
-    _settle(settings)  # before the worker and the scheduler have anything in hand
+    heap.settle(settings)  # before the worker and the scheduler have anything in hand
     worker = _worker(rt)
     stop_worker = _start_worker(rt, worker)
     listen_for_wakeups(wakeups_fd, worker.wake, stopped)
@@ -262,7 +262,7 @@ def _nudge(settings: Settings) -> int:
     from bot.runtime import jobs
 
     rt = build_runtime(settings)
-    _settle(settings)
+    heap.settle(settings)
     sent = jobs.nudge(rt)
     for message in sent:
         print(message.line())
@@ -276,7 +276,7 @@ def _digest(settings: Settings, scheduled: bool = False) -> int:
     from bot.runtime import jobs
 
     rt = build_runtime(settings)
-    _settle(settings)
+    heap.settle(settings)
     run = jobs.digest(rt, now_for_all=not scheduled)
     if run.period is None:
         print("No digest is scheduled yet (COE_DIGEST_CRON has not fired); nothing posted")
@@ -318,18 +318,8 @@ def build_runtime(
         clock=clock,
         acks=acks or AcksFirst(holding="acks_first" not in settings.without),
         cache=TtlCache(keeping="caches" not in settings.without),
-        senders=Senders(
-            SENDERS,
-            at_once={} if "mark_pacing" in settings.without else {Urgency.MARK: MARKS_AT_ONCE},
-        ),
+        senders=Senders(SENDERS),
     )
-
-
-def _settle(settings: Settings) -> None:
-    """Settle the heap of a long-running process (bot/runtime/heap.py), unless measuring
-    without."""
-    if "gc" not in settings.without:
-        heap.settle()
 
 
 COMMANDS = {"serve": _serve, "list": _list, "nudge": _nudge, "digest": _digest, "try": _try}

@@ -183,9 +183,7 @@ def _days(env: Mapping[str, str]) -> frozenset[int]:
 
 
 # What `python -m bench` can switch off, each in one place, to measure it (bench/README.md).
-MACHINERY = frozenset(
-    {"group_commit", "senders", "mark_pacing", "acks_first", "keep_alive", "gc", "caches"}
-)
+MACHINERY = frozenset({"group_commit", "senders", "acks_first", "keep_alive", "gc", "caches"})
 
 
 def _without(env: Mapping[str, str]) -> frozenset[str]:

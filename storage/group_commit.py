@@ -63,10 +63,10 @@ def transact_together(engine: Engine, work: Callable[[Session], T]) -> T:
     concurrent callers'.
 
     For the worker's transactions, bigger than the listeners' writes. SQLite runs one writer at
-    a time anyway, and each turn at its write lock cost a BEGIN, a COMMIT and a hand-over
-    between threads: shared, a burst of 200 replies got its slowest next why in 0.69 s instead
-    of 0.94 s. PostgreSQL runs them side by side, its backends working while this process
-    builds the next statement: shared, the same burst took 1.85 s instead of 1.31 s. If the
+    a time anyway, and each turn at its write lock costs a BEGIN, a COMMIT and a hand-over
+    between threads. PostgreSQL runs them side by side, its backends working while this process
+    builds the next statement, so there sharing would only make them wait (figures in
+    bench/README.md, "The knobs"). If the
     shared transaction fails, each caller's `work` runs again in one of its own, so `work`
     must do nothing but write through the session.
     """

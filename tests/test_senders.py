@@ -1,4 +1,4 @@
-"""The pool of threads that make the outbox's Slack calls: most urgent first, and drained."""
+"""The pool of threads that make the outbox's Slack calls: in order, and drained."""
 
 from __future__ import annotations
 
@@ -7,23 +7,18 @@ import time
 
 import pytest
 
-from bot.runtime.senders import Senders, Urgency
+from bot.runtime.senders import Senders
 
 
-def test_when_every_sender_is_busy_the_most_urgent_task_goes_first() -> None:
+def test_when_every_sender_is_busy_tasks_go_in_the_order_they_were_handed_over() -> None:
     senders = Senders(threads=1)
     busy, order = threading.Event(), []
     senders.submit(busy.wait, 10)
-    for name, urgency in (
-        ("mark", Urgency.MARK),
-        ("post", Urgency.POST),
-        ("why", Urgency.WAITED_ON),
-    ):
-        senders.submit(order.append, name, urgency=urgency)
-    senders.submit(order.append, "second why", urgency=Urgency.WAITED_ON)
+    for name in ("mark", "post", "why", "second why"):
+        senders.submit(order.append, name)
     busy.set()
     assert senders.drain(timeout=10)
-    assert order == ["why", "second why", "post", "mark"]
+    assert order == ["mark", "post", "why", "second why"]
 
 
 def test_a_task_hands_back_what_it_returned_or_raised() -> None:
@@ -79,33 +74,6 @@ def _threads(prefix: str) -> int:
     return sum(1 for thread in threading.enumerate() if thread.name.startswith(f"{prefix}_"))
 
 
-def test_an_urgency_held_to_fewer_at_once_waits_for_its_own_not_for_the_others() -> None:
-    senders = Senders(threads=4, at_once={Urgency.MARK: 1})
-    release, running, done = threading.Event(), [], []
-    lock = threading.Lock()
-
-    def mark(n: int) -> None:
-        with lock:
-            running.append(n)
-        release.wait(10)
-        with lock:
-            running.remove(n)
-            done.append(n)
-
-    for n in range(3):
-        senders.submit(mark, n, urgency=Urgency.MARK)
-    # The posts go out while the first mark waits, on the threads the other marks left free.
-    assert senders.submit(lambda: "posted").result(timeout=10) == "posted"
-    started = time.monotonic()
-    while not running and time.monotonic() - started < 10:
-        time.sleep(0.01)
-    time.sleep(0.1)  # long enough for a second mark to start, were it allowed to
-    assert running == [0]
-    release.set()
-    assert senders.drain(timeout=10)
-    assert done == [0, 1, 2] and running == []
-
-
 def test_closed_senders_let_their_threads_go() -> None:
     senders = Senders(threads=3, name="closing-send")
     release = threading.Event()
@@ -118,3 +86,16 @@ def test_closed_senders_let_their_threads_go() -> None:
     while _threads("closing-send") and time.monotonic() - started < 10:
         time.sleep(0.01)
     assert _threads("closing-send") == 0
+
+
+def test_what_is_still_queued_when_the_senders_close_is_never_run() -> None:
+    senders = Senders(threads=1, name="closed-send")
+    busy, ran = threading.Event(), []
+    senders.submit(busy.wait, 10)
+    senders.submit(ran.append, "late")
+    senders.close()
+    busy.set()
+    started = time.monotonic()
+    while _threads("closed-send") and time.monotonic() - started < 10:
+        time.sleep(0.01)
+    assert _threads("closed-send") == 0 and ran == []

@@ -20,9 +20,8 @@ from sqlmodel import Session
 from bot.runtime import keep_alive
 from bot.runtime.acks_first import AcksFirst
 from bot.runtime.cache import TtlCache
-from bot.runtime.senders import Senders, Urgency
+from bot.runtime.senders import Senders
 from bot.runtime.tuning import (
-    MARKS_AT_ONCE,
     READ_RETRIES,
     READ_RETRY_WAIT,
     SENDERS,
@@ -78,10 +77,8 @@ class Runtime:
     cache: TtlCache = field(default_factory=TtlCache)
     in_hand: InHand = field(default_factory=InHand)
     # The threads that make those sends (bot/slack/delivery.py), started as they are needed.
-    senders: Senders = field(
-        default_factory=lambda: Senders(SENDERS, at_once={Urgency.MARK: MARKS_AT_ONCE})
-    )
-    # The requests this process is acking, which the worker lets go first (bot/acks_first.py).
+    senders: Senders = field(default_factory=lambda: Senders(SENDERS))
+    # The requests this process is acking, which the worker lets go first (acks_first.py).
     acks: AcksFirst = field(default_factory=AcksFirst)
 
     def say(self, session: Session | None = None) -> Outgoing:

@@ -10,15 +10,19 @@ from __future__ import annotations
 import gc
 
 from bot.runtime.tuning import GC_YOUNGEST_THRESHOLD
+from bot.settings import Settings
 
 
-def settle() -> None:
-    """Call once, when start-up has built what lives as long as the process.
+def settle(settings: Settings) -> None:
+    """Call once, when start-up has built what lives as long as the process (unless the bench
+    measures the process without it: COE_BENCH_WITHOUT=gc).
 
     What exists now is moved out of the collector's sight (it is never garbage), and the
     youngest generation is collected less often: a reply or a digest batch allocates thousands
     of short-lived containers, which reference counting frees without any pass.
     """
+    if "gc" in settings.without:
+        return
     gc.collect()
     gc.freeze()
     _, middle, oldest = gc.get_threshold()

@@ -13,8 +13,9 @@ from datetime import timedelta
 WORKER_NICENESS = 5
 
 # Container allocations (net of frees) between two passes over the youngest generation of
-# Python's garbage collector (bot/heap.py); Python's own is 700. At 10,000 the passes over a
-# 100k-item digest took 25-35 ms instead of about 50; the cycles they find wait a little longer.
+# Python's garbage collector (runtime/heap.py); Python's own is 700. A digest allocates far more
+# short-lived containers than that, which reference counting frees without any pass; the cycles
+# the passes find wait a little longer.
 GC_YOUNGEST_THRESHOLD = 10_000
 
 # The worker -----------------------------------------------------------------------------------
@@ -27,17 +28,15 @@ RETRY_DELAY = timedelta(seconds=10)
 POLL_SECONDS = 0.5
 # Requests handled at once. More threads overlap more Slack calls, but on a small machine they
 # take the CPU (the interpreter lock in one process, the database's in all) from the listeners'
-# acks: 32 made a burst's acks 3-6 times slower than 8, for no faster "why?"s.
+# acks, for no faster "why?"s (bench/README.md, "The knobs").
 THREADS = 8
-# A request waits no longer than this for the listeners to finish acking (bot/acks_first.py):
+# A request waits no longer than this for the listeners to finish acking (runtime/acks_first.py):
 # a burst is acked in well under it, and a steady stream of acks cannot stall the worker.
 ACKS_FIRST_WAIT = 0.5
 # Commands, clicks and forms: someone waits on each, so they have threads of their own, which a
 # backlog of replies cannot hold up. Their time goes on waiting for Slack (`/coe start` posts
-# the parent, then the first why), not on the CPU, so they can be many: with 4, a burst of
-# 200 `/coe start`s waited up to 8 s for a why. On SQLite 32 brought that burst's slowest
-# first why from 1.8-2.1 s to 1.3 s; on PostgreSQL 32 was no faster than 16 (the CPU it shares
-# with the database is the limit there) and took more of it per start.
+# the parent, then the first why), not on the CPU, so they can be many; on PostgreSQL the CPU
+# it shares with the database is the limit, and more threads only take more of it per start.
 INTERACTIVE_THREADS = 16
 INTERACTIVE_THREADS_SQLITE = 32
 # The outbox pass sends what nobody is sending: retries, and changes put off on purpose. It
@@ -55,16 +54,11 @@ RECOVER_EVERY = timedelta(seconds=30)
 # A sender answers within this long (Slack client timeout and all), or has died: a post it
 # took holds the later ones to its channel back no longer than this.
 SENDING_HOLD = timedelta(seconds=15)
-# Threads that make the outbox's Slack calls for the whole process (bot/senders.py), beside the
-# thread that sends a deliver's first message; the posts to one channel still go one at a
-# time, in order. They mostly wait on Slack: a reply's handler hands them its why and goes on
-# to the next reply. With 8, a burst of 200 replies waited on them (the slowest next why
-# 1.5 s, and the CPU half idle); with 32, 0.84 s.
+# Threads that make the outbox's Slack calls for the whole process (runtime/senders.py); the
+# posts to one channel still go one at a time, in order. They mostly wait on Slack: a reply's
+# handler hands them its why and goes on to the next reply, and too few of them leave a burst
+# waiting with the CPU half idle.
 SENDERS = 32
-# Of those, how many may be marking answers at once. reactions.add is rate limited per
-# workspace (Tier 3), and the why that follows an answer matters more than its mark: under a
-# burst, the marks trickle out behind the whys instead of taking the CPU they need.
-MARKS_AT_ONCE = 2
 # chat.update is rate limited per workspace (Tier 3), and a lively thread changes the why
 # number faster than anyone reads it: "asking why #n" waits this long to absorb a burst.
 PARENT_UPDATE_DELAY = timedelta(seconds=2)

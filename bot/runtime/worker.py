@@ -188,7 +188,7 @@ class Worker:
                 raise LookupError(f"no route for stored {request.kind!r} requests")
             if not route.interactive:
                 # Someone waits on a command or a click, and its time goes on Slack's answers,
-                # not the CPU: held back, a burst of `/coe start`s waited up to 0.6 s longer.
+                # not the CPU: held back, a burst of `/coe start`s waits longer for nothing.
                 self.rt.acks.wait_for_quiet(ACKS_FIRST_WAIT)
             stored = self._load(request)
             if stored is not None:

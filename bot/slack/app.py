@@ -27,7 +27,7 @@ def build_app(rt: Runtime, notify: Notify = wake_nobody) -> App:
     """Every listener acks in the request thread after storing what the worker should do, and
     calls `notify` with what it stored (a worker's `wake`, here or in another process).
 
-    Listeners leave calling Slack to the worker (bot/worker.py, with the handlers of
+    Listeners leave calling Slack to the worker (bot/runtime/worker.py, with the handlers of
     routes.py), once the ack has gone out; the one exception opens a modal while the click's
     trigger_id is fresh (see action_item_listeners.open_loading_modal).
     """
@@ -35,8 +35,8 @@ def build_app(rt: Runtime, notify: Notify = wake_nobody) -> App:
     app = App(
         client=rt.slack,
         signing_secret=settings.slack_signing_secret,
-        # Over HTTP, bot/server.py checks the signature before anything is parsed and hands Bolt
-        # the body it read; Socket Mode needs none.
+        # Over HTTP, bot/runtime/server.py checks the signature before anything is parsed and
+        # hands Bolt the body it read; Socket Mode needs none.
         request_verification_enabled=False,
         # Run the listener in the request thread. Otherwise Bolt runs it on a pool and polls
         # for the ack every 10 ms, which is most of a bare Bolt app's response time.

@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from sqlmodel import Session
 
 from bot.runtime.context import Runtime
-from bot.runtime.senders import Urgency, all_done
+from bot.runtime.senders import all_done
 from bot.runtime.tuning import (
     ACKS_FIRST_WAIT,
     RECOVER_EVERY,
@@ -103,7 +103,7 @@ def send_soon(rt: Runtime, queued: Queued) -> Future[None]:
         return all_sent()
     posts = []
     for message in queued.claimed:
-        sent = rt.senders.submit(_send_alone, rt, message, urgency=_urgency(rt, message))
+        sent = rt.senders.submit(_send_alone, rt, message)
         if message.channel is not None and message.method not in REACTIONS:
             posts.append(sent)
     return all_done(posts)
@@ -119,14 +119,6 @@ def _send_alone(rt: Runtime, message: outbox.Claimed) -> None:
         # What Slack said is recorded, and the message is retried or given up as it says;
         # nobody waits on this thread to hear it.
         log.exception("Sending outbox message %s failed", message.id)
-
-
-def _urgency(rt: Runtime, message: outbox.Claimed) -> Urgency:
-    if "mark_pacing" in rt.settings.without:
-        return Urgency.POST
-    if message.why_step_id is not None:
-        return Urgency.WAITED_ON
-    return Urgency.MARK if message.method in REACTIONS else Urgency.POST
 
 
 def _send_side_by_side(rt: Runtime, firsts: Sequence[outbox.Claimed]) -> None:
@@ -160,11 +152,7 @@ def _send_all(
     what its send raised."""
     if rt.senders.is_current() or "senders" in rt.settings.without:
         return [(message, _attempt(rt, message)) for message in messages]
-    # This thread waits on them: none may queue behind the marks held to a few at once.
-    others = [
-        rt.senders.submit(_attempt, rt, message, urgency=Urgency.WAITED_ON)
-        for message in messages[1:]
-    ]
+    others = [rt.senders.submit(_attempt, rt, message) for message in messages[1:]]
     first = _attempt(rt, messages[0])
     return list(zip(messages, [first, *(other.result() for other in others)], strict=True))
 
