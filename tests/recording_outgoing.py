@@ -74,8 +74,8 @@ class RecordingOutgoing:
     def offer_angles(self, *args: Any) -> int:
         return self._record("offer_angles", *args)
 
-    def post_chain(self, *args: Any) -> list[int]:
-        return [self._record("post_chain", *args)]
+    def post_chain(self, *args: Any, **kwargs: Any) -> list[int]:
+        return [self._record("post_chain", *args, **kwargs)]
 
     def note(self, *args: Any, **kwargs: Any) -> int:
         return self._record("note", *args, **kwargs)
@@ -94,6 +94,9 @@ class RecordingOutgoing:
 
     def upload_document(self, **kwargs: Any) -> int:
         return self._record("upload_document", **kwargs)
+
+    def share_picture(self, *args: Any, **kwargs: Any) -> int:
+        return self._record("share_picture", *args, **kwargs)
 
     def nudge(self, nudges: Sequence[Nudge], names: Mapping[str, str]) -> list[int]:
         return [self._record("nudge", nudge, names) for nudge in nudges]

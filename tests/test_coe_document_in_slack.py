@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import Bot
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import Call, FakeSlack
 from tests.scenario import THREAD, answer, new_ts, prompts, recorded, start
 
 
@@ -17,9 +17,21 @@ def finish(bot: Bot, fake: FakeSlack) -> None:
 
 
 def uploaded(fake: FakeSlack, count: int = 1) -> list[str]:
-    """The contents of the files uploaded so far, once `count` uploads completed."""
-    fake.wait_for(lambda: len(fake.calls_to("files.completeUploadExternal")) >= count)
+    """The contents of the documents uploaded so far, once `count` of them were shared (the
+    picture of the tree, shared with the chain summary, is not one)."""
+
+    def shared() -> int:
+        documents = {call["file_id"] for call in fake.calls_to("file_upload")}
+        completions = fake.calls_to("files.completeUploadExternal")
+        return sum(1 for c in completions if {f["id"] for f in files_of(c)} <= documents)
+
+    fake.wait_for(lambda: shared() >= count)
     return [call["content"] for call in fake.calls_to("file_upload")]
+
+
+def files_of(completion: Call) -> list[dict[str, str]]:
+    files = completion["files"]
+    return json.loads(files) if isinstance(files, str) else files
 
 
 def test_export_in_the_thread_uploads_the_document_to_it(bot: Bot, fake_slack: FakeSlack) -> None:

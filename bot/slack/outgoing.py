@@ -20,7 +20,7 @@ from bot.runtime.context import Runtime
 from bot.runtime.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
 from bot.slack import action_item_messages as item_views
 from bot.slack import followup_messages as followup_views
-from bot.slack import messages, thread_posts
+from bot.slack import messages, pictures, thread_posts
 from bot.slack.home_messages import build_home
 from bot.slack.sending import UPLOAD
 from bot.use_cases import documents, home
@@ -162,6 +162,16 @@ class SlackOutgoing:
             resend_if_unknown=False,
         )
 
+    def share_picture(self, coe: Coe, *, after: Sequence[int]) -> int:
+        # Drawn when sent (`complete`), by a sender: nobody waits on the drawing.
+        return outbox.enqueue(
+            session=self._in_transaction(),
+            method=UPLOAD,
+            payload=pictures.queued(_id(coe), after),
+            now=self._rt.now(),
+            resend_if_unknown=False,
+        )
+
     def nudge(self, nudges: Sequence[Nudge], names: Names) -> list[int]:
         payloads = [
             {
@@ -265,6 +275,8 @@ class SlackOutgoing:
     # At send time --------------------------------------------------------------------------
 
     def complete(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+        if method == UPLOAD and pictures.is_picture(payload):
+            return pictures.for_upload(self._rt, payload)
         if method == UPLOAD and "content" not in payload:
             return self._document(int(payload["coe_id"]), str(payload["user_id"]))
         if method == PUBLISH and "view" not in payload:

@@ -192,6 +192,11 @@ class Outgoing(Protocol):
         """The COE document as a file in its thread, written when it is sent."""
         ...
 
+    def share_picture(self, coe: Coe, *, after: Sequence[int]) -> int:
+        """The picture of the tree of causes in the COE's thread, drawn when it is sent; it
+        follows the queued messages `after` (the chain summary) if they go out in time."""
+        ...
+
     def nudge(self, nudges: Sequence[Nudge], names: Names) -> list[int]:
         """A direct message to each owner, queued together; each sent at most once."""
         ...

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain
 from bot.core.review_text import NO_NAMES, Names, asks_anew, new_causes, prompt_lead
-from bot.use_cases import documents, users
+from bot.use_cases import documents, pictures, users
 from bot.use_cases.context import Context
 from storage import coes
 from storage.models import Coe
@@ -29,7 +29,10 @@ def save_and_announce(
     if after.status is core.Status.CHAIN_DONE:
         related = documents.similar_causes(session, coe=coe, chain=after)
         unaddressed = documents.unaddressed_root_causes(session, coe=coe, chain=after)
-        ids += say.post_chain(coe, after, related, names, unaddressed)
+        summary = say.post_chain(coe, after, related, names, unaddressed)
+        # The picture follows the summary's first message: the later ones, if any, are
+        # taken for sending only once that one is out.
+        ids += [*summary, pictures.queue(rt, session, coe=coe, after=summary[:1])]
     elif after.status is core.Status.OFFERING:
         ids.append(say.offer_angles(coe, core.missing_angles(after)))
     elif asks_anew(before, after):
