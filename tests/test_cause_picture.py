@@ -12,7 +12,7 @@ from bot.core.picture import MAX_HEIGHT, MAX_WIDTH, PictureNode
 from tests.conftest import Bot
 from tests.fake_slack import FakeSlack
 from tests.picture_pixels import boxes, picture
-from tests.processes import ROOT, clean_env, coe_bot
+from tests.processes import clean_env, coe_bot
 from tests.scenario import THREAD, answer, prompts, start
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -117,8 +117,6 @@ def test_a_closed_chain_shares_a_picture_of_its_tree_after_the_summary(
 
 def test_export_png_writes_the_picture_and_try_draws_one_at_the_end(tmp_path: Path) -> None:
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'try.db'}", USER="dana")
-    # Run from another directory, on this checkout's code.
-    env["PYTHONPATH"] = str(ROOT)
     session = "Bedtime went wrong\nThere is no routine on school nights.\ndone\ndone\nquit\n"
     result = coe_bot("try", env=env, input=session, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
