@@ -72,6 +72,8 @@ class FakeSlack:
     reactions: set[tuple[str, str, str]] = field(default_factory=set)
     # File id -> its bytes once uploaded (None until then).
     uploads: dict[str, str | None] = field(default_factory=dict)
+    # Canvas id -> its title, channel_id, markdown and how many edits it had.
+    canvases: dict[str, dict[str, Any]] = field(default_factory=dict)
     # What apps.connections.open hands out: the WebSocket of Socket Mode (bench/socket_mode.py).
     socket_url: str | None = None
     _failures: dict[str, list[_Failure]] = field(default_factory=dict)

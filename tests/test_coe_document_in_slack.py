@@ -60,7 +60,7 @@ def test_the_export_button_and_the_command_upload_it_too(bot: Bot, fake_slack: F
     bot.slack.command("export")  # the channel's latest
     assert len(uploaded(fake_slack, 3)) == 3
     responses = [c["text"] for c in fake_slack.calls_to("response_url")]
-    assert "Uploading COE-1 to its thread as a document." in responses
+    assert responses[-1].startswith("Uploading COE-1 to its thread as a document. Its canvas")
 
 
 def test_exporting_an_unknown_coe_says_so(bot: Bot, fake_slack: FakeSlack) -> None:

@@ -36,7 +36,7 @@ def is_picture(payload: dict[str, Any]) -> bool:
 
 def for_upload(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
     """The upload's payload (bytes and all), once the messages it follows are out."""
-    _wait_until_sent(rt, [int(each) for each in payload.get("after") or []])
+    wait_until_sent(rt, [int(each) for each in payload.get("after") or []])
     picture = pictures.for_upload(rt, int(payload[PICTURE_KEY]))
     return {
         "channel": picture.channel_id,
@@ -48,7 +48,8 @@ def for_upload(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _wait_until_sent(rt: Runtime, message_ids: list[int]) -> None:
+def wait_until_sent(rt: Runtime, message_ids: list[int]) -> None:
+    """Return once these queued messages are sent or given up, or a sender's time is up."""
     deadline = time.monotonic() + SENDING_HOLD.total_seconds()
     while message_ids and time.monotonic() < deadline:
         with Session(read_only(rt.engine)) as session:

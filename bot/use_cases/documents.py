@@ -63,6 +63,7 @@ def build(
                 priority=item.priority,
                 why_number=item.why_number,
                 weak=is_weak_action(item.text),
+                snoozed_until=item.snoozed_until if item.status == "open" else None,
             )
             for item in items
         ),
