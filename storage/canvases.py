@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from storage.db import insert_for, one_of
@@ -36,14 +36,22 @@ def get(*, session: Session, coe_id: int) -> CoeCanvas | None:
 
 def changed(*, session: Session, coe_id: int) -> str | None:
     """The COE changed: a canvas still being created is marked to be edited once it is live.
-    The canvas's state (None: the COE has none)."""
-    session.execute(
-        update(_TABLE)
-        .where(_TABLE.c.coe_id == coe_id, _TABLE.c.state == CREATING)
-        .values(dirty=True)
-    )
-    state = session.execute(select(_TABLE.c.state).where(_TABLE.c.coe_id == coe_id)).scalar()
-    return None if state is None else str(state)
+    The canvas's state (None: the COE has none, which is all one reply costs until it has)."""
+    state = session.execute(_STATE, {"canvas_of": coe_id}).scalar()
+    if state != CREATING:
+        return None if state is None else str(state)
+    marked = session.execute(_MARK_DIRTY, {"canvas_of": coe_id}).first()
+    # Made live meanwhile: then the caller edits it.
+    return CREATING if marked else str(session.execute(_STATE, {"canvas_of": coe_id}).scalar())
+
+
+_STATE = select(_TABLE.c.state).where(_TABLE.c.coe_id == bindparam("canvas_of"))
+_MARK_DIRTY = (
+    update(_TABLE)
+    .where(_TABLE.c.coe_id == bindparam("canvas_of"), _TABLE.c.state == CREATING)
+    .values(dirty=True)
+    .returning(_TABLE.c.coe_id)
+)
 
 
 def set_live(

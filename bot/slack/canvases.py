@@ -23,7 +23,7 @@ from bot.slack import pictures
 from bot.slack.blocks import context, text_length
 from bot.use_cases import canvases
 from storage import canvases as canvas_store
-from storage import outbox
+from storage import coes, outbox
 from storage.models import Coe
 
 CREATE, EDIT = "canvases.create", "canvases.edit"
@@ -136,7 +136,7 @@ def _announce(rt: Runtime, coe_id: int, summary: Sequence[int]) -> list[int]:
     """The canvas's link added to the chain summary it follows, or else said in the thread."""
     with Session(rt.engine) as session:
         canvas = canvas_store.get(session=session, coe_id=coe_id)
-        coe = session.get(Coe, coe_id)
+        coe = coes.get_coe(session=session, coe_id=coe_id)
         if canvas is None or not canvas.link or coe is None:
             return []
         key = coe_key(coe_id)
