@@ -30,6 +30,21 @@ def claim(*, session: Session, coe_id: int, now: datetime) -> bool:
     return session.execute(statement).first() is not None
 
 
+def claim_stale(*, session: Session, coe_id: int, now: datetime, before: datetime) -> bool:
+    """Claim again a creation claimed before `before` that never made a canvas."""
+    statement = (
+        update(_TABLE)
+        .where(
+            _TABLE.c.coe_id == coe_id,
+            _TABLE.c.state == CREATING,
+            _TABLE.c.created_at < before,
+        )
+        .values(created_at=now)
+        .returning(_TABLE.c.coe_id)
+    )
+    return session.execute(statement).first() is not None
+
+
 def get(*, session: Session, coe_id: int) -> CoeCanvas | None:
     return session.get(CoeCanvas, coe_id)
 

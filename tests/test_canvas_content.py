@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
@@ -98,6 +98,15 @@ def test_only_one_claim_on_a_coe_s_canvas_succeeds(
             claims.append(canvases.claim(session=session, coe_id=coe_id, now=clock()))
             session.commit()
     assert claims == [True, False, False]
+    with Session(second.engine) as session:
+        # A creation that never made a canvas is claimed again once it is stale, once.
+        now = clock() + timedelta(minutes=20)
+        stale = [
+            canvases.claim_stale(session=session, coe_id=coe_id, now=now, before=before)
+            for before in (clock(), clock() + timedelta(minutes=5), clock() + timedelta(minutes=5))
+        ]
+        assert stale == [False, True, False]
+        session.commit()
     with Session(second.engine) as session:
         assert canvases.refuse(session=session, coe_id=coe_id, reason="restricted_action")
         assert not canvases.refuse(session=session, coe_id=coe_id, reason="restricted_action")

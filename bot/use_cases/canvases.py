@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session
 
@@ -22,6 +23,8 @@ from storage import canvases, coes
 from storage.canvases import LIVE
 from storage.models import Coe
 
+# A canvas still not made this long after it was claimed never will be from that claim.
+STALE_CREATION = timedelta(minutes=15)
 # What made the canvas: the chain closing (the thread gets the file if Slack refuses the
 # canvas) or an export (which shares the file anyway).
 CHAIN, EXPORT = "chain", "export"
@@ -45,7 +48,11 @@ def open_canvas(
     one already gets it brought up to date instead."""
     if documents.in_terminal(coe):
         return []
-    if canvases.claim(session=session, coe_id=_id(coe), now=rt.now()):
+    now = rt.now()
+    # A creation whose answer was lost, or that was given up, is made again after a while.
+    if canvases.claim(session=session, coe_id=_id(coe), now=now) or canvases.claim_stale(
+        session=session, coe_id=_id(coe), now=now, before=now - STALE_CREATION
+    ):
         return [rt.say(session).create_canvas(coe, origin=origin, after=after)]
     return changed(rt, session, coe_id=_id(coe))
 
@@ -92,7 +99,7 @@ def content(rt: Context, coe_id: int) -> Content:
         thread_ts=coe.parent_ts,
         title=canvas_title(doc.key, coe.problem),
         markdown=render_canvas(doc),
-        canvas_id=canvas.canvas_id if canvas else None,
+        canvas_id=canvas.canvas_id if canvas and canvas.state == LIVE else None,
     )
 
 
