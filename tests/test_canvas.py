@@ -21,6 +21,7 @@ from tests.scenario import (
     prompts,
     start,
 )
+from tests.test_coe_document_in_slack import finish
 
 TITLE = "COE-1: Checkout was down for 40 minutes"
 FALLBACK = "stays a Markdown file"
@@ -33,9 +34,7 @@ def close_chain(bot: Bot, fake: FakeSlack) -> None:
     answer(bot, fake, "A deploy halved the connection pool.")
     bot.slack.reply("impact: 40 minutes without checkout", thread_ts=THREAD, ts=new_ts())
     bot.slack.reply("lesson: pool sizes need an owner", thread_ts=THREAD, ts=new_ts())
-    answer(bot, fake, "done")
-    if "chain of whys" not in prompts(fake)[-1]:
-        answer(bot, fake, "done")
+    finish(bot, fake)
 
 
 def the_canvas(fake: FakeSlack) -> dict[str, object]:

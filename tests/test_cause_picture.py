@@ -13,7 +13,8 @@ from tests.conftest import Bot
 from tests.fake_slack import FakeSlack
 from tests.picture_pixels import boxes, picture
 from tests.processes import clean_env, coe_bot
-from tests.scenario import THREAD, answer, prompts, start
+from tests.scenario import THREAD, answer, start
+from tests.test_coe_document_in_slack import finish
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -98,9 +99,7 @@ def test_a_closed_chain_shares_a_picture_of_its_tree_after_the_summary(
     start(bot, fake_slack)
     answer(bot, fake_slack, "The payment service ran out of database connections.")
     answer(bot, fake_slack, "A deploy halved the connection pool.")
-    answer(bot, fake_slack, "done")
-    if "chain of whys" not in prompts(fake_slack)[-1]:
-        answer(bot, fake_slack, "done")
+    finish(bot, fake_slack)
     shared = fake_slack.wait_for(lambda: fake_slack.shared_files("CINC", THREAD))
     (png,) = pictures_shared(fake_slack)
     image = picture(png)

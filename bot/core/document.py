@@ -139,12 +139,7 @@ def render_markdown(doc: CoeDocument) -> str:
     blocks = [
         f"# {text.inline(doc.key)}: {text.inline(doc.problem)}",
         "\n".join(_facts(doc, text)),
-        "## Problem",
-        text.line(doc.problem) or NONE_RECORDED,
-        "## Impact",
-        bullets(text.line(line) for line in doc.impact),
-        "## Timeline",
-        bullets(moment_line(moment, text) for moment in in_order(doc.timeline)),
+        *opening_sections(doc, text),
         f"## Whys ({count})",
         "\n".join(_why_lines(doc.causes, text)) or NONE_RECORDED,
     ]
@@ -161,6 +156,18 @@ def render_markdown(doc: CoeDocument) -> str:
     if doc.related:
         blocks += ["## Related COEs", bullets(related_line(r, text) for r in doc.related)]
     return "\n\n".join(blocks) + "\n"
+
+
+def opening_sections(doc: CoeDocument, text: Text) -> list[str]:
+    """Problem, impact and timeline, headings and bodies: how the document and the canvas open."""
+    return [
+        "## Problem",
+        text.line(doc.problem) or NONE_RECORDED,
+        "## Impact",
+        bullets(text.line(line) for line in doc.impact),
+        "## Timeline",
+        bullets(_moment_line(moment, text) for moment in _in_order(doc.timeline)),
+    ]
 
 
 def _facts(doc: CoeDocument, text: Text) -> list[str]:
@@ -188,7 +195,7 @@ def moment_text(moment: datetime) -> str:
     return f"{format_day(utc.date())} {utc:%H:%M} UTC"
 
 
-def in_order(timeline: Sequence[Moment]) -> list[Moment]:
+def _in_order(timeline: Sequence[Moment]) -> list[Moment]:
     """By time, those with one first; the team's lines without a readable time as written."""
     timed = [moment for moment in timeline if moment.at is not None]
     untimed = [moment for moment in timeline if moment.at is None]
@@ -200,12 +207,13 @@ def _utc(moment: datetime | None) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def moment_line(moment: Moment, text: Text) -> str:
+def _moment_line(moment: Moment, text: Text) -> str:
     when = f"**{moment_text(moment.at)}** " if moment.at is not None else ""
     return when + text.inline(moment.what)
 
 
 def bullets(lines: Iterable[str]) -> str:
+    """A Markdown list of the lines that are not empty; "None recorded." for none."""
     return "\n".join(f"- {line}" for line in lines if line) or NONE_RECORDED
 
 
@@ -224,11 +232,13 @@ def _why_lines(causes: Sequence[Cause], text: Text) -> Iterator[str]:
 
 
 def bold(markdown: str) -> str:
+    """An answer in bold, or said to be missing."""
     # `****` would show as four stars: an empty answer reads as what it is.
     return f"**{markdown}**" if markdown else "*(no answer)*"
 
 
 def human_error_note(cause: Cause, text: Text) -> str:
+    """What a why that stops at a person is marked with, and the mechanism question asked."""
     note = "⚠️ *Human error:* this answer names a person, not a mechanism."
     if cause.mechanism_question:
         note += f" Asked next: {text.inline(cause.mechanism_question)}"
@@ -236,6 +246,7 @@ def human_error_note(cause: Cause, text: Text) -> str:
 
 
 def root_cause_line(cause: Cause, items: Sequence[Item], text: Text) -> str:
+    """A root cause, and the action items that address it or that none does yet."""
     line = f"**#{cause.number}** {text.inline(cause.answer)}"
     if cause.human_error:
         line += " ⚠️ *(human error: the mechanism behind it is still to be found)*"
@@ -275,6 +286,7 @@ def _item_table(items: Sequence[Item], text: Text) -> str:
 
 
 def related_line(related: Related, text: Text) -> str:
+    """An earlier COE with a similar cause, linked to its thread where there is one."""
     key = text.link(related.key, related.link) if related.link else text.inline(related.key)
     return f"{key}: {text.inline(related.excerpt)}"
 
