@@ -68,3 +68,11 @@ def test_the_home_tab_and_the_digest_link_to_the_canvas(
         c for c in fake_slack.posted(channel="CINC") if "weekly digest" in json.dumps(c.params)
     ]
     assert digest.status == "sent" and f"<{link}|canvas>" in json.dumps(posted["blocks"])
+
+
+def test_closing_the_coe_shows_on_its_canvas(bot: Bot, fake_slack: FakeSlack, clock: Clock) -> None:
+    close_chain(bot, fake_slack)
+    assert "**Status:** chain complete" in str(the_canvas(fake_slack)["markdown"])
+    bot.slack.command("close COE-1", user="UALICE")
+    fake_slack.wait_for(lambda: any(r.method == "canvases.edit" for r in outbox_rows(bot.rt)))
+    assert "**Status:** closed" in edits(fake_slack, 1, clock)

@@ -79,6 +79,7 @@ def set_closed(rt: Context, *, coe_id: int, user_id: str, closed: bool) -> Outco
             else f"<@{user_id}> reopened {key}: answers are recorded again."
         )
         ids = [thread_notice(rt, session, coe, note)]
+        ids += canvases.changed(rt, session, coe_id=coe_id)  # its status line
         session.commit()
     return Outcome(True, f"{key} is now {'closed' if closed else 'open'}.", ids)
 
