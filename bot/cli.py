@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
@@ -56,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     when.add_argument("--force", action="store_true", help=argparse.SUPPRESS)
     export = sub.add_parser("export", help="print a COE as a Markdown document")
     export.add_argument("coe", help="the COE's id, e.g. COE-12")
+    export.add_argument(
+        "--png", metavar="FILE", help="instead, draw its tree of causes as a PNG picture in FILE"
+    )
     sub.add_parser(
         "try", help="run a 5-Whys review in this terminal, without Slack (reads standard input)"
     )
@@ -92,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "digest":
         return _digest(settings, scheduled=args.scheduled)
     if args.command == "export":
-        return _export(settings, args.coe)
+        return _export(settings, args.coe, args.png)
     return COMMANDS[args.command](settings)
 
 
@@ -231,16 +235,24 @@ def _list(settings: Settings) -> int:
     return 0
 
 
-def _export(settings: Settings, name: str) -> int:
+def _export(settings: Settings, name: str, png: str | None = None) -> int:
     from bot.core.commands import read_coe_id
-    from bot.use_cases import documents
+    from bot.use_cases import documents, pictures
 
     coe_id = read_coe_id(name)
-    markdown = documents.export(build_runtime(settings), coe_id) if coe_id else None
-    if markdown is None:
+    content: str | bytes | None = None
+    if coe_id is not None:
+        rt = build_runtime(settings)
+        content = pictures.export(rt, coe_id) if png else documents.export(rt, coe_id)
+    if content is None:
         print(f"coe-bot: there is no COE {name!r}; `coe-bot list` shows them all", file=sys.stderr)
         return 1
-    print(markdown)
+    if png is None:
+        print(content)
+        return 0
+    path = Path(png)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    print(f"The tree of causes of {name} as a picture: {path.resolve()}")
     return 0
 
 

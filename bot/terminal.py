@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from sqlmodel import Session
@@ -32,7 +33,7 @@ from bot.core.review_text import (
     took_back,
 )
 from bot.runtime.context import Runtime
-from bot.use_cases import documents
+from bot.use_cases import documents, pictures
 from storage import action_items, coes
 
 HELP = (
@@ -93,6 +94,7 @@ def run(
         if text.lower() in QUIT:
             break
         chain = _take(rt, review, chain, text, out)
+    out(_picture(rt, review))
     out(_document(rt, review))
     return 0
 
@@ -288,6 +290,16 @@ def _date(rt: Runtime, review: Review, phrase: str, out: Callable[[str], None]) 
         )
         session.commit()
         out(f"“{item.text}” is now due {format_day(due)}.")
+
+
+def _picture(rt: Runtime, review: Review) -> str:
+    """Draw the tree of causes into a file in the current directory; the line that says where."""
+    png = pictures.export(rt, review.coe_id)
+    if png is None:
+        return "No why was asked, so there is no tree of causes to draw."
+    path = Path(pictures.filename(review.coe_id)).resolve()
+    path.write_bytes(png)
+    return f"The tree of causes as a picture: {path}"
 
 
 def _document(rt: Runtime, review: Review) -> str:

@@ -11,8 +11,9 @@ from sqlmodel import Session, col, select
 from bot.core.action_items import ItemStatus
 from bot.core.coe_list import CoeSummary
 from bot.core.facilitation import Status
+from storage.canvases import LIVE
 from storage.db import one_of
-from storage.models import ActionItem, Coe, WhyStep
+from storage.models import ActionItem, Coe, CoeCanvas, WhyStep
 
 
 def coe_channels(*, session: Session, facilitator_id: str | None = None) -> list[str]:
@@ -44,8 +45,13 @@ def summaries(
         .where(col(WhyStep.coe_id) == col(Coe.id), col(WhyStep.answer).is_(None))
         .scalar_subquery()
     )
+    canvas = (
+        select(CoeCanvas.link)
+        .where(col(CoeCanvas.coe_id) == col(Coe.id), col(CoeCanvas.state) == LIVE)
+        .scalar_subquery()
+    )
     statement = (
-        select(Coe, open_items, asking)
+        select(Coe, open_items, asking, canvas)
         .where(*where)
         .order_by(col(Coe.closed_at).is_not(None), col(Coe.id).desc())
         .limit(limit)
@@ -62,8 +68,9 @@ def summaries(
             open_items=int(count or 0),
             parent_ts=coe.parent_ts,
             permalink=coe.permalink,
+            canvas_link=link,
         )
-        for coe, count, why in session.exec(statement).all()  # type: ignore[call-overload]
+        for coe, count, why, link in session.exec(statement).all()  # type: ignore[call-overload]
     ]
     total = session.exec(select(func.count()).select_from(Coe).where(*where)).one()
     return rows, int(total)

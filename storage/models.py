@@ -238,6 +238,25 @@ class GoneOwnerNotice(SQLModel, table=True):
     told_at: datetime
 
 
+class CoeCanvas(SQLModel, table=True):
+    """A COE's canvas in Slack: one row per COE, claimed by whoever creates it, so several
+    processes make one canvas."""
+
+    __tablename__ = "coe_canvas"
+
+    coe_id: int = Field(foreign_key="coe.id", primary_key=True)
+    # creating -> live | refused; refused is for good (the Markdown file stands in for it).
+    state: str
+    canvas_id: str | None = None
+    link: str | None = None
+    # Slack's error code when it refused to create or edit the canvas.
+    reason: str | None = None
+    # The COE changed while its canvas was being created: edit it once it is live.
+    dirty: bool = False
+    created_at: datetime
+    edited_at: datetime | None = None
+
+
 class Digest(SQLModel, table=True):
     """One row per channel per digest period: the unique key is the once-a-week guarantee."""
 

@@ -18,7 +18,14 @@ BOT_ID = "BBOT"
 TEAM_ID = "T0001"
 PAGE_SIZE_LIMIT = 999
 # Methods Slack refuses for a channel the bot cannot use (an archived channel is still read).
-POSTING = ("chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal")
+POSTING = (
+    "chat.postMessage",
+    "chat.postEphemeral",
+    "files.completeUploadExternal",
+    "canvases.create",
+)
+# Slack's limit on a canvas's Markdown.
+CANVAS_LIMIT = 1_048_576
 READING = ("conversations.history", "conversations.replies")
 
 
@@ -109,6 +116,8 @@ def answer(fake: FakeSlack, method: str, params: dict[str, Any]) -> dict[str, An
         return _files(fake, method, params)
     if method in ("reactions.add", "reactions.remove"):
         return _react(fake, method, params)
+    if method in ("canvases.create", "canvases.edit"):
+        return _canvas(fake, method, params)
     return {"ok": True}
 
 
@@ -199,6 +208,43 @@ def _files(fake: FakeSlack, method: str, params: dict[str, Any]) -> dict[str, An
             shared,
         )
     return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+
+
+# Canvases: made with a title and Markdown, then rewritten whole ---------------------------------
+
+
+def _canvas(fake: FakeSlack, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    """canvases.create and canvases.edit (`replace` of the whole document only, as the bot
+    uses it). The canvas is kept in `fake.canvases`: title, channel, Markdown, edits."""
+    if method == "canvases.create":
+        markdown = _markdown(params.get("document_content"))
+        if markdown is None or not isinstance(params.get("title"), str):
+            return {"ok": False, "error": "invalid_arguments"}
+        canvas_id = "F" + fake.next_ts().replace(".", "")
+        canvas = {"title": params["title"], "channel_id": params.get("channel_id")}
+        with fake._lock:
+            fake.canvases[canvas_id] = {**canvas, "markdown": markdown, "edits": 0}
+        return {"ok": True, "canvas_id": canvas_id}
+    changes = params.get("changes")
+    if not isinstance(changes, list) or len(changes) != 1:
+        return {"ok": False, "error": "invalid_arguments"}
+    (change,) = changes
+    markdown = _markdown(change.get("document_content"))
+    if change.get("operation") != "replace" or markdown is None:
+        return {"ok": False, "error": "invalid_arguments"}
+    with fake._lock:
+        canvas = fake.canvases.get(str(params.get("canvas_id")))
+        if canvas is None:
+            return {"ok": False, "error": "canvas_not_found"}
+        canvas.update(markdown=markdown, edits=canvas["edits"] + 1)
+    return {"ok": True}
+
+
+def _markdown(content: Any) -> str | None:
+    if not isinstance(content, dict) or content.get("type") != "markdown":
+        return None
+    markdown = content.get("markdown")
+    return markdown if isinstance(markdown, str) and len(markdown) <= CANVAS_LIMIT else None
 
 
 # Reactions: one of each name per message -------------------------------------------------------

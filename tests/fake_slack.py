@@ -72,6 +72,8 @@ class FakeSlack:
     reactions: set[tuple[str, str, str]] = field(default_factory=set)
     # File id -> its bytes once uploaded (None until then).
     uploads: dict[str, str | None] = field(default_factory=dict)
+    # Canvas id -> its title, channel_id, markdown and how many edits it had.
+    canvases: dict[str, dict[str, Any]] = field(default_factory=dict)
     # What apps.connections.open hands out: the WebSocket of Socket Mode (bench/socket_mode.py).
     socket_url: str | None = None
     _failures: dict[str, list[_Failure]] = field(default_factory=dict)
@@ -100,7 +102,7 @@ class FakeSlack:
                 fake.connections.add(self.client_address)
                 self.close_connection = fake.drop_connections  # without saying so first
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode()
+                raw = self.rfile.read(length)
                 fake._before_answer(self.path)
                 status, body, headers = fake._handle(
                     self.path, raw, self.headers.get("Content-Type", "")
@@ -309,17 +311,18 @@ class FakeSlack:
     # Answering --------------------------------------------------------------------------------
 
     def _handle(
-        self, path: str, raw: str, content_type: str
+        self, path: str, data: bytes, content_type: str
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
-        params = parse(raw, content_type)
-        if path.startswith("/upload/"):
-            file_id = path.removeprefix("/upload/")
-            self._record("file_upload", {"file_id": file_id, "content": raw})
+        if path.startswith("/upload/"):  # a document's text ("file_upload"), or a picture's bytes
+            file_id, raw = path.removeprefix("/upload/"), data.decode(errors="replace")
+            kind = "file_upload" if raw.encode() == data else "binary_upload"
+            self._record(kind, {"file_id": file_id, "content": raw, "bytes": data})
             with self._lock:
                 if file_id not in self.uploads:
                     return 404, {"ok": False, "error": "file_not_found"}, {}
                 self.uploads[file_id] = raw
             return 200, {"ok": True}, {}
+        params = parse(data.decode(), content_type)
         if path.startswith("/respond/"):
             call = self._record(
                 "response_url", {"url_name": path.removeprefix("/respond/"), **params}

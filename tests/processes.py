@@ -28,11 +28,12 @@ def free_port() -> int:
 def coe_bot(
     *args: str, env: dict[str, str], cwd: Path = ROOT, **kwargs: Any
 ) -> subprocess.CompletedProcess[str]:
-    """`coe-bot <args>` run to the end, with exactly `env` as its environment."""
+    """`coe-bot <args>` run to the end, with exactly `env` as its environment (and this
+    checkout's code, whatever the directory it runs in)."""
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         cwd=cwd,
-        env=env,
+        env={**env, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=60,

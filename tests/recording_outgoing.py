@@ -74,8 +74,8 @@ class RecordingOutgoing:
     def offer_angles(self, *args: Any) -> int:
         return self._record("offer_angles", *args)
 
-    def post_chain(self, *args: Any) -> list[int]:
-        return [self._record("post_chain", *args)]
+    def post_chain(self, *args: Any, **kwargs: Any) -> list[int]:
+        return [self._record("post_chain", *args, **kwargs)]
 
     def note(self, *args: Any, **kwargs: Any) -> int:
         return self._record("note", *args, **kwargs)
@@ -95,6 +95,15 @@ class RecordingOutgoing:
     def upload_document(self, **kwargs: Any) -> int:
         return self._record("upload_document", **kwargs)
 
+    def share_picture(self, *args: Any, **kwargs: Any) -> int:
+        return self._record("share_picture", *args, **kwargs)
+
+    def create_canvas(self, *args: Any, **kwargs: Any) -> int:
+        return self._record("create_canvas", *args, **kwargs)
+
+    def edit_canvas(self, *args: Any) -> int:
+        return self._record("edit_canvas", *args)
+
     def nudge(self, nudges: Sequence[Nudge], names: Mapping[str, str]) -> list[int]:
         return [self._record("nudge", nudge, names) for nudge in nudges]
 
@@ -102,7 +111,11 @@ class RecordingOutgoing:
         return self._record("owner_gone", *args, **kwargs)
 
     def render_digests(
-        self, digests: Mapping[str, Digest], names: Mapping[str, str], links: Mapping[int, str]
+        self,
+        digests: Mapping[str, Digest],
+        names: Mapping[str, str],
+        links: Mapping[int, str],
+        canvas_links: Mapping[int, str] | None = None,
     ) -> dict[str, RenderedDigest]:
         # One message a channel, the digest itself: how a digest splits into messages is the
         # Slack side's business.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import Bot
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import Call, FakeSlack
 from tests.scenario import THREAD, answer, new_ts, prompts, recorded, start
 
 
@@ -17,9 +17,21 @@ def finish(bot: Bot, fake: FakeSlack) -> None:
 
 
 def uploaded(fake: FakeSlack, count: int = 1) -> list[str]:
-    """The contents of the files uploaded so far, once `count` uploads completed."""
-    fake.wait_for(lambda: len(fake.calls_to("files.completeUploadExternal")) >= count)
+    """The contents of the documents uploaded so far, once `count` of them were shared (the
+    picture of the tree, shared with the chain summary, is not one)."""
+
+    def shared() -> int:
+        documents = {call["file_id"] for call in fake.calls_to("file_upload")}
+        completions = fake.calls_to("files.completeUploadExternal")
+        return sum(1 for c in completions if {f["id"] for f in files_of(c)} <= documents)
+
+    fake.wait_for(lambda: shared() >= count)
     return [call["content"] for call in fake.calls_to("file_upload")]
+
+
+def files_of(completion: Call) -> list[dict[str, str]]:
+    files = completion["files"]
+    return json.loads(files) if isinstance(files, str) else files
 
 
 def test_export_in_the_thread_uploads_the_document_to_it(bot: Bot, fake_slack: FakeSlack) -> None:
@@ -48,7 +60,7 @@ def test_the_export_button_and_the_command_upload_it_too(bot: Bot, fake_slack: F
     bot.slack.command("export")  # the channel's latest
     assert len(uploaded(fake_slack, 3)) == 3
     responses = [c["text"] for c in fake_slack.calls_to("response_url")]
-    assert "Uploading COE-1 to its thread as a document." in responses
+    assert responses[-1].startswith("Uploading COE-1 to its thread as a document. Its canvas")
 
 
 def test_exporting_an_unknown_coe_says_so(bot: Bot, fake_slack: FakeSlack) -> None:

@@ -68,8 +68,10 @@ def test_it_asks_for_exactly_the_scopes_the_bot_uses(manifest: dict[str, Any]) -
             "reactions:write",
             # reaction_added: a :x: on a reply taken as an answer takes it back.
             "reactions:read",
-            # files_upload_v2: the COE document in its thread.
+            # files_upload_v2: the COE document and the picture of its tree in its thread.
             "files:write",
+            # canvases.create and canvases.edit: the COE as a canvas in its channel.
+            "canvases:write",
         ]
     )
 

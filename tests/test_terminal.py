@@ -35,7 +35,7 @@ action: never read, after quit
 
 def test_a_piped_review_goes_on_after_the_chain_and_prints_the_document(tmp_path: Path) -> None:
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'try.db'}", USER="dana")
-    result = coe_bot("try", env=env, input=SESSION)
+    result = coe_bot("try", env=env, input=SESSION, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout.splitlines()
     # A problem written as a question is asked as it stands; answers in their own words.
@@ -87,7 +87,7 @@ def test_a_piped_review_goes_on_after_the_chain_and_prints_the_document(tmp_path
 def test_the_end_of_the_input_ends_the_review_as_quit_does(tmp_path: Path) -> None:
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'try.db'}", USER="dana")
     lines = "Bedtime went wrong\nThere is no bedtime routine on school nights.\n"
-    result = coe_bot("try", env=env, input=lines)
+    result = coe_bot("try", env=env, input=lines, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Why #1: Why did bedtime go wrong?" in result.stdout
     assert "Why #2: Why is there no bedtime routine on school nights?" in result.stdout
@@ -105,5 +105,5 @@ def test_exporting_a_coe_that_does_not_exist_says_so(tmp_path: Path) -> None:
 
 def test_try_without_a_problem_statement_stops(tmp_path: Path) -> None:
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'empty.db'}")
-    result = coe_bot("try", env=env, input="")
+    result = coe_bot("try", env=env, input="", cwd=tmp_path)
     assert result.returncode == 1 and "nothing to review" in result.stdout

@@ -27,6 +27,8 @@ class CoeSummary:
     parent_ts: str | None
     # Slack's link to the parent message; None until it is known.
     permalink: str | None = None
+    # The COE's canvas, once Slack has made it.
+    canvas_link: str | None = None
 
 
 def status_phrase(coe: CoeSummary) -> str:

@@ -66,6 +66,8 @@ class Item:
     priority: str
     why_number: int | None
     weak: bool = False
+    # Reminders paused until then (the canvas says so; the file's table does not).
+    snoozed_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -137,12 +139,7 @@ def render_markdown(doc: CoeDocument) -> str:
     blocks = [
         f"# {text.inline(doc.key)}: {text.inline(doc.problem)}",
         "\n".join(_facts(doc, text)),
-        "## Problem",
-        text.line(doc.problem) or NONE_RECORDED,
-        "## Impact",
-        _bullets(text.line(line) for line in doc.impact),
-        "## Timeline",
-        _bullets(_moment_line(moment, text) for moment in _in_order(doc.timeline)),
+        *opening_sections(doc, text),
         f"## Whys ({count})",
         "\n".join(_why_lines(doc.causes, text)) or NONE_RECORDED,
     ]
@@ -150,15 +147,27 @@ def render_markdown(doc: CoeDocument) -> str:
         blocks.append(f"```mermaid\n{mermaid_flowchart(doc)}\n```")
     blocks += [
         "## Root causes",
-        _bullets(_root_cause_line(cause, doc.items, text) for cause in root_causes(doc.causes)),
+        bullets(root_cause_line(cause, doc.items, text) for cause in root_causes(doc.causes)),
         "## Action items",
         _item_table(doc.items, text),
         "## Lessons learned",
-        _bullets(text.line(lesson) for lesson in doc.lessons),
+        bullets(text.line(lesson) for lesson in doc.lessons),
     ]
     if doc.related:
-        blocks += ["## Related COEs", _bullets(_related_line(r, text) for r in doc.related)]
+        blocks += ["## Related COEs", bullets(related_line(r, text) for r in doc.related)]
     return "\n\n".join(blocks) + "\n"
+
+
+def opening_sections(doc: CoeDocument, text: Text) -> list[str]:
+    """Problem, impact and timeline, headings and bodies: how the document and the canvas open."""
+    return [
+        "## Problem",
+        text.line(doc.problem) or NONE_RECORDED,
+        "## Impact",
+        bullets(text.line(line) for line in doc.impact),
+        "## Timeline",
+        bullets(_moment_line(moment, text) for moment in _in_order(doc.timeline)),
+    ]
 
 
 def _facts(doc: CoeDocument, text: Text) -> list[str]:
@@ -203,7 +212,8 @@ def _moment_line(moment: Moment, text: Text) -> str:
     return when + text.inline(moment.what)
 
 
-def _bullets(lines: Iterable[str]) -> str:
+def bullets(lines: Iterable[str]) -> str:
+    """A Markdown list of the lines that are not empty; "None recorded." for none."""
     return "\n".join(f"- {line}" for line in lines if line) or NONE_RECORDED
 
 
@@ -214,26 +224,29 @@ def _why_lines(causes: Sequence[Cause], text: Text) -> Iterator[str]:
         indent = "  " * depth
         lines = [
             f"**#{cause.number}** {text.inline(cause.question)}",
-            f"{_bold(text.inline(cause.answer))} — {text.person(cause.author_id)}",
+            f"{bold(text.inline(cause.answer))} — {text.person(cause.author_id)}",
         ]
         if cause.human_error:
-            lines.append(_human_error_note(cause, text))
+            lines.append(human_error_note(cause, text))
         yield f"{indent}- " + f"\\\n{indent}  ".join(lines)
 
 
-def _bold(markdown: str) -> str:
+def bold(markdown: str) -> str:
+    """An answer in bold, or said to be missing."""
     # `****` would show as four stars: an empty answer reads as what it is.
     return f"**{markdown}**" if markdown else "*(no answer)*"
 
 
-def _human_error_note(cause: Cause, text: Text) -> str:
+def human_error_note(cause: Cause, text: Text) -> str:
+    """What a why that stops at a person is marked with, and the mechanism question asked."""
     note = "⚠️ *Human error:* this answer names a person, not a mechanism."
     if cause.mechanism_question:
         note += f" Asked next: {text.inline(cause.mechanism_question)}"
     return note
 
 
-def _root_cause_line(cause: Cause, items: Sequence[Item], text: Text) -> str:
+def root_cause_line(cause: Cause, items: Sequence[Item], text: Text) -> str:
+    """A root cause, and the action items that address it or that none does yet."""
     line = f"**#{cause.number}** {text.inline(cause.answer)}"
     if cause.human_error:
         line += " ⚠️ *(human error: the mechanism behind it is still to be found)*"
@@ -272,7 +285,8 @@ def _item_table(items: Sequence[Item], text: Text) -> str:
     return "\n".join(rows)
 
 
-def _related_line(related: Related, text: Text) -> str:
+def related_line(related: Related, text: Text) -> str:
+    """An earlier COE with a similar cause, linked to its thread where there is one."""
     key = text.link(related.key, related.link) if related.link else text.inline(related.key)
     return f"{key}: {text.inline(related.excerpt)}"
 

@@ -21,7 +21,8 @@ MAX_PAGES = 4
 
 
 def coe_line(coe: CoeSummary, show_channel: bool = True) -> str:
-    """`*COE-12* <problem>` and, below it, status, facilitator, open items, channel and link."""
+    """`*COE-12* <problem>` and, below it, status, facilitator, open items, channel and links
+    to its thread and canvas."""
     items = "1 open item" if coe.open_items == 1 else f"{coe.open_items} open items"
     parts = [status_phrase(coe), f"facilitator <@{coe.facilitator_id}>", items]
     if show_channel:
@@ -29,6 +30,8 @@ def coe_line(coe: CoeSummary, show_channel: bool = True) -> str:
     link = thread_link(coe.channel_id, coe.parent_ts, coe.permalink)
     if link:
         parts.append(f"<{link}|thread>")
+    if coe.canvas_link:
+        parts.append(f"<{coe.canvas_link}|canvas>")
     problem = clip(neutralize(coe.problem, {}), PROBLEM_LIMIT)
     return f"*{coe_key(coe.coe_id)}* {problem}\n" + " · ".join(parts)
 

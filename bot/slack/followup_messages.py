@@ -174,7 +174,10 @@ class DigestPage:
 
 
 def build_digest_messages(
-    digest: Digest, names: Names, links: Mapping[int, str] | None = None
+    digest: Digest,
+    names: Names,
+    links: Mapping[int, str] | None = None,
+    canvas_links: Mapping[int, str] | None = None,
 ) -> list[DigestPage]:
     """The digest as one message, or several within Slack's budget, split between owners.
 
@@ -195,7 +198,7 @@ def build_digest_messages(
     if digest.completed:
         parts.append(_completed_part(digest.completed, digest.completed_when, names))
     if digest.progress:
-        parts.append(_progress_part(digest.progress, coe_problems, refs))
+        parts.append(_progress_part(digest.progress, coe_problems, refs, canvas_links or {}))
     pages = _paginate(parts)
     return [_page_message(page, number, len(pages)) for number, page in enumerate(pages, start=1)]
 
@@ -269,13 +272,20 @@ def _completed_part(items: tuple[DigestItem, ...], when: str, names: Names) -> _
 
 
 def _progress_part(
-    progress: tuple[CoeProgress, ...], coe_problems: dict[int, str], refs: dict[int, str]
+    progress: tuple[CoeProgress, ...],
+    coe_problems: dict[int, str],
+    refs: dict[int, str],
+    canvas_links: Mapping[int, str],
 ) -> _Part:
     lines = []
     for coe in progress:
         dropped = f", {coe.dropped} dropped" if coe.dropped else ""
         done = f"{coe.done}/{coe.total} done{dropped}"
-        lines.append(f"*{refs[coe.coe_id]}* {clip(coe_problems[coe.coe_id], 200)}: {done}")
+        canvas = canvas_links.get(coe.coe_id)
+        on_canvas = f" · <{canvas}|canvas>" if canvas else ""
+        lines.append(
+            f"*{refs[coe.coe_id]}* {clip(coe_problems[coe.coe_id], 200)}: {done}{on_canvas}"
+        )
     return _Part(
         heading=_section_row("*Progress by COE*", "Progress by COE:"),
         rows=[_section_row(chunk, chunk.replace("*", "")) for chunk in chunks(lines, LINE_LIMIT)],

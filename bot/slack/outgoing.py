@@ -19,8 +19,8 @@ from bot.core.slack_text import clip
 from bot.runtime.context import Runtime
 from bot.runtime.tuning import PARENT_UPDATE_DELAY, PARENT_UPDATES_APART
 from bot.slack import action_item_messages as item_views
+from bot.slack import canvases, messages, pictures, thread_posts
 from bot.slack import followup_messages as followup_views
-from bot.slack import messages, thread_posts
 from bot.slack.home_messages import build_home
 from bot.slack.sending import UPLOAD
 from bot.use_cases import documents, home
@@ -100,9 +100,15 @@ class SlackOutgoing:
         related: Sequence[Related],
         names: Names,
         unaddressed: Sequence[Step] = (),
+        canvas_link: str | None = None,
     ) -> list[int]:
         similar = [(match.key, match.excerpt, match.link) for match in related]
         parts = messages.build_chain_summary(_id(coe), chain, similar, names, unaddressed)
+        if canvas_link:
+            parts[0] = {
+                **parts[0],
+                **canvases.with_canvas_link(parts[0], canvas_link, coe_key(_id(coe))),
+            }
         return [self._thread(coe, part) for part in parts]
 
     def note(self, coe: Coe, text: str, *, on_behalf_of: str | None = None, what: str = "") -> int:
@@ -162,6 +168,24 @@ class SlackOutgoing:
             resend_if_unknown=False,
         )
 
+    def share_picture(self, coe: Coe, *, after: Sequence[int]) -> int:
+        # Drawn when sent (`complete`), by a sender: nobody waits on the drawing.
+        return outbox.enqueue(
+            session=self._in_transaction(),
+            method=UPLOAD,
+            payload=pictures.queued(_id(coe), after),
+            now=self._rt.now(),
+            resend_if_unknown=False,
+        )
+
+    def create_canvas(self, coe: Coe, *, origin: str, after: Sequence[int] = ()) -> int:
+        return canvases.queue_create(
+            self._rt, self._in_transaction(), coe, origin=origin, after=after
+        )
+
+    def edit_canvas(self, coe_id: int) -> int:
+        return canvases.queue_edit(self._rt, self._in_transaction(), coe_id)
+
     def nudge(self, nudges: Sequence[Nudge], names: Names) -> list[int]:
         payloads = [
             {
@@ -202,11 +226,15 @@ class SlackOutgoing:
         )
 
     def render_digests(
-        self, digests: Mapping[str, Digest], names: Names, links: Mapping[int, str]
+        self,
+        digests: Mapping[str, Digest],
+        names: Names,
+        links: Mapping[int, str],
+        canvas_links: Mapping[int, str] | None = None,
     ) -> dict[str, RenderedDigest]:
         rendered = {}
         for channel, digest in digests.items():
-            pages = followup_views.build_digest_messages(digest, names, links)
+            pages = followup_views.build_digest_messages(digest, names, links, canvas_links)
             rendered[channel] = RenderedDigest(
                 tuple(page.message for page in pages), tuple(page.item_ids for page in pages)
             )
@@ -265,6 +293,10 @@ class SlackOutgoing:
     # At send time --------------------------------------------------------------------------
 
     def complete(self, method: str, payload: dict[str, Any]) -> dict[str, Any]:
+        if method in canvases.METHODS:
+            return canvases.complete(self._rt, method, payload)
+        if method == UPLOAD and pictures.is_picture(payload):
+            return pictures.for_upload(self._rt, payload)
         if method == UPLOAD and "content" not in payload:
             return self._document(int(payload["coe_id"]), str(payload["user_id"]))
         if method == PUBLISH and "view" not in payload:

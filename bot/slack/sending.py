@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from bot.runtime.context import Runtime
 from bot.runtime.tuning import SEND_ATTEMPTS
-from bot.slack import refusals, uploads
+from bot.slack import canvases, refusals, uploads
 from bot.use_cases.reading import LookupFailed
 from storage import channels, digests, outbox
 
@@ -86,7 +86,11 @@ def send(rt: Runtime, message: outbox.Claimed, deliver: Deliver) -> Taken | None
         _retry(rt, message, f"building it failed: {error!r}", None)
         return None
     try:
-        response = _call(rt, message, payload)
+        response = _call(rt, message, payload, deliver)
+    except canvases.Refused as error:
+        _give_up(rt, message, error.code, "failed")
+        deliver(error.message_ids)
+        return None
     except uploads.NotShared as error:
         _retry(rt, message, f"not shared: {error}", None)
         return None
@@ -115,7 +119,11 @@ def send(rt: Runtime, message: outbox.Claimed, deliver: Deliver) -> Taken | None
     return Taken(str(ts) if ts else None)
 
 
-def _call(rt: Runtime, message: outbox.Claimed, payload: dict[str, Any]) -> dict[str, Any]:
+def _call(
+    rt: Runtime, message: outbox.Claimed, payload: dict[str, Any], deliver: Deliver
+) -> dict[str, Any]:
+    if message.method in canvases.METHODS:
+        return canvases.call(rt, message.method, payload, deliver)
     if message.method == UPLOAD:
         return uploads.share(rt, payload)
     if message.method in REACTIONS:

@@ -34,13 +34,14 @@ class Unconfirmed(Exception):
 
 
 def share(rt: Runtime, payload: dict[str, Any]) -> dict[str, Any]:
-    """Upload `payload["content"]` and share it in the thread; Slack's answer, or the ts of the
-    message that shows the file when that answer was lost.
+    """Upload `payload["content"]` (text or bytes) and share it in the thread; Slack's answer,
+    or the ts of the message that shows the file when that answer was lost.
 
     Raises `NotShared`, `Unconfirmed`, or the `SlackApiError` of a refusal (a 4xx, Slack's
     error code), which nothing here tries again.
     """
-    content = str(payload["content"]).encode()
+    content = payload["content"]
+    content = content if isinstance(content, bytes) else str(content).encode()
     try:
         upload = rt.slack.files_getUploadURLExternal(
             filename=str(payload["filename"]), length=len(content)

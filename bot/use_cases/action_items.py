@@ -18,7 +18,7 @@ from bot.core.facilitation import Chain, Status, Step
 from bot.core.item_form import FormField, ItemForm, check_form
 from bot.core.item_text import due_note, status_note, status_reply
 from bot.core.replies import ActionRequest
-from bot.use_cases import home, users, visibility
+from bot.use_cases import canvases, home, users, visibility
 from bot.use_cases.context import Context
 from bot.use_cases.outcome import Outcome
 from bot.use_cases.reading import LookupFailed
@@ -122,7 +122,8 @@ def _record(
     home.queue_refresh(rt, session, item.owner_id)
     names = users.names_in(session, item.description, item.why.answer, item.why.subject)
     assert row.id is not None
-    return [rt.say(session).confirm_item(coe, item, author_id, names, row.id)]
+    ids = [rt.say(session).confirm_item(coe, item, author_id, names, row.id)]
+    return ids + canvases.changed(rt, session, coe_id=coe_id)
 
 
 # Capture from the modal ----------------------------------------------------------------------
@@ -259,6 +260,7 @@ def change_status(
         say = rt.say(session)
         ids = [say.note(coe, note, on_behalf_of=actor_id, what="the note of your change")]
         coe_id = _coe_id(coe)
+        ids += canvases.changed(rt, session, coe_id=coe_id)
         session.commit()
     return Outcome(True, status_reply(coe_id, note), message_ids=ids)
 
@@ -305,7 +307,8 @@ def _set_due(
     store.set_due(session=session, item=item, due=due, actor_id=actor_id, now=rt.now())
     home.queue_refresh(rt, session, item.owner_id)
     note = due_note(actor_id, item.text, due, users.names_in(session, item.text))
-    return [rt.say(session).note(coe, note, on_behalf_of=actor_id, what="the note of your change")]
+    ids = [rt.say(session).note(coe, note, on_behalf_of=actor_id, what="the note of your change")]
+    return ids + canvases.changed(rt, session, coe_id=_coe_id(coe))
 
 
 def fill_drop_form(rt: Context, *, item_id: int, user_id: str, view_id: str) -> str | None:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from bot.core import digest as digest_core
 from bot.core.dates import owner_today
 from bot.core.digest import CoeProgress, DigestItem
-from bot.use_cases import users, visibility
+from bot.use_cases import canvases, users, visibility
 from bot.use_cases.context import Context
 from bot.use_cases.limits import DIGEST_BATCH
 from bot.use_cases.outgoing import OnCommit, RenderedDigest, Sent, deliver_nothing
@@ -160,7 +160,10 @@ def _post_batch(
     with Session(read_only(rt.engine)) as session:
         built = _build(rt, session, batch, period, now)
         names, links = _names_and_links(session, built.values())
-    rendered = rt.say().render_digests(built, names, links)
+        on_canvas = canvases.links(
+            session, sorted({c.coe_id for d in built.values() for c in d.progress})
+        )
+    rendered = rt.say().render_digests(built, names, links, on_canvas)
     outcome: dict[str, list[Sent] | str] = {}
     with Session(rt.engine) as session:
         claimed = store.record_digests(

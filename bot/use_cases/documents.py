@@ -63,6 +63,7 @@ def build(
                 priority=item.priority,
                 why_number=item.why_number,
                 weak=is_weak_action(item.text),
+                snoozed_until=item.snoozed_until if item.status == "open" else None,
             )
             for item in items
         ),
@@ -177,6 +178,13 @@ def queue_upload(rt: Context, session: Session, *, coe: Coe, user_id: str) -> li
 def for_upload(rt: Context, coe_id: int) -> ForUpload:
     """The COE's document as it stands now, with everyone it names looked up; calls Slack, so
     no transaction may be open."""
+    coe, doc = looked_up(rt, coe_id)
+    return ForUpload(coe.channel_id, coe.parent_ts, coe.problem, document.render_markdown(doc))
+
+
+def looked_up(rt: Context, coe_id: int) -> tuple[Coe, document.CoeDocument]:
+    """The COE and its document's content as they stand now, with everyone it names looked up
+    in Slack first; so no transaction may be open."""
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         assert coe is not None
@@ -188,8 +196,7 @@ def for_upload(rt: Context, coe_id: int) -> ForUpload:
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         assert coe is not None
-        text = markdown(session, coe=coe, zone=rt.settings.timezone)
-        return ForUpload(coe.channel_id, coe.parent_ts, coe.problem, text)
+        return coe, build(session, coe=coe, zone=rt.settings.timezone)
 
 
 def _people(

@@ -157,9 +157,10 @@ class Outgoing(Protocol):
         related: Sequence[Related],
         names: Names,
         unaddressed: Sequence[Step] = (),
+        canvas_link: str | None = None,
     ) -> list[int]:
-        """The finished tree of causes, with related COEs and the root causes no action item
-        addresses yet, in as many posts as it takes."""
+        """The finished tree of causes, with related COEs, the root causes no action item
+        addresses yet and the COE's canvas if it has one, in as many posts as it takes."""
         ...
 
     def note(self, coe: Coe, text: str, *, on_behalf_of: str | None = None, what: str = "") -> int:
@@ -192,6 +193,21 @@ class Outgoing(Protocol):
         """The COE document as a file in its thread, written when it is sent."""
         ...
 
+    def share_picture(self, coe: Coe, *, after: Sequence[int]) -> int:
+        """The picture of the tree of causes in the COE's thread, drawn when it is sent; it
+        follows the queued messages `after` (the chain summary) if they go out in time."""
+        ...
+
+    def create_canvas(self, coe: Coe, *, origin: str, after: Sequence[int] = ()) -> int:
+        """The COE's canvas, tabbed in its channel and written when it is sent, after the
+        queued messages `after`; `origin` says what made it (bot/use_cases/canvases.py)."""
+        ...
+
+    def edit_canvas(self, coe_id: int) -> int:
+        """The COE's canvas rewritten as the COE stands when it is sent; a burst of changes
+        makes one edit."""
+        ...
+
     def nudge(self, nudges: Sequence[Nudge], names: Names) -> list[int]:
         """A direct message to each owner, queued together; each sent at most once."""
         ...
@@ -204,9 +220,14 @@ class Outgoing(Protocol):
         ...
 
     def render_digests(
-        self, digests: Mapping[str, Digest], names: Names, links: Mapping[int, str]
+        self,
+        digests: Mapping[str, Digest],
+        names: Names,
+        links: Mapping[int, str],
+        canvas_links: Mapping[int, str] | None = None,
     ) -> dict[str, RenderedDigest]:
-        """Each channel's digest in as many messages as it takes, for `post_digests`."""
+        """Each channel's digest in as many messages as it takes, for `post_digests`; `links`
+        go to COEs' threads, `canvas_links` to their canvases."""
         ...
 
     def post_digests(

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain, FacilitationError
 from bot.core.review_text import coe_key
-from bot.use_cases import documents, visibility
+from bot.use_cases import canvases, visibility
 from bot.use_cases.context import Context
 from bot.use_cases.outcome import Outcome
 from bot.use_cases.review_posts import save_and_announce, thread_notice
@@ -47,9 +47,9 @@ def export_to_thread(rt: Context, *, coe_id: int, user_id: str) -> Outcome:
     with Session(rt.engine) as session:
         coe = coes.get_coe(session=session, coe_id=coe_id)
         assert coe is not None
-        ids = documents.queue_upload(rt, session, coe=coe, user_id=user_id)
+        ids = canvases.export(rt, session, coe=coe, user_id=user_id)
         session.commit()
-    return Outcome(True, message_ids=ids)
+    return canvases.exported(rt, coe_id, Outcome(True, message_ids=ids))
 
 
 def set_closed(rt: Context, *, coe_id: int, user_id: str, closed: bool) -> Outcome:
@@ -79,6 +79,7 @@ def set_closed(rt: Context, *, coe_id: int, user_id: str, closed: bool) -> Outco
             else f"<@{user_id}> reopened {key}: answers are recorded again."
         )
         ids = [thread_notice(rt, session, coe, note)]
+        ids += canvases.changed(rt, session, coe_id=coe_id)  # its status line
         session.commit()
     return Outcome(True, f"{key} is now {'closed' if closed else 'open'}.", ids)
 

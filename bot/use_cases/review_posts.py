@@ -8,7 +8,7 @@ from sqlmodel import Session
 from bot.core import facilitation as core
 from bot.core.facilitation import Chain
 from bot.core.review_text import NO_NAMES, Names, asks_anew, new_causes, prompt_lead
-from bot.use_cases import documents, users
+from bot.use_cases import canvases, documents, pictures, users
 from bot.use_cases.context import Context
 from storage import coes
 from storage.models import Coe
@@ -29,7 +29,12 @@ def save_and_announce(
     if after.status is core.Status.CHAIN_DONE:
         related = documents.similar_causes(session, coe=coe, chain=after)
         unaddressed = documents.unaddressed_root_causes(session, coe=coe, chain=after)
-        ids += say.post_chain(coe, after, related, names, unaddressed)
+        link = canvases.links(session, [coe_id_of(coe)]).get(coe_id_of(coe))
+        summary = say.post_chain(coe, after, related, names, unaddressed, canvas_link=link)
+        # The picture and the canvas follow the summary's first message: the later ones, if
+        # any, are taken for sending only once that one is out.
+        ids += [*summary, pictures.queue(rt, session, coe=coe, after=summary[:1])]
+        ids += canvases.open_canvas(rt, session, coe=coe, origin=canvases.CHAIN, after=summary[:1])
     elif after.status is core.Status.OFFERING:
         ids.append(say.offer_angles(coe, core.missing_angles(after)))
     elif asks_anew(before, after):
@@ -37,6 +42,9 @@ def save_and_announce(
         ids.append(enqueue_prompt(rt, session, coe, after, rows, lead, names))
     else:
         ids += [say.second_cause(coe, after, step, names) for step in new_causes(before, after)]
+    if after.status is not core.Status.CHAIN_DONE:
+        # An answer after a reopen, an undo: the canvas, if there is one, follows.
+        ids += canvases.changed(rt, session, coe_id=coe_id_of(coe))
     parent = say.refresh_parent(coe, after, names)
     # Sent now only if it is due now; otherwise the outbox pass sends it when it is.
     if after.status is core.Status.CHAIN_DONE:

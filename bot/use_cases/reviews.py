@@ -13,7 +13,7 @@ from bot.core.action_items import ActionItemError
 from bot.core.facilitation import Chain, FacilitationError
 from bot.core.review_text import coe_key, took_back
 from bot.core.slack_text import clip, neutralize
-from bot.use_cases import action_items, channels, documents, users
+from bot.use_cases import action_items, canvases, channels, users
 from bot.use_cases.context import Context
 from bot.use_cases.outgoing import Refused
 from bot.use_cases.reading import LookupFailed
@@ -261,7 +261,7 @@ def _apply_reply(
         case replies.Note(kind, text):
             return _keep_note(rt, session, coe, message, kind, text)
         case replies.Export():
-            return documents.queue_upload(rt, session, coe=coe, user_id=message.user_id)
+            return canvases.export(rt, session, coe=coe, user_id=message.user_id)
         case replies.ActionRequest() as request:
             return _capture(rt, session, coe, chain, message, request, prepared)
         case replies.DueDate(phrase):
@@ -319,7 +319,12 @@ def _keep_note(
         source_ts=message.ts,
         now=rt.now(),
     )
-    return [reaction(rt, session, coe, message.ts)] if kept else []
+    if not kept:
+        return []
+    return [
+        reaction(rt, session, coe, message.ts),
+        *canvases.changed(rt, session, coe_id=coe_id_of(coe)),
+    ]
 
 
 def _take_back_deleted(
