@@ -46,10 +46,16 @@ _NEGATED = re.compile(
 )
 _PLURAL_SUBJECTS = {"we", "they", "you", "i"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "our", "their", "its", "my"}
-# Words a subject cannot end with.
-_FUNCTION_WORDS = _words(
-    "as of in on at by for to from with without into onto over under about after before and"
-    " or but so than then if when while because like per via vs"
+_QUANTIFIERS = _words(
+    "one two three four five six seven eight nine ten many several few both all each every any most"
+)
+# Words a subject cannot end with: "the two" needs its noun ("the two syringes look alike").
+_FUNCTION_WORDS = (
+    _words(
+        "as of in on at by for to from with without into onto over under about after before and"
+        " or but so than then if when while because like per via vs"
+    )
+    | _QUANTIFIERS
 )
 # "it's the cron job" is "it is the cron job".
 _CONTRACTED_IS = re.compile(r"^(it|that|there|here|what)(?:[’']s|s)\b", re.I)
@@ -68,6 +74,10 @@ _TAG_QUESTION = re.compile(
 )
 # A second clause ("..., and there was no UI"): restating the first would drop it.
 _SECOND_CLAUSE = re.compile(r",\s*(?:and|but|so|because|which|while|then|plus)\b|;", re.I)
+# "…, they're next to each other": a second sentence after a comma; restated, it reads as one.
+_AFTER_COMMA = re.compile(r",\s+\S+\s+\S+")
+# Words that start a second clause, when a verb of its own follows them.
+_AND = {"and", "but", "or", "plus", "so", "because", "since", "cos", "cuz", "bc"}
 _TRAILING = " \t.!;:…,"
 
 
@@ -103,7 +113,7 @@ def restate(answer: str) -> str | None:
     text = _TAG_QUESTION.sub("", _LEAD_INS.sub("", answer.strip())).rstrip(_TRAILING)
     if not text or len(text) > QUOTE_LIMIT or "\n" in text or re.search(r"[.!?;]\s", text):
         return None
-    if _SECOND_CLAUSE.search(text) or text.endswith(("?", "？")):
+    if _SECOND_CLAUSE.search(text) or _AFTER_COMMA.search(text) or text.endswith(("?", "？")):
         return None
     words = _WORD.findall(_CONTRACTED_IS.sub(r"\1 is", text))
     for at, word in enumerate(words):
@@ -118,6 +128,8 @@ def _question_at(words: list[str], at: int, verb: str) -> str | None:
     subject, rest = words[:at], words[at + 1 :]
     if not _is_subject(subject) or verb in _DETERMINERS:
         return None
+    if _second_finite_clause(rest):
+        return None  # "…die and that model doesn't chirp": one question cannot ask both
     who = _subject_text(subject)
     after = " ".join(rest)
     if verb in _BE or verb in _MODALS or verb in _DO or _NEGATED.match(verb):
@@ -125,7 +137,8 @@ def _question_at(words: list[str], at: int, verb: str) -> str | None:
             return None
         return _join("Why", _auxiliary(verb), who, after)
     if verb in _HAVE:
-        if rest and lexicon.past_base(rest[0].lower().strip(",")) and rest[0].lower() != "had":
+        participle = next((w for w in rest if w.lower() not in ("not", "never", "already")), "")
+        if lexicon.past_base(participle.lower().strip(",")) and participle.lower() != "had":
             return _join("Why", verb, who, after)  # "has changed": the perfect
         return _join("Why", _HAVE[verb], who, "have", after)  # "has no alarm": possession
     if len(subject) == 1 and not _names_something(subject[0]):
@@ -134,11 +147,42 @@ def _question_at(words: list[str], at: int, verb: str) -> str | None:
     if base is not None:
         return _join("Why did", who, base, after)
     base = lexicon.present_base(verb)
+    if base is not None and lexicon.is_noun(verb) and lexicon.is_adjective(subject[-1].lower()):
+        return None  # "the cheaper bolts", "the front steps": a noun, not a verb
     if base is not None and subject[-1].lower() not in _PLURAL_SUBJECTS:
         return _join("Why does", who, base, after)
     if lexicon.is_verb(verb) and _plural(subject[-1]):
         return _join("Why do", who, verb, after)
     return None
+
+
+def _second_finite_clause(rest: list[str]) -> bool:
+    """Whether what follows the verb goes on, after "and" or "but", with a verb of its own."""
+    lowered = [word.lower() for word in rest]
+    starts = [at for at, word in enumerate(lowered) if word in _AND]
+    return bool(starts) and any(_finite(word) for word in lowered[starts[0] + 1 :])
+
+
+def _auxiliary_verb(word: str) -> bool:
+    return (
+        word in _BE
+        or word in _MODALS
+        or word in _HAVE
+        or word in _DO
+        or _NEGATED.match(word) is not None
+    )
+
+
+def _verb_form(word: str) -> bool:
+    return lexicon.past_base(word) is not None or lexicon.present_base(word) is not None
+
+
+def _finite(word: str) -> bool:
+    return (
+        _auxiliary_verb(word)
+        or lexicon.past_base(word) is not None
+        or (lexicon.present_base(word) is not None and not lexicon.is_noun(word))
+    )
 
 
 def _auxiliary(word: str) -> str:
@@ -164,6 +208,14 @@ def _is_subject(words: list[str]) -> bool:
     last = words[-1].lower()
     if last in _DETERMINERS or last in _FUNCTION_WORDS or words[-1].endswith(","):
         return False
+    counted = first in _DETERMINERS or first in _QUANTIFIERS or first.isdigit()
+    if len(words) > 1 and not counted and _verb_form(words[1].lower()):
+        return False  # "purchasing ordered the cheaper…": the verb came first
+    if any(_auxiliary_verb(word.lower()) for word in words):
+        return False  # "tech log is paper and the … page": a clause, not a subject
+    joined = [at for at, word in enumerate(words) if word.lower() in _AND]
+    if joined and any(_verb_form(word.lower()) for word in words[1 : joined[0]]):
+        return False  # "pharmacy closes at 5 and the cupboard…": two clauses
     return not (lexicon.past_base(first) and first not in ("i",)) and first not in (
         "no",
         "not",
@@ -185,7 +237,24 @@ def _names_something(word: str) -> bool:
     elsewhere; "quota" alone, before "hit", is a headline."""
     lower = word.lower()
     return (
-        lower in ("it", "he", "she", "they", "we", "i", "you", "someone", "nobody", "nothing")
+        lower
+        in (
+            "it",
+            "he",
+            "she",
+            "they",
+            "we",
+            "i",
+            "you",
+            "someone",
+            "somebody",
+            "nobody",
+            "nothing",
+            "everyone",
+            "everybody",
+            "anyone",
+            "anybody",
+        )
         or word[:1].isupper()
         or lexicon.is_person(lower)
     )
