@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import select
 import socket
 import threading
 import time
@@ -15,23 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from tests.fake_answers import BOT_ID, BOT_USER_ID, TEAM_ID, Call, Channel, answer, parse
+from tests.fake_failures import LATE, LOST, Failure, wait_for_hang_up
 from tests.slack_limits import limit_error
 
 __all__ = ["BOT_ID", "BOT_USER_ID", "TEAM_ID", "Call", "Channel", "FakeSlack"]
-
-# What `_handle` answers instead of an HTTP status when the answer never reaches the client:
-# Slack did the call, and the connection closed at once (LOST) or once the client gave up (LATE).
-LOST, LATE = -1, -2
-
-
-@dataclass(frozen=True)
-class _Failure:
-    status: int
-    error: str
-    headers: dict[str, str]
-    channel: str | None
-    # "refuse": Slack answers the error; LOST or LATE: Slack does it, its answer never arrives.
-    kind: str | int = "refuse"
 
 
 class _Server(ThreadingHTTPServer):
@@ -76,7 +62,7 @@ class FakeSlack:
     canvases: dict[str, dict[str, Any]] = field(default_factory=dict)
     # What apps.connections.open hands out: the WebSocket of Socket Mode (bench/socket_mode.py).
     socket_url: str | None = None
-    _failures: dict[str, list[_Failure]] = field(default_factory=dict)
+    _failures: dict[str, list[Failure]] = field(default_factory=dict)
     _triggers: dict[str, bool] = field(default_factory=dict)
     _response_urls_expired: bool = False
     _held: dict[tuple[str, str], threading.Event] = field(default_factory=dict)
@@ -109,7 +95,7 @@ class FakeSlack:
                 )
                 if status in (LOST, LATE):
                     if status == LATE:
-                        _wait_for_hang_up(self.connection)
+                        wait_for_hang_up(self.connection)
                     self.close_connection = True  # with no answer at all
                     with fake._lock:
                         fake.unanswered += 1
@@ -217,9 +203,9 @@ class FakeSlack:
         channel: str | None = None,
     ) -> None:
         """Make the next `times` calls of `method` (to `channel`, if given) fail as Slack fails."""
-        self._add_failure(method, _Failure(status, error, headers or {}, channel), times)
+        self._add_failure(method, Failure(status, error, headers or {}, channel), times)
 
-    def _add_failure(self, method: str, failure: _Failure, times: int) -> None:
+    def _add_failure(self, method: str, failure: Failure, times: int) -> None:
         with self._lock:
             self._failures.setdefault(method, []).extend([failure] * times)
 
@@ -237,12 +223,12 @@ class FakeSlack:
     def lose_answer(self, method: str, channel: str | None = None, times: int = 1) -> None:
         """Do the next `times` calls of `method` (to `channel`, if given), then close their
         connection without an answer: the bot cannot tell whether Slack did them."""
-        self._add_failure(method, _Failure(200, "", {}, channel, LOST), times)
+        self._add_failure(method, Failure(200, "", {}, channel, LOST), times)
 
     def answer_late(self, method: str, channel: str | None = None) -> None:
         """Do the next call of `method` (to `channel`, if given) at once, but answer only after
         the bot has given up waiting: its answer is lost on the way."""
-        self._add_failure(method, _Failure(200, "", {}, channel, LATE), 1)
+        self._add_failure(method, Failure(200, "", {}, channel, LATE), 1)
 
     def hold(self, channel: str, method: str = "chat.postMessage") -> threading.Event:
         """Keep calls of `method` to `channel` waiting (a slow Slack) until the event is set:
@@ -364,7 +350,7 @@ class FakeSlack:
             until = self._limited_until.get(method, 0.0)
         return max(1, math.ceil(until - now)) if now < until else None
 
-    def _take_failure(self, method: str, channel: Any) -> _Failure | None:
+    def _take_failure(self, method: str, channel: Any) -> Failure | None:
         with self._lock:
             queued = self._failures.get(method, [])
             for index, failure in enumerate(queued):
@@ -388,17 +374,3 @@ class FakeSlack:
     def next_ts(self) -> str:
         with self._lock:
             return f"1700000000.{next(self._ts):06d}"
-
-
-def _wait_for_hang_up(connection: socket.socket, limit: float = 60.0) -> None:
-    """Wait until the client closes the connection (it gave up on the answer)."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        readable, _, _ = select.select([connection], [], [], 0.05)
-        if not readable:
-            continue
-        try:
-            if not connection.recv(1, socket.MSG_PEEK):
-                return
-        except OSError:
-            return

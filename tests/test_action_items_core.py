@@ -1,5 +1,5 @@
 """Action item rules as pure functions: reading `action:` lines and due dates, which why an
-item addresses, status transitions and who may make them."""
+item addresses and who may own it."""
 
 from __future__ import annotations
 
@@ -11,46 +11,17 @@ import pytest
 from bot.core.action_items import (
     ActionDraft,
     ActionItemError,
-    ItemState,
-    ItemStatus,
-    Kind,
-    ListedItem,
     NewItem,
     Person,
-    Priority,
-    StatusAction,
-    change_status,
     check_owner,
-    list_order,
-    may_change,
     parse_action,
     pick_why,
     plan_item,
-    who_may_change,
     why_label,
 )
-from bot.core.dates import DueDateError, days_overdue, format_day, owner_today, parse_due
-from bot.core.facilitation import Chain, end_chain, record_answer, start
-from bot.core.item_form import ItemForm, check_form
-from tests.scenario import posted
-
-WEDNESDAY = date(2026, 11, 25)
-FRIDAY = date(2026, 11, 27)
-SUNDAY = date(2026, 11, 29)
-ANSWERS = [
-    "All the servers were turned off.",
-    "A script was run which shut them off.",
-    "There were no alarms on the number of servers shutting down.",
-]
-
-
-def answered(count: int) -> Chain:
-    chain = start("The site went down")
-    for number, text in enumerate(ANSWERS[:count], start=1):
-        chain = posted(chain, f"1.{number - 1:06d}5")  # each why is posted before its answer
-        chain = record_answer(chain, text, "UBOB", f"1.{number:06d}")
-    return chain
-
+from bot.core.dates import DueDateError, format_day, owner_today, parse_due
+from bot.core.facilitation import Chain, end_chain
+from tests.action_items_core_setup import ANSWERS, FRIDAY, NOW, SUNDAY, WEDNESDAY, answered
 
 # Due dates ------------------------------------------------------------------------------------
 
@@ -285,146 +256,3 @@ def test_an_item_is_planned_in_the_owners_timezone() -> None:
     item = plan_item(draft, None, Person("UCAROL", "Asia/Tokyo"), answered(3), late_wednesday_utc)
     # In Tokyo it is already Thursday, so tomorrow is Friday.
     assert item == NewItem("Add an alarm", "UCAROL", FRIDAY, answered(3).steps[2])
-
-
-# The modal ------------------------------------------------------------------------------------
-
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-
-
-def form(**changes: object) -> ItemForm:
-    fields: dict[str, object] = {
-        "description": "Add an alarm",
-        "owner_id": "UBOB",
-        "due": "2026-12-04",
-        "priority": "high",
-        "kind": "detect",
-        "why_number": 2,
-    }
-    fields.update(changes)
-    return ItemForm(**fields)  # type: ignore[arg-type]
-
-
-def test_a_complete_form_makes_an_item() -> None:
-    item, errors = check_form(form(), Person("UBOB"), answered(3), NOW)
-    assert errors == {}
-    assert item == NewItem(
-        "Add an alarm", "UBOB", date(2026, 12, 4), answered(3).steps[1], Priority.HIGH, Kind.DETECT
-    )
-
-
-def test_the_forms_due_date_is_optional() -> None:
-    item, errors = check_form(form(due=None), Person("UBOB"), answered(3), NOW)
-    assert errors == {} and item is not None and item.due is None
-
-
-def test_priority_defaults_to_medium_and_type_is_optional() -> None:
-    item, _ = check_form(form(priority=None, kind=None), Person("UBOB"), answered(3), NOW)
-    assert item is not None and item.priority is Priority.MEDIUM and item.kind is None
-
-
-@pytest.mark.parametrize(
-    ("changes", "owner", "field", "says"),
-    [
-        ({"description": "  "}, Person("UBOB"), "description", "what should be done"),
-        ({"owner_id": None}, None, "owner", "Pick the person"),
-        ({"owner_id": "UNOBODY"}, None, "owner", "can't find"),
-        ({}, Person("UBOB", is_bot=True), "owner", "is a bot"),
-        ({"due": "2026-11-24"}, Person("UBOB"), "due", "from today (Wed 25 Nov 2026) on"),
-        ({"why_number": 9}, Person("UBOB"), "why", "no why #9"),
-        ({"kind": "blame"}, Person("UBOB"), "kind", "prevent, detect, mitigate"),
-    ],
-)
-def test_a_bad_form_field_gets_its_own_error(
-    changes: dict[str, object], owner: Person | None, field: str, says: str
-) -> None:
-    item, errors = check_form(form(**changes), owner, answered(3), NOW)
-    assert item is None
-    assert list(errors) == [field] and says in errors[field]
-
-
-# Status ---------------------------------------------------------------------------------------
-
-OPEN = ItemState(ItemStatus.OPEN)
-
-
-@pytest.mark.parametrize(
-    ("action", "reason", "after"),
-    [
-        (StatusAction.DONE, None, ItemState(ItemStatus.DONE)),
-        (StatusAction.SNOOZE, None, ItemState(ItemStatus.OPEN, snoozed_until=date(2026, 12, 2))),
-        (
-            StatusAction.DROP,
-            " No longer needed ",
-            ItemState(ItemStatus.DROPPED, None, "No longer needed"),
-        ),
-    ],
-)
-def test_an_open_item_changes_status(
-    action: StatusAction, reason: str | None, after: ItemState
-) -> None:
-    assert change_status(OPEN, action, WEDNESDAY, reason) == after
-
-
-def test_snoozing_again_counts_a_week_from_today() -> None:
-    snoozed = change_status(OPEN, StatusAction.SNOOZE, WEDNESDAY)
-    again = change_status(snoozed, StatusAction.SNOOZE, date(2026, 11, 30))
-    assert again.snoozed_until == date(2026, 12, 7)
-
-
-@pytest.mark.parametrize("reason", [None, "", "   "])
-def test_dropping_needs_a_reason(reason: str | None) -> None:
-    with pytest.raises(ActionItemError) as raised:
-        change_status(OPEN, StatusAction.DROP, WEDNESDAY, reason)
-    assert "why" in str(raised.value).lower()
-
-
-@pytest.mark.parametrize(
-    ("state", "says"),
-    [
-        (ItemState(ItemStatus.DONE), "already done"),
-        (ItemState(ItemStatus.DROPPED, drop_reason="x"), "was dropped"),
-    ],
-)
-@pytest.mark.parametrize("action", list(StatusAction))
-def test_a_closed_item_cannot_change(state: ItemState, says: str, action: StatusAction) -> None:
-    with pytest.raises(ActionItemError) as raised:
-        change_status(state, action, WEDNESDAY, "reason")
-    assert says in str(raised.value)
-
-
-@pytest.mark.parametrize(
-    ("actor", "allowed"), [("UOWNER", True), ("UFAC", True), ("UOTHER", False)]
-)
-def test_only_the_owner_or_the_facilitator_may_change_an_item(actor: str, allowed: bool) -> None:
-    assert may_change(actor, "UOWNER", "UFAC") is allowed
-
-
-def test_the_refusal_names_who_may_change_the_item() -> None:
-    assert "<@UOWNER>" in who_may_change("UOWNER", "UFAC")
-    assert "<@UFAC>" in who_may_change("UOWNER", "UFAC")
-    assert who_may_change("UFAC", "UFAC").count("<@UFAC>") == 1
-
-
-# Lists ----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("due", "today", "days"),
-    [(WEDNESDAY, WEDNESDAY, 0), (WEDNESDAY, FRIDAY, 2), (FRIDAY, WEDNESDAY, 0)],
-)
-def test_days_overdue(due: date, today: date, days: int) -> None:
-    assert days_overdue(due, today) == days
-
-
-def test_lists_show_overdue_items_first_then_by_due_date() -> None:
-    def listed(item_id: int, due: date, overdue: int) -> ListedItem:
-        return ListedItem(item_id, 1, "x", "U1", due, overdue)
-
-    items = [
-        listed(1, date(2026, 12, 4), 0),
-        listed(2, date(2026, 11, 20), 5),
-        listed(3, date(2026, 11, 26), 0),
-        listed(4, date(2026, 11, 25), 1),
-    ]
-    assert [item.item_id for item in list_order(items)] == [2, 4, 3, 1]

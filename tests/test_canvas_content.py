@@ -14,7 +14,7 @@ from bot.core.document import render_markdown
 from storage import canvases
 from tests.conftest import Clock
 from tests.fake_slack import FakeSlack
-from tests.scenario import add_coe, make_runtime
+from tests.follow_up import add_coe, make_runtime
 from tests.test_document import SEED_ITEMS, THREAD, sections, seed_document
 
 

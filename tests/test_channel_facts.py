@@ -17,7 +17,7 @@ from bot.runtime.jobs import run_digest
 from bot.use_cases import channels
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import BOT_USER_ID, FakeSlack
-from tests.scenario import add_coe, add_item, make_runtime, periods
+from tests.follow_up import add_coe, add_item, make_runtime, periods
 
 WED = date(2026, 11, 25)
 PERIOD = "2026-11-23T09:00:00Z"

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from bot.core.review_text import thread_link
 from tests.conftest import Bot
 from tests.fake_slack import Call, FakeSlack
-from tests.scenario import THREAD, ack_body, add_coe, add_item, listing, responses
+from tests.follow_up import add_coe, add_item
+from tests.scenario import THREAD, ack_body, listing, responses
 
 DUE = date(2026, 12, 4)
 

@@ -14,7 +14,7 @@ from bot.runtime import jobs
 from bot.runtime.context import Runtime
 from tests.conftest import Clock
 from tests.fake_slack import Call, FakeSlack
-from tests.scenario import add_coe, add_item, make_runtime
+from tests.follow_up import add_coe, add_item, make_runtime
 
 WED, THU, FRI = date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 27)
 

@@ -15,7 +15,8 @@ from bot.use_cases import home
 from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import Call, FakeSlack
-from tests.scenario import action, add_coe, add_item, click, make_runtime, outbox_rows, start_review
+from tests.follow_up import add_coe, add_item, make_runtime
+from tests.scenario import action, click, outbox_rows, start_review
 
 WED = date(2026, 11, 25)
 

@@ -18,18 +18,9 @@ from bot.slack import delivery
 from bot.use_cases import nudges as nudge_use_case
 from tests.conftest import Clock, bot_env
 from tests.fake_slack import Call, FakeSlack
+from tests.follow_up import add_coe, add_item, add_user, close_item, get_item, make_runtime, nudges
 from tests.processes import run_cli
-from tests.scenario import (
-    add_coe,
-    add_item,
-    add_user,
-    claim_and_die,
-    close_item,
-    get_item,
-    make_runtime,
-    nudges,
-    outbox_rows,
-)
+from tests.scenario import claim_and_die, outbox_rows
 
 # The clock fixture starts at Wednesday 25 November 2026, 10:00 UTC: 10:00 for Alice in London,
 # 05:00 for Bob in New York, 19:00 for Carol in Tokyo.

@@ -11,7 +11,7 @@ from bot.runtime import jobs
 from bot.use_cases import action_items, home
 from tests.conftest import Clock
 from tests.fake_slack import FakeSlack
-from tests.scenario import add_coe, add_item, add_user, make_runtime, nudges
+from tests.follow_up import add_coe, add_item, add_user, make_runtime, nudges
 
 # 20:00 UTC on Wednesday the 25th is 10:00 on Thursday the 26th in Kiritimati (UTC+14).
 EVENING_UTC = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)

@@ -27,18 +27,8 @@ from storage import outbox
 from storage.models import OutboxMessage
 from tests.conftest import Bot, Clock
 from tests.fake_slack import FakeSlack
-from tests.scenario import (
-    SITE_ANSWERS,
-    THREAD,
-    action,
-    add_coe,
-    add_item,
-    listing,
-    make_runtime,
-    new_ts,
-    seed_items,
-    start_review,
-)
+from tests.follow_up import add_coe, add_item, make_runtime
+from tests.scenario import SITE_ANSWERS, THREAD, action, listing, new_ts, seed_items, start_review
 from tests.slack_limits import limit_error
 
 pytest_plugins = ["pytester"]

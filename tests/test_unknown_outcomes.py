@@ -13,18 +13,8 @@ from bot.runtime.context import Runtime
 from bot.slack import delivery
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import FakeSlack
-from tests.scenario import (
-    THREAD,
-    add_coe,
-    add_item,
-    answer,
-    click,
-    make_runtime,
-    new_ts,
-    outbox_rows,
-    start,
-    start_review,
-)
+from tests.follow_up import add_coe, add_item, make_runtime
+from tests.scenario import THREAD, answer, click, new_ts, outbox_rows, start, start_review
 
 
 @pytest.fixture

@@ -30,8 +30,8 @@ from bot.slack.reading import SlackReading
 from bot.use_cases import action_items, reviews
 from storage import inbox
 from storage.db import make_engine
+from tests.follow_up import add_user
 from tests.recording_outgoing import Recorder
-from tests.scenario import add_user
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 CHANNEL = "CINC"

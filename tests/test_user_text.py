@@ -16,17 +16,15 @@ from storage import users as user_cache
 from storage.models import SlackUser
 from tests.conftest import Bot, Clock
 from tests.fake_slack import Call, FakeSlack
+from tests.follow_up import add_coe, add_item, make_runtime
 from tests.scenario import (
     THREAD,
     abandon_lost_reply,
     action,
-    add_coe,
-    add_item,
     click,
     ephemerals,
     form_values,
     listing,
-    make_runtime,
     new_ts,
     note_count,
     start_review,

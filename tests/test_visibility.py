@@ -16,7 +16,8 @@ from bot.runtime.context import Runtime
 from bot.use_cases import channels, visibility
 from tests.conftest import Bot, Clock, run_bot
 from tests.fake_slack import Call, FakeSlack
-from tests.scenario import add_coe, add_item, listing, make_runtime
+from tests.follow_up import add_coe, add_item, make_runtime
+from tests.scenario import listing
 
 DUE = date(2026, 12, 4)
 
