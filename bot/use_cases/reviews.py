@@ -156,18 +156,6 @@ def prepare(
     return prepared
 
 
-def take_message(
-    rt: Context,
-    session: Session,
-    event_id: str,
-    message: ThreadMessage,
-    reply: replies.Reply | None,
-    prepared: action_items.Prepared | None,
-) -> list[int]:
-    """A stored thread message, applied once, in the caller's transaction; what it queued."""
-    return _apply_thread_message(rt, session, event_id, message, reply, prepared)
-
-
 class AnswerNotYetRecorded(Exception):
     """A :x: on a reply still waiting to be processed: tried again once it is."""
 
@@ -215,7 +203,7 @@ def not_recorded(rt: Context, message: ThreadMessage) -> list[int]:
     return ids
 
 
-def _apply_thread_message(
+def take_message(
     rt: Context,
     session: Session,
     event_id: str,
@@ -223,6 +211,7 @@ def _apply_thread_message(
     reply: replies.Reply | None,
     prepared: action_items.Prepared | None,
 ) -> list[int]:
+    """A stored thread message, applied once, in the caller's transaction; what it queued."""
     if not inbox.claim(session=session, event_id=event_id, now=rt.now()):
         return []
     coe = coes.find_coe_by_thread(
