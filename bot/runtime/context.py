@@ -10,7 +10,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    RetryHandler,
+)
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -128,30 +132,31 @@ def make_slack_client(settings: Settings, timeout: int = 10) -> WebClient:
     outbox knows which messages may be sent twice). Every client in the process reuses its
     connections to Slack.
     """
-    if "keep_alive" not in settings.without:
-        keep_alive.install()
-    return WebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        timeout=timeout,
-        retry_handlers=[],
-    )
+    return _client(settings, timeout, retry_handlers=[])
 
 
 def make_reading_client(settings: Settings, timeout: int = 10) -> WebClient:
     """A Web API client for reads, which Slack rate limits hardest (Tier 3, about 50 a minute):
     a call Slack answered with 429 is made again after its `Retry-After`, and one that got no
     answer at once. A read changes nothing in Slack, so asking twice is harmless."""
+    return _client(
+        settings,
+        timeout,
+        retry_handlers=[
+            _RetryAfter(max_retry_count=READ_RETRIES),
+            ConnectionErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+
+
+def _client(settings: Settings, timeout: int, retry_handlers: list[RetryHandler]) -> WebClient:
     if "keep_alive" not in settings.without:
         keep_alive.install()
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=timeout,
-        retry_handlers=[
-            _RetryAfter(max_retry_count=READ_RETRIES),
-            ConnectionErrorRetryHandler(max_retry_count=1),
-        ],
+        retry_handlers=retry_handlers,
     )
 
 
