@@ -73,9 +73,10 @@ _TAG_QUESTION = re.compile(
     re.I,
 )
 # A second clause ("..., and there was no UI"): restating the first would drop it.
-_SECOND_CLAUSE = re.compile(r",\s*(?:and|but|so|because|which|while|then|plus)\b|;", re.I)
-# "…, they're next to each other": a second sentence after a comma; restated, it reads as one.
-_AFTER_COMMA = re.compile(r",\s+\S+\s+\S+")
+# So is "…, they're next to each other": a second sentence after a comma.
+_SECOND_CLAUSE = re.compile(
+    r",\s*(?:and|but|so|because|which|while|then|plus)\b|;|,\s+\S+\s+\S+", re.I
+)
 # Words that start a second clause, when a verb of its own follows them.
 _AND = {"and", "but", "or", "plus", "so", "because", "since", "cos", "cuz", "bc"}
 _TRAILING = " \t.!;:…,"
@@ -113,7 +114,7 @@ def restate(answer: str) -> str | None:
     text = _TAG_QUESTION.sub("", _LEAD_INS.sub("", answer.strip())).rstrip(_TRAILING)
     if not text or len(text) > QUOTE_LIMIT or "\n" in text or re.search(r"[.!?;]\s", text):
         return None
-    if _SECOND_CLAUSE.search(text) or _AFTER_COMMA.search(text) or text.endswith(("?", "？")):
+    if _SECOND_CLAUSE.search(text) or text.endswith(("?", "？")):
         return None
     words = _WORD.findall(_CONTRACTED_IS.sub(r"\1 is", text))
     for at, word in enumerate(words):
@@ -157,7 +158,8 @@ def _question_at(words: list[str], at: int, verb: str) -> str | None:
 
 
 def _second_finite_clause(rest: list[str]) -> bool:
-    """Whether what follows the verb goes on, after "and" or "but", with a verb of its own."""
+    """Whether what follows the verb goes on, after "and", "so", "because" or the like, with a
+    verb of its own."""
     lowered = [word.lower() for word in rest]
     starts = [at for at, word in enumerate(lowered) if word in _AND]
     return bool(starts) and any(_finite(word) for word in lowered[starts[0] + 1 :])
