@@ -159,17 +159,26 @@ class SlackSender:
         }
         return self.event(event, event_id=event_id)
 
-    def pick_date(
-        self, action_id: str, block_id: str, date: str, user: str = "UALICE", channel: str = "CINC"
-    ) -> tuple[int, str]:
-        """Someone picks `date` (YYYY-MM-DD) in a date picker on a message."""
-        payload = {
-            "type": "block_actions",
+    def _interaction(self, kind: str, user: str) -> dict[str, Any]:
+        """What every interaction payload of `kind` carries: who, where from, a trigger."""
+        return {
+            "type": kind,
             "team": {"id": TEAM_ID, "domain": "acme"},
             "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
             "api_app_id": "A0001",
             "token": "legacy",
             "trigger_id": self.trigger(),
+        }
+
+    def _interact(self, payload: dict[str, Any]) -> tuple[int, str]:
+        return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
+
+    def pick_date(
+        self, action_id: str, block_id: str, date: str, user: str = "UALICE", channel: str = "CINC"
+    ) -> tuple[int, str]:
+        """Someone picks `date` (YYYY-MM-DD) in a date picker on a message."""
+        payload = {
+            **self._interaction("block_actions", user),
             "channel": {"id": channel, "name": "incident-42"},
             "container": {"type": "message", "channel_id": channel},
             "response_url": self.response_url,
@@ -183,7 +192,7 @@ class SlackSender:
                 }
             ],
         }
-        return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
+        return self._interact(payload)
 
     def action(
         self,
@@ -195,12 +204,7 @@ class SlackSender:
         **extra: Any,
     ) -> tuple[int, str]:
         payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM_ID, "domain": "acme"},
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
-            "api_app_id": "A0001",
-            "token": "legacy",
-            "trigger_id": self.trigger(),
+            **self._interaction("block_actions", user),
             "channel": {"id": channel, "name": "incident-42"},
             "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
             "message": {"ts": message_ts, "type": "message"},
@@ -216,7 +220,7 @@ class SlackSender:
             ],
             **extra,
         }
-        return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
+        return self._interact(payload)
 
     def view_submission(
         self,
@@ -226,12 +230,7 @@ class SlackSender:
         user: str = "UALICE",
     ) -> tuple[int, str]:
         payload = {
-            "type": "view_submission",
-            "team": {"id": TEAM_ID, "domain": "acme"},
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
-            "api_app_id": "A0001",
-            "token": "legacy",
-            "trigger_id": self.trigger(),
+            **self._interaction("view_submission", user),
             "view": {
                 "id": "V1",
                 "type": "modal",
@@ -240,7 +239,7 @@ class SlackSender:
                 "state": {"values": values},
             },
         }
-        return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
+        return self._interact(payload)
 
 
 # Bodies for property tests: any JSON, and envelopes shaped like Slack's payloads.
